@@ -1,0 +1,24 @@
+export { Tensor, type NestedArray } from './tensor/tensor.js';
+export { tensor, zeros, ones, full, randn, rand, arange, zerosLike, onesLike } from './tensor/creation.js';
+export { Generator, manualSeed, defaultGenerator, type GeneratorState } from './tensor/rng.js';
+export { noGrad, enableGrad, isGradEnabled } from './tensor/autograd.js';
+export { ShapeError, StateDictError, ArgumentError } from './errors.js';
+export { backend, setBackend, listBackends, registerBackend, withBackend } from './backend/registry.js';
+export type { Backend, Conv2dParams, Pool2dParams } from './backend/backend.js';
+export * as nn from './nn/index.js';
+export { VGG, makeLayers, cfgs, vgg11, vgg11_bn, vgg13, vgg13_bn, vgg16, vgg16_bn, vgg19, vgg19_bn, vggBuilders,
+  type VggConfig, type VggOptions, type MakeLayersOptions } from './models/vgg.js';
+export { summarize, type LayerSummary, type ModelSummary } from './models/summary.js';
+export { loadCheckpoint, saveSafetensors, savePth, safetensorsBytes, pthBytes, type LoadCheckpointOptions, type SaveSafetensorsOptions } from './io/checkpoint.js';
+export { CheckpointError, ZipError, PickleError, SafetensorsError, ForbiddenGlobalError } from './io/errors.js';
+export { readSafetensors, writeSafetensors } from './io/safetensors.js';
+export { readPth } from './io/pth.js';
+export { writePth } from './io/pth-writer.js';
+export { detectFormat, readStateDict, type CheckpointFormat } from './io/load.js';
+export type { RawTensor, DType } from './io/raw-tensor.js';
+export { hubDir, checkpointsDir, downloadUrlToFile, loadStateDictFromUrl, DownloadError, HashMismatchError, OfflineError } from './io/hub.js';
+export { Weights, VGG11_Weights, VGG11_BN_Weights, VGG13_Weights, VGG13_BN_Weights, VGG16_Weights, VGG16_BN_Weights,
+  VGG19_Weights, VGG19_BN_Weights, getWeight, listWeightNames, resolveWeights, type WeightsMeta, type TransformsSpec } from './models/weights.js';
+export { IMAGENET_CATEGORIES } from './models/imagenet.js';
+export { getModel, listModels, type GetModelOptions } from './models/registry.js';
+export { WeightsNotCachedError } from './models/pretrained.js';

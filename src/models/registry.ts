@@ -1,0 +1,21 @@
+/** Models by name, like torchvision.models.get_model / list_models. */
+import { ArgumentError } from '../errors.js';
+import type { LoadStateDictOptions } from '../io/hub.js';
+import { vggBuilders, type VGG, type VggBuilderOptions } from './vgg.js';
+import { resolveWeights } from './weights.js';
+
+export function listModels(): string[] {
+  return Object.keys(vggBuilders);
+}
+
+export interface GetModelOptions extends VggBuilderOptions, Pick<LoadStateDictOptions, 'progress' | 'offline'> {}
+
+/** Builds a model by name; pretrained weights are downloaded into the torch.hub cache first when missing. */
+export async function getModel(name: string, opts: GetModelOptions = {}): Promise<VGG> {
+  const build = vggBuilders[name];
+  if (!build) throw new ArgumentError(`unknown model "${name}"; available: ${listModels().join(', ')}`);
+  const w = resolveWeights(name, opts.weights);
+  if (w) await w.download({ progress: opts.progress ?? true, offline: opts.offline });
+  const { progress: _progress, offline: _offline, ...buildOpts } = opts;
+  return build(buildOpts);
+}

@@ -1,0 +1,49 @@
+/** The `vgg` command as a user runs it: the compiled bin, a real process, its output and exit code. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from './helpers/paths.js';
+import { loadGoldenJson } from './helpers/golden.js';
+
+const bin = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+const vgg = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+const reprs = loadGoldenJson<Record<string, string>>('reprs.json');
+
+describe('vgg summary', () => {
+  it('vgg16: printed form, per-layer table, 138,357,544 parameters and 15.47 G mult-adds', () => {
+    const r = vgg('summary', 'vgg16');
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.stdout.startsWith(`${reprs.vgg16}\n`));
+    assert.match(r.stdout, /features\.0\s+Conv2d\s+\[1, 64, 224, 224\]\s+1,792\s+86,704,128\s+12\.25 MiB/);
+    assert.match(r.stdout, /classifier\.6\s+Linear\s+\[1, 1000\]\s+4,097,000\s+4,096,000/);
+    assert.match(r.stdout, /Total params: 138,357,544/);
+    assert.match(r.stdout, /Total mult-adds: 15\.47 G/);
+  });
+
+  it('options: --batch-norm, --num-classes, --cfg, --input, --batch', () => {
+    const bn = vgg('summary', 'vgg11', '--batch-norm', '--num-classes', '10');
+    assert.equal(bn.status, 0, bn.stderr);
+    assert.ok(bn.stdout.startsWith(`${reprs.vgg11_bn_10}\n`));
+    const custom = vgg('summary', '--cfg', '16,M,32,M', '--input', '1x28x28', '--batch', '8', '--num-classes', '10');
+    assert.equal(custom.status, 0, custom.stderr);
+    assert.match(custom.stdout, /\(0\): Conv2d\(1, 16, kernel_size=\(3, 3\)/);
+    assert.match(custom.stdout, /features\.5\s+MaxPool2d\s+\[8, 32, 7, 7\]/);
+    assert.match(custom.stdout, /in_features=1568/);
+  });
+
+  it('bad input: a clear message and a non-zero exit code', () => {
+    const cases: [string[], RegExp][] = [
+      [['summary', 'vgg17'], /unknown architecture "vgg17"/],
+      [['summary', 'vgg16', '--input', '3x16x16'], /features\.\d+: input \[1, 512, 1, 1\] is too small/],
+      [['summary', 'vgg16', '--input', '3x224'], /expected CxHxW/],
+      [['summary', 'vgg16', '--num-classes', '0'], /expected a positive integer/],
+      [['summary', '--cfg', '64,Q'], /must be positive integers or M/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = vgg(...args);
+      assert.notEqual(r.status, 0, args.join(' '));
+      assert.match(r.stderr, pattern, args.join(' '));
+    }
+  });
+});

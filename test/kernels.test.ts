@@ -1,0 +1,91 @@
+/**
+ * Every backend's kernels against the naive float64 oracles on random shapes:
+ * odd sizes, all transposes, strides, padding and dilation.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { naiveConv2d, naiveConv2dBackwardInput, naiveConv2dBackwardWeight, naiveGemm } from '../src/backend/ref/naive.js';
+import { listBackends, setBackend, backend } from '../src/backend/registry.js';
+import type { Conv2dParams } from '../src/backend/backend.js';
+import { Generator } from '../src/tensor/rng.js';
+import { relError } from './helpers/golden.js';
+
+const gen = new Generator(1234);
+const random = (n: number): Float32Array => {
+  const a = new Float32Array(n);
+  gen.fillUniform(a, -1, 1);
+  return a;
+};
+const int = (lo: number, hi: number): number => lo + gen.randint(hi - lo + 1);
+
+function randomConv(): Conv2dParams {
+  const kernelH = int(1, 4);
+  const kernelW = int(1, 4);
+  const p = {
+    batch: int(1, 3), inChannels: int(1, 19), outChannels: int(1, 21), inH: int(5, 17), inW: int(5, 17),
+    kernelH, kernelW, strideH: int(1, 3), strideW: int(1, 3), padH: int(0, kernelH), padW: int(0, kernelW),
+    dilationH: int(1, 2), dilationW: int(1, 2), outH: 0, outW: 0,
+  };
+  p.outH = Math.floor((p.inH + 2 * p.padH - p.dilationH * (kernelH - 1) - 1) / p.strideH) + 1;
+  p.outW = Math.floor((p.inW + 2 * p.padW - p.dilationW * (kernelW - 1) - 1) / p.strideW) + 1;
+  return p.outH >= 1 && p.outW >= 1 ? p : randomConv();
+}
+
+for (const name of listBackends()) {
+  describe(`kernels [${name}] vs naive oracles`, () => {
+    it('gemm: all transposes, alpha and beta, odd sizes', () => {
+      const b = setBackend(name);
+      for (let trial = 0; trial < 40; trial++) {
+        const [M, N, K] = [int(1, 70), int(1, 70), int(1, 300)];
+        const transA = trial % 2 === 1;
+        const transB = trial % 4 >= 2;
+        const alpha = [1, 0.5, -2][trial % 3];
+        const beta = [0, 1, 0.25][trial % 3];
+        const A = random(M * K);
+        const B = random(K * N);
+        const C0 = random(M * N);
+        const fast = C0.slice();
+        const slow = C0.slice();
+        b.gemm(transA, transB, M, N, K, alpha, A, B, beta, fast);
+        naiveGemm(transA, transB, M, N, K, alpha, A, B, beta, slow);
+        const err = relError(fast, slow);
+        assert.ok(err <= 1e-5, `gemm ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'} ${M}x${N}x${K}: ${err}`);
+      }
+    });
+
+    it('conv2d forward and both gradients on random geometries', () => {
+      const b = setBackend(name);
+      for (let trial = 0; trial < 30; trial++) {
+        const p = randomConv();
+        const x = random(p.batch * p.inChannels * p.inH * p.inW);
+        const w = random(p.outChannels * p.inChannels * p.kernelH * p.kernelW);
+        const bias = random(p.outChannels);
+        const gy = random(p.batch * p.outChannels * p.outH * p.outW);
+        const shape = JSON.stringify(p);
+        assert.ok(relError(b.conv2d(x, w, bias, p), naiveConv2d(x, w, bias, p)) <= 1e-5, `forward ${shape}`);
+        assert.ok(relError(b.conv2dBackwardInput(gy, w, p), naiveConv2dBackwardInput(gy, w, p)) <= 1e-5, `input grad ${shape}`);
+        assert.ok(relError(b.conv2dBackwardWeight(gy, x, p), naiveConv2dBackwardWeight(gy, x, p)) <= 1e-5, `weight grad ${shape}`);
+      }
+    });
+
+    it('the VGG 3x3 shapes, including a 224-pixel first layer', () => {
+      const b = setBackend(name);
+      for (const [C, O, H, W] of [[3, 64, 224, 224], [64, 128, 28, 28], [512, 512, 2, 1], [35, 13, 9, 31]]) {
+        const p: Conv2dParams = { batch: 1, inChannels: C, outChannels: O, inH: H, inW: W, outH: H, outW: W, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1 };
+        const x = random(C * H * W);
+        const w = random(O * C * 9);
+        const err = relError(b.conv2d(x, w, null, p), naiveConv2d(x, w, null, p));
+        assert.ok(err <= 1e-5, `${C}->${O} at ${H}x${W}: ${err}`);
+      }
+    });
+  });
+}
+
+describe('backend registry', () => {
+  it('lists the reference backend and refuses unknown names', () => {
+    assert.ok(listBackends().includes('ref'));
+    assert.throws(() => setBackend('nope'), /unknown backend "nope"/);
+    setBackend('ref');
+    assert.equal(backend().name, 'ref');
+  });
+});
