@@ -47,3 +47,60 @@ describe('vgg summary', () => {
     }
   });
 });
+
+describe('vgg inspect and vgg convert', () => {
+  const ckpt = (name: string) => join(repoRoot, 'test', 'fixtures', 'checkpoints', name);
+
+  it('inspect lists format, names, dtypes, shapes and totals', () => {
+    for (const [file, format] of [['conv_zip.pt', 'pth-zip'], ['conv_legacy.pt', 'pth-legacy'], ['conv.safetensors', 'safetensors']]) {
+      const r = vgg('inspect', ckpt(file));
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`: ${format} \\(`));
+      assert.match(r.stdout, /\d+ tensors, [\d,]+ values/);
+    }
+    const dtypes = vgg('inspect', ckpt('dtypes_zip.pt'));
+    assert.match(dtypes.stdout, /float16/);
+    assert.match(dtypes.stdout, /int64/);
+  });
+
+  it('convert .pth -> .safetensors -> .pth keeps names, dtypes, shapes and bytes', async () => {
+    const { mkdtempSync, rmSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { readStateDict } = await import('../src/io/load.js');
+    const dir = mkdtempSync(join(tmpdir(), 'vgg-convert-'));
+    try {
+      const st = join(dir, 'x.safetensors');
+      const back = join(dir, 'x.pth');
+      assert.equal(vgg('convert', ckpt('dtypes_legacy.pt'), st).status, 0);
+      assert.equal(vgg('convert', st, back).status, 0);
+      const a = readStateDict(readFileSync(ckpt('dtypes_legacy.pt')));
+      const b = readStateDict(readFileSync(back));
+      assert.deepEqual([...b.keys()], [...a.keys()]);
+      for (const [k, t] of a) {
+        assert.equal(b.get(k)!.dtype, t.dtype, k);
+        assert.deepEqual(b.get(k)!.shape, t.shape, k);
+        assert.deepEqual([...b.get(k)!.data], [...t.data], k);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('bad files: a clear CheckpointError message and exit code, nothing written', async () => {
+    const { mkdtempSync, rmSync, writeFileSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'vgg-bad-'));
+    try {
+      const junk = join(dir, 'junk.pth');
+      writeFileSync(junk, 'not a checkpoint at all');
+      const r = vgg('convert', junk, join(dir, 'out.safetensors'));
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, /junk\.pth: unrecognised checkpoint format/);
+      assert.ok(!existsSync(join(dir, 'out.safetensors')));
+      assert.match(vgg('inspect', join(dir, 'missing.pth')).stderr, /ENOENT/);
+      assert.match(vgg('convert', junk, join(dir, 'out.txt')).stderr, /cannot tell the output format/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

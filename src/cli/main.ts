@@ -2,6 +2,11 @@
 /** The `vgg` command: one subcommand per file in this folder. */
 import { Command, CommanderError } from 'commander';
 import { registerSummary } from './summary.js';
+import { registerInspect } from './inspect.js';
+import { registerConvert } from './convert.js';
+import { registerDownload } from './download.js';
+import { CheckpointError } from '../io/errors.js';
+import { DownloadError } from '../io/hub.js';
 import { ArgumentError, ShapeError } from '../errors.js';
 
 const program = new Command('vgg')
@@ -10,14 +15,21 @@ const program = new Command('vgg')
   .exitOverride();
 
 registerSummary(program);
+registerInspect(program);
+registerConvert(program);
+registerDownload(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode);
-  if (e instanceof ArgumentError || e instanceof ShapeError) {
+  if (e instanceof ArgumentError || e instanceof ShapeError || e instanceof CheckpointError || e instanceof DownloadError || isFileError(e)) {
     process.stderr.write(`vgg: ${e.message}\n`);
     process.exit(2);
   }
   throw e;
+}
+
+function isFileError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && 'path' in e;
 }

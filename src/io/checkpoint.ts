@@ -3,10 +3,9 @@
  * into a Map<string, Tensor> ready for loadStateDict, and save a state dict
  * as safetensors or as a `.pth` that torch.load(weights_only=True) reads.
  */
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { Tensor } from '../tensor/tensor.js';
-import { CheckpointError } from './errors.js';
-import { readStateDict } from './load.js';
+import { readStateDict, readStateDictFile } from './load.js';
 import { fromFloat32, shapeNumel, toFloat32, type RawTensor } from './raw-tensor.js';
 import type { ReadPthOptions } from './pth.js';
 import { writePth } from './pth-writer.js';
@@ -50,16 +49,14 @@ function toRawDict(stateDict: ReadonlyMap<string, Tensor>): Map<string, RawTenso
  * 'module.' that DataParallel adds. Every dtype becomes float32.
  */
 export async function loadCheckpoint(source: string | Uint8Array, opts: LoadCheckpointOptions = {}): Promise<Map<string, Tensor>> {
-  const bytes = typeof source === 'string' ? await readFile(source) : source;
-  try {
-    const raw = readStateDict(bytes, opts);
-    const out = new Map<string, Tensor>();
-    for (const [k, v] of raw) out.set(k, rawToTensor(v));
-    return out;
-  } catch (e) {
-    if (typeof source === 'string' && e instanceof CheckpointError && !e.message.startsWith(source)) e.message = `${source}: ${e.message}`;
-    throw e;
-  }
+  const raw = typeof source === 'string' ? await readStateDictFile(source, opts) : readStateDict(source, opts);
+  return rawDictToTensors(raw);
+}
+
+export function rawDictToTensors(raw: ReadonlyMap<string, RawTensor>): Map<string, Tensor> {
+  const out = new Map<string, Tensor>();
+  for (const [k, v] of raw) out.set(k, rawToTensor(v));
+  return out;
 }
 
 /** Writes next to the target and renames, so a crash never leaves a half-written checkpoint under the real name. */

@@ -46,16 +46,18 @@ export function readStateDict(bytes: Uint8Array, opts: ReadPthOptions = {}): Map
   throw new CheckpointError('unrecognised checkpoint format (expected a PyTorch .pth/.pt or a .safetensors file)', { offset: 0 });
 }
 
+/** Runs `read` and names `path` in any CheckpointError it throws (keeping the class, which callers test). */
+export function namingFile<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof CheckpointError && !e.message.startsWith(path)) e.message = `${path}: ${e.message}`;
+    throw e;
+  }
+}
+
 /** readStateDict on a file's contents. */
 export async function readStateDictFile(path: string, opts: ReadPthOptions = {}): Promise<Map<string, RawTensor>> {
   const bytes = await readFile(path);
-  try {
-    return readStateDict(bytes, opts);
-  } catch (e) {
-    if (e instanceof CheckpointError && !e.message.includes(path)) {
-      // Keep the class (callers test instanceof) and add the file name.
-      e.message = `${path}: ${e.message}`;
-    }
-    throw e;
-  }
+  return namingFile(path, () => readStateDict(bytes, opts));
 }

@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArgumentError } from '../errors.js';
 import { checkpointsDir } from '../io/hub.js';
-import { readStateDict } from '../io/load.js';
-import { rawToTensor } from '../io/checkpoint.js';
+import { namingFile, readStateDict } from '../io/load.js';
+import { rawDictToTensors } from '../io/checkpoint.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Weights } from './weights.js';
@@ -25,9 +25,8 @@ export function cachedWeightsPath(w: Weights): string {
 
 /** Reads a checkpoint file synchronously into Tensors (float32 views of the file where possible). */
 export function readCheckpointSync(path: string): Map<string, Tensor> {
-  const out = new Map<string, Tensor>();
-  for (const [k, v] of readStateDict(readFileSync(path))) out.set(k, rawToTensor(v));
-  return out;
+  const bytes = readFileSync(path);
+  return rawDictToTensors(namingFile(path, () => readStateDict(bytes)));
 }
 
 /** Loads cached pretrained weights into `model` (strict: every key must match). */

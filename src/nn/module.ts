@@ -71,14 +71,11 @@ export abstract class Module {
 
   /** Looks up a descendant by a dotted path such as 'features.3'. */
   getSubmodule(path: string): Module {
-    let m: Module = this;
-    if (path === '') return m;
-    for (const part of path.split('.')) {
-      const next = m.children.get(part);
-      if (!next) throw new ArgumentError(`${m.typeName()} has no attribute "${part}" (looking up "${path}")`);
-      m = next;
-    }
-    return m;
+    if (path === '') return this;
+    const [head, ...rest] = path.split('.');
+    const child = this.children.get(head);
+    if (!child) throw new ArgumentError(`${this.typeName()} has no attribute "${head}" (looking up "${path}")`);
+    return child.getSubmodule(rest.join('.'));
   }
 
   *namedChildren(): IterableIterator<[string, Module]> {

@@ -6,11 +6,17 @@
  * Two loop orders, each streaming memory contiguously:
  * - B as [K,N]: the inner loop runs along a row of B and a row of C, with four
  *   rows of C updated together so each loaded B value is used four times;
- *   K and N are blocked so the B panel stays in cache.
+ *   K and N are blocked so the B panel stays in cache. C is accumulated in a
+ *   float64 copy and rounded once at the end.
  * - B as [N,K] (transB): rows of A and B are both contiguous in k, so each
  *   C value is a dot product; four of them share each loaded A value. This
  *   is the fully connected layer's case, where transposing a 100M-value
  *   weight on every call would cost more than the product itself.
+ *
+ * Both accumulate in float64 (JavaScript numbers), so the result is the exact
+ * product rounded once: the reference sits closer to the true value than any
+ * float32 implementation, and a value near a ReLU's or max-pool's decision
+ * boundary falls on the side that float64 PyTorch would choose.
  */
 const KC = 256;
 const NC = 2048;
@@ -25,6 +31,7 @@ export function gemmBlocked(
     gemmDotRows(transA ? transposeMatrix(A, K, M) : A, M, N, K, alpha, B, C);
     return;
   }
+  const acc = Float64Array.from(C.subarray(0, M * N));
   // A[i,k] lives at i*sa + k*ka.
   const sa = transA ? 1 : K;
   const ka = transA ? M : 1;
@@ -46,10 +53,10 @@ export function gemmBlocked(
           const b = k * N;
           for (let j = j0; j < j1; j++) {
             const bv = B[b + j];
-            C[c0 + j] += a0 * bv;
-            C[c1 + j] += a1 * bv;
-            C[c2 + j] += a2 * bv;
-            C[c3 + j] += a3 * bv;
+            acc[c0 + j] += a0 * bv;
+            acc[c1 + j] += a1 * bv;
+            acc[c2 + j] += a2 * bv;
+            acc[c3 + j] += a3 * bv;
           }
         }
       }
@@ -58,11 +65,12 @@ export function gemmBlocked(
         for (let k = k0; k < k1; k++) {
           const a0 = alpha * A[i * sa + k * ka];
           const b = k * N;
-          for (let j = j0; j < j1; j++) C[c0 + j] += a0 * B[b + j];
+          for (let j = j0; j < j1; j++) acc[c0 + j] += a0 * B[b + j];
         }
       }
     }
   }
+  C.set(acc);
 }
 
 /** C[i,j] += alpha · Σk A[i,k]·B[j,k] with A [M,K] and B [N,K] both row-major. */

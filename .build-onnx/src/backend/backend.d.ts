@@ -1,0 +1,88 @@
+/**
+ * The kernel set every backend implements. Kernels work on raw, contiguous,
+ * row-major Float32Arrays plus the sizes they need; they never see a Tensor,
+ * so a native or WebAssembly backend can implement them without knowing the
+ * autograd layer. Every output buffer is allocated by the caller or returned
+ * fresh; kernels never keep references to their arguments.
+ */
+/** Sizes shared by the conv2d kernels. */
+export interface Conv2dParams {
+    batch: number;
+    inChannels: number;
+    outChannels: number;
+    inH: number;
+    inW: number;
+    outH: number;
+    outW: number;
+    kernelH: number;
+    kernelW: number;
+    strideH: number;
+    strideW: number;
+    padH: number;
+    padW: number;
+    dilationH: number;
+    dilationW: number;
+}
+/** Sizes shared by the max-pool kernels (input and output are N·C planes). */
+export interface Pool2dParams {
+    planes: number;
+    inH: number;
+    inW: number;
+    outH: number;
+    outW: number;
+    kernelH: number;
+    kernelW: number;
+    strideH: number;
+    strideW: number;
+    padH: number;
+    padW: number;
+    dilationH: number;
+    dilationW: number;
+}
+export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'sigmoid' | 'tanh';
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min';
+export interface Backend {
+    readonly name: string;
+    /**
+     * C[M,N] = alpha · op(A) · op(B) + beta · C, all row-major and dense.
+     * op(A) is A[M,K] or, with transA, the transpose of A stored as [K,M];
+     * op(B) is B[K,N] or, with transB, the transpose of B stored as [N,K].
+     */
+    gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number, A: Float32Array, B: Float32Array, beta: number, C: Float32Array): void;
+    /** x[N,Cin,H,W] * w[Cout,Cin,kh,kw] + bias[Cout] -> y[N,Cout,outH,outW]. */
+    conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, p: Conv2dParams): Float32Array;
+    /** gy[N,Cout,outH,outW], w -> gx[N,Cin,H,W]. */
+    conv2dBackwardInput(gy: Float32Array, w: Float32Array, p: Conv2dParams): Float32Array;
+    /** gy, x -> gw[Cout,Cin,kh,kw] (the bias gradient is a plain reduction of gy). */
+    conv2dBackwardWeight(gy: Float32Array, x: Float32Array, p: Conv2dParams): Float32Array;
+    /** x[planes,H,W] -> y[planes,outH,outW] and the flat in-plane index of each max (−inf padding). */
+    maxPool2d(x: Float32Array, p: Pool2dParams): {
+        y: Float32Array;
+        indices: Int32Array;
+    };
+    /** Scatter-adds gy into the positions recorded by maxPool2d. */
+    maxPool2dBackward(gy: Float32Array, indices: Int32Array, p: Pool2dParams): Float32Array;
+    /** PyTorch's adaptive bins: rows [floor(i·H/outH), ceil((i+1)·H/outH)). */
+    adaptiveAvgPool2d(x: Float32Array, planes: number, inH: number, inW: number, outH: number, outW: number): Float32Array;
+    adaptiveAvgPool2dBackward(gy: Float32Array, planes: number, inH: number, inW: number, outH: number, outW: number): Float32Array;
+    /**
+     * Per-channel affine normalisation of x[N,C,HW]: y = (x − mean[c]) · invStd[c] · weight[c] + bias[c].
+     * The caller decides where mean and invStd come from (batch statistics or running ones).
+     */
+    batchNorm(x: Float32Array, N: number, C: number, HW: number, mean: Float32Array, invStd: Float32Array, weight: Float32Array | null, bias: Float32Array | null): Float32Array;
+    /** Per-channel mean and biased variance of x[N,C,HW], accumulated in float64. */
+    channelMoments(x: Float32Array, N: number, C: number, HW: number): {
+        mean: Float64Array;
+        variance: Float64Array;
+    };
+    unary(op: UnaryOp, x: Float32Array): Float32Array;
+    /** Broadcasting binary op: strides of 0 repeat an operand along that axis of outShape. */
+    binary(op: BinaryOp, a: Float32Array, aStrides: readonly number[], b: Float32Array, bStrides: readonly number[], outShape: readonly number[]): Float32Array;
+    /** Views x as [outer, size, inner] and sums the middle axis -> [outer, inner]. */
+    sumAxis(x: Float32Array, outer: number, size: number, inner: number): Float32Array;
+    /** Views x as [outer, size, inner]; max and first argmax over the middle axis (NaN wins, as in PyTorch). */
+    maxAxis(x: Float32Array, outer: number, size: number, inner: number): {
+        values: Float32Array;
+        indices: Int32Array;
+    };
+}

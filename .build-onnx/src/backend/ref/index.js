@@ -1,0 +1,24 @@
+import { gemmBlocked } from './gemm.js';
+import { conv2dIm2col, conv2dIm2colBackwardInput, conv2dIm2colBackwardWeight } from './conv.js';
+import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
+import { batchNorm, binary, channelMoments, maxAxis, sumAxis, unary } from './pointwise.js';
+export function createRefBackend() {
+    return {
+        name: 'ref',
+        gemm: gemmBlocked,
+        conv2d: conv2dIm2col,
+        conv2dBackwardInput: conv2dIm2colBackwardInput,
+        conv2dBackwardWeight: conv2dIm2colBackwardWeight,
+        maxPool2d,
+        maxPool2dBackward,
+        adaptiveAvgPool2d,
+        adaptiveAvgPool2dBackward,
+        batchNorm,
+        channelMoments,
+        unary,
+        binary,
+        sumAxis,
+        maxAxis,
+    };
+}
+//# sourceMappingURL=index.js.map

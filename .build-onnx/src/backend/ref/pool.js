@@ -1,0 +1,91 @@
+/** x[planes,H,W] -> y[planes,outH,outW]; padding reads as −inf; NaN propagates; first maximum wins. */
+export function maxPool2d(x, p) {
+    const outPlane = p.outH * p.outW;
+    const y = new Float32Array(p.planes * outPlane);
+    const indices = new Int32Array(p.planes * outPlane);
+    for (let c = 0; c < p.planes; c++) {
+        const xc = c * p.inH * p.inW;
+        for (let oy = 0; oy < p.outH; oy++) {
+            for (let ox = 0; ox < p.outW; ox++) {
+                let best = -Infinity;
+                let bestIndex = -1;
+                for (let ky = 0; ky < p.kernelH; ky++) {
+                    const iy = oy * p.strideH - p.padH + ky * p.dilationH;
+                    if (iy < 0 || iy >= p.inH)
+                        continue;
+                    for (let kx = 0; kx < p.kernelW; kx++) {
+                        const ix = ox * p.strideW - p.padW + kx * p.dilationW;
+                        if (ix < 0 || ix >= p.inW)
+                            continue;
+                        const v = x[xc + iy * p.inW + ix];
+                        if (v > best || Number.isNaN(v) || bestIndex < 0) {
+                            best = v;
+                            bestIndex = iy * p.inW + ix;
+                            if (Number.isNaN(v))
+                                break;
+                        }
+                    }
+                    if (Number.isNaN(best))
+                        break;
+                }
+                const o = c * outPlane + oy * p.outW + ox;
+                y[o] = best;
+                indices[o] = bestIndex;
+            }
+        }
+    }
+    return { y, indices };
+}
+export function maxPool2dBackward(gy, indices, p) {
+    const inPlane = p.inH * p.inW;
+    const outPlane = p.outH * p.outW;
+    const gx = new Float32Array(p.planes * inPlane);
+    for (let c = 0; c < p.planes; c++) {
+        for (let o = 0; o < outPlane; o++) {
+            const idx = indices[c * outPlane + o];
+            if (idx >= 0)
+                gx[c * inPlane + idx] += gy[c * outPlane + o];
+        }
+    }
+    return gx;
+}
+/** PyTorch's adaptive bin [start, end) for output index i of `out` over `size` inputs. */
+export function adaptiveBin(i, out, size) {
+    return [Math.floor((i * size) / out), Math.ceil(((i + 1) * size) / out)];
+}
+export function adaptiveAvgPool2d(x, planes, H, W, outH, outW) {
+    const y = new Float32Array(planes * outH * outW);
+    for (let c = 0; c < planes; c++) {
+        for (let oy = 0; oy < outH; oy++) {
+            const [y0, y1] = adaptiveBin(oy, outH, H);
+            for (let ox = 0; ox < outW; ox++) {
+                const [x0, x1] = adaptiveBin(ox, outW, W);
+                let acc = 0;
+                for (let iy = y0; iy < y1; iy++) {
+                    for (let ix = x0; ix < x1; ix++)
+                        acc += x[(c * H + iy) * W + ix];
+                }
+                y[(c * outH + oy) * outW + ox] = acc / ((y1 - y0) * (x1 - x0));
+            }
+        }
+    }
+    return y;
+}
+export function adaptiveAvgPool2dBackward(gy, planes, H, W, outH, outW) {
+    const gx = new Float32Array(planes * H * W);
+    for (let c = 0; c < planes; c++) {
+        for (let oy = 0; oy < outH; oy++) {
+            const [y0, y1] = adaptiveBin(oy, outH, H);
+            for (let ox = 0; ox < outW; ox++) {
+                const [x0, x1] = adaptiveBin(ox, outW, W);
+                const share = gy[(c * outH + oy) * outW + ox] / ((y1 - y0) * (x1 - x0));
+                for (let iy = y0; iy < y1; iy++) {
+                    for (let ix = x0; ix < x1; ix++)
+                        gx[(c * H + iy) * W + ix] += share;
+                }
+            }
+        }
+    }
+    return gx;
+}
+//# sourceMappingURL=pool.js.map

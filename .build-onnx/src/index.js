@@ -1,0 +1,21 @@
+export { Tensor } from './tensor/tensor.js';
+export { tensor, zeros, ones, full, randn, rand, arange, zerosLike, onesLike } from './tensor/creation.js';
+export { Generator, manualSeed, defaultGenerator } from './tensor/rng.js';
+export { noGrad, enableGrad, isGradEnabled } from './tensor/autograd.js';
+export { ShapeError, StateDictError, ArgumentError } from './errors.js';
+export { backend, setBackend, listBackends, registerBackend, withBackend } from './backend/registry.js';
+export * as nn from './nn/index.js';
+export { VGG, makeLayers, cfgs, vgg11, vgg11_bn, vgg13, vgg13_bn, vgg16, vgg16_bn, vgg19, vgg19_bn, vggBuilders } from './models/vgg.js';
+export { summarize } from './models/summary.js';
+export { loadCheckpoint, saveSafetensors, savePth, safetensorsBytes, pthBytes } from './io/checkpoint.js';
+export { CheckpointError, ZipError, PickleError, SafetensorsError, ForbiddenGlobalError } from './io/errors.js';
+export { readSafetensors, writeSafetensors } from './io/safetensors.js';
+export { readPth } from './io/pth.js';
+export { writePth } from './io/pth-writer.js';
+export { detectFormat, readStateDict } from './io/load.js';
+export { hubDir, checkpointsDir, downloadUrlToFile, loadStateDictFromUrl, DownloadError, HashMismatchError, OfflineError } from './io/hub.js';
+export { Weights, VGG11_Weights, VGG11_BN_Weights, VGG13_Weights, VGG13_BN_Weights, VGG16_Weights, VGG16_BN_Weights, VGG19_Weights, VGG19_BN_Weights, getWeight, listWeightNames, resolveWeights } from './models/weights.js';
+export { IMAGENET_CATEGORIES } from './models/imagenet.js';
+export { getModel, listModels } from './models/registry.js';
+export { WeightsNotCachedError } from './models/pretrained.js';
+//# sourceMappingURL=index.js.map

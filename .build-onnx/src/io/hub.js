@@ -1,0 +1,321 @@
+/**
+ * Checkpoint downloads that behave like `torch.hub`:
+ *
+ * - the cache lives in `$TORCH_HOME/hub/checkpoints` (default `~/.cache/torch/hub/checkpoints`,
+ *   or `$XDG_CACHE_HOME/torch/hub/checkpoints`) and files keep the names torch gives them, so
+ *   checkpoints PyTorch already downloaded are reused without touching the network;
+ * - file names of the form `name-<hex>.ext` carry a sha256 prefix that the downloaded bytes
+ *   must match (torch's `HASH_REGEX`);
+ * - bytes stream to a uniquely named temporary file in the destination folder, hashed on
+ *   the way, and are renamed into place only once complete and verified. Any failure
+ *   removes the temporary file and throws a DownloadError saying what happened.
+ *
+ * Offline mode (`offline: true` or `VGG_OFFLINE=1`) never opens a connection.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, stat, unlink } from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ArgumentError } from '../errors.js';
+import { createByteProgress } from './hub-progress.js';
+/** Any failure to obtain a file. `code` says which kind; subclasses carry the details. */
+export class DownloadError extends Error {
+    code;
+    url;
+    name = 'DownloadError';
+    constructor(code, url, message, options) {
+        super(message, options);
+        this.code = code;
+        this.url = url;
+    }
+}
+/** The server answered with a non-2xx status (after following redirects). */
+export class HttpStatusError extends DownloadError {
+    status;
+    name = 'HttpStatusError';
+    constructor(url, status, statusText) {
+        super('HTTP_STATUS', url, `Download of ${url} failed: HTTP ${status}${statusText ? ` ${statusText}` : ''}.`);
+        this.status = status;
+    }
+}
+/** The sha256 of the downloaded bytes does not start with the prefix in the file name. */
+export class HashMismatchError extends DownloadError {
+    expected;
+    actual;
+    bytes;
+    name = 'HashMismatchError';
+    constructor(url, expected, actual, bytes) {
+        super('HASH_MISMATCH', url, `Download of ${url} is corrupt: invalid hash value (expected sha256 starting with "${expected}", ` +
+            `got "${actual}" over ${bytes} bytes). Nothing was saved.`);
+        this.expected = expected;
+        this.actual = actual;
+        this.bytes = bytes;
+    }
+}
+/** The body ended (or the connection broke) before all announced bytes arrived. */
+export class IncompleteDownloadError extends DownloadError {
+    received;
+    expected;
+    name = 'IncompleteDownloadError';
+    constructor(url, received, expected, cause) {
+        let why = '';
+        if (cause instanceof Error)
+            why = cause.message === 'aborted' ? ' (connection closed early)' : ` (${cause.message})`;
+        super('INCOMPLETE', url, `Download of ${url} was cut short: received ${received} of ${expected} bytes${why}. Nothing was saved.`, { cause });
+        this.received = received;
+        this.expected = expected;
+    }
+}
+/** Offline mode is on and the file is not in the cache. */
+export class OfflineError extends DownloadError {
+    fileName;
+    searchedPath;
+    name = 'OfflineError';
+    constructor(url, fileName, searchedPath, reason) {
+        super('OFFLINE', url, `${fileName} is not cached (looked for ${searchedPath}) and downloads are disabled by ${reason}. ` +
+            `Download ${url} to that path, or turn offline mode off.`);
+        this.fileName = fileName;
+        this.searchedPath = searchedPath;
+    }
+}
+// ---------------------------------------------------------------------------
+// Cache locations (torch.hub's rules)
+function expandUser(p) {
+    if (p === '~')
+        return os.homedir();
+    if (p.startsWith('~/') || p.startsWith(`~${path.sep}`))
+        return path.join(os.homedir(), p.slice(2));
+    return p;
+}
+function env(name) {
+    const v = process.env[name];
+    return v === undefined || v === '' ? undefined : v;
+}
+/** `$TORCH_HOME`, else `$XDG_CACHE_HOME/torch`, else `~/.cache/torch` (as torch.hub). */
+export function torchHome() {
+    const home = env('TORCH_HOME');
+    if (home !== undefined)
+        return expandUser(home);
+    return expandUser(path.join(env('XDG_CACHE_HOME') ?? path.join('~', '.cache'), 'torch'));
+}
+/** torch.hub's directory: `<torchHome>/hub`. */
+export function hubDir() {
+    return path.join(torchHome(), 'hub');
+}
+/** Where checkpoints are cached: `<hubDir>/checkpoints`. */
+export function checkpointsDir() {
+    return path.join(hubDir(), 'checkpoints');
+}
+/** Same pattern as torch.hub's HASH_REGEX (first match wins, as with Python's `re.search`). */
+const HASH_REGEX = /-([a-f0-9]*)\./;
+/**
+ * The sha256 prefix torch expects for a checkpoint file name, e.g. `'397923af'` for
+ * `vgg16-397923af.pth`, or null when the name carries none.
+ */
+export function hashPrefixFromFileName(fileName) {
+    const m = HASH_REGEX.exec(fileName);
+    return m ? m[1] : null;
+}
+/** The cache file name torch derives from a URL: the last segment of its path. */
+export function fileNameFromUrl(url) {
+    let pathname;
+    try {
+        pathname = new URL(url).pathname;
+    }
+    catch {
+        throw new ArgumentError(`Not a valid URL: "${url}".`);
+    }
+    const name = pathname.slice(pathname.lastIndexOf('/') + 1);
+    if (!name)
+        throw new ArgumentError(`Cannot derive a file name from URL "${url}"; pass fileName.`);
+    return name;
+}
+/** Is `VGG_OFFLINE` set to a true-ish value (1, true, yes, on)? */
+export function offlineFromEnv() {
+    const v = env('VGG_OFFLINE');
+    return v !== undefined && ['1', 'true', 'yes', 'on'].includes(v.trim().toLowerCase());
+}
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const USER_AGENT = 'vgg-ts (torch.hub compatible)';
+/** Issue one GET; resolves with the response head. */
+function get(url, timeoutMs, signal, state) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return Promise.reject(new DownloadError('UNSUPPORTED_PROTOCOL', url, `Not a valid URL: "${url}".`));
+    }
+    const mod = parsed.protocol === 'https:' ? https : parsed.protocol === 'http:' ? http : null;
+    if (!mod) {
+        return Promise.reject(new DownloadError('UNSUPPORTED_PROTOCOL', url, `Cannot download ${url}: only http and https URLs are supported.`));
+    }
+    return new Promise((resolve, reject) => {
+        const req = mod.get(parsed, { headers: { 'User-Agent': USER_AGENT }, agent: false, signal });
+        req.setTimeout(timeoutMs, () => {
+            state.timedOut = true;
+            req.destroy(new DownloadError('TIMEOUT', url, `Download of ${url} timed out: no data for ${timeoutMs} ms.`));
+        });
+        req.once('response', (res) => resolve({ res, req }));
+        req.once('error', reject);
+    });
+}
+/** GET `url`, following redirects; resolves with a 2xx response whose body is unread. */
+async function openFollowingRedirects(url, maxRedirects, timeoutMs, signal, state) {
+    let current = url;
+    for (let hops = 0;; hops++) {
+        const opened = await get(current, timeoutMs, signal, state);
+        const { res } = opened;
+        const status = res.statusCode ?? 0;
+        if (REDIRECT_STATUSES.has(status)) {
+            res.resume();
+            const location = res.headers.location;
+            if (!location) {
+                throw new DownloadError('BAD_REDIRECT', url, `Download of ${url}: HTTP ${status} redirect from ${current} without a Location header.`);
+            }
+            if (hops >= maxRedirects) {
+                throw new DownloadError('TOO_MANY_REDIRECTS', url, `Download of ${url} failed: more than ${maxRedirects} redirects (last: ${current}).`);
+            }
+            current = new URL(location, current).toString();
+            continue;
+        }
+        if (status < 200 || status >= 300) {
+            res.resume();
+            throw new HttpStatusError(current === url ? url : `${url} (redirected to ${current})`, status, res.statusMessage ?? '');
+        }
+        return opened;
+    }
+}
+async function removeQuietly(file) {
+    try {
+        await unlink(file);
+    }
+    catch {
+        // already gone (or never created)
+    }
+}
+/**
+ * Download `url` to `dest` like torch.hub's `download_url_to_file`: stream to a temporary
+ * file next to `dest`, check the sha256 prefix if given, then rename into place. On any
+ * failure nothing is left behind and a DownloadError is thrown.
+ */
+export async function downloadUrlToFile(url, dest, opts = {}) {
+    const maxRedirects = opts.maxRedirects ?? 10;
+    const timeoutMs = opts.timeoutMs ?? 60_000;
+    const expectedHash = opts.hashPrefix ? opts.hashPrefix.toLowerCase() : null;
+    const destAbs = path.resolve(expandUser(dest));
+    const dir = path.dirname(destAbs);
+    const tmp = path.join(dir, `.${path.basename(destAbs)}.${process.pid}.${randomBytes(6).toString('hex')}.partial`);
+    const state = { timedOut: false };
+    let contentLength = null;
+    let received = 0;
+    let bar = createByteProgress({ enabled: false, total: null, label: '' });
+    try {
+        await mkdir(dir, { recursive: true });
+    }
+    catch (err) {
+        throw new DownloadError('FILE_SYSTEM', url, `Cannot create folder ${dir} for ${url}: ${err.message}`, { cause: err });
+    }
+    try {
+        const { res } = await openFollowingRedirects(url, maxRedirects, timeoutMs, opts.signal, state);
+        const lengthHeader = res.headers['content-length'];
+        if (lengthHeader !== undefined && /^\d+$/.test(lengthHeader))
+            contentLength = Number(lengthHeader);
+        const showBar = opts.progress === true && process.stderr.isTTY === true;
+        if (showBar)
+            process.stderr.write(`Downloading: "${url}" to ${destAbs}\n`);
+        bar = createByteProgress({ enabled: showBar, total: contentLength, label: path.basename(destAbs) });
+        const hash = createHash('sha256');
+        const meter = new Transform({
+            transform(chunk, _encoding, callback) {
+                hash.update(chunk);
+                received += chunk.length;
+                bar.update(received);
+                callback(null, chunk);
+            },
+        });
+        await pipeline(res, meter, createWriteStream(tmp, { flags: 'wx' }));
+        if (contentLength !== null && received !== contentLength) {
+            throw new IncompleteDownloadError(url, received, contentLength);
+        }
+        bar.stop(received);
+        if (expectedHash !== null) {
+            const actual = hash.digest('hex');
+            if (!actual.startsWith(expectedHash))
+                throw new HashMismatchError(url, expectedHash, actual, received);
+        }
+        await rename(tmp, destAbs);
+    }
+    catch (err) {
+        bar.stop();
+        await removeQuietly(tmp);
+        throw classify(err, { url, received, contentLength, timedOut: state.timedOut, timeoutMs, signal: opts.signal, tmp });
+    }
+}
+/** Turn whatever went wrong into a DownloadError with a useful message. */
+function classify(err, ctx) {
+    if (err instanceof DownloadError)
+        return err;
+    const { url, received, contentLength } = ctx;
+    const progress = contentLength !== null ? `${received} of ${contentLength} bytes` : `${received} bytes`;
+    if (ctx.signal?.aborted) {
+        return new DownloadError('ABORTED', url, `Download of ${url} was aborted after ${progress}.`, { cause: err });
+    }
+    if (ctx.timedOut) {
+        return new DownloadError('TIMEOUT', url, `Download of ${url} timed out (no data for ${ctx.timeoutMs} ms) after ${progress}.`, { cause: err });
+    }
+    const e = err;
+    if (e && typeof e.syscall === 'string' && typeof e.path === 'string') {
+        const what = e.path === ctx.tmp ? `its temporary file ${e.path}` : e.path;
+        return new DownloadError('FILE_SYSTEM', url, `Download of ${url} failed writing ${what}: ${e.message}`, { cause: err });
+    }
+    if (contentLength !== null && received < contentLength) {
+        return new IncompleteDownloadError(url, received, contentLength, err);
+    }
+    let msg = err instanceof Error ? err.message : String(err);
+    if (msg === 'aborted')
+        msg = 'the connection closed before the body was complete';
+    return new DownloadError('NETWORK', url, `Download of ${url} failed after ${progress}: ${msg}. Nothing was saved.`, { cause: err });
+}
+/**
+ * Make sure the checkpoint at `url` is in the cache and return its local path, like
+ * torch.hub's `load_state_dict_from_url` without the unpickling: if
+ * `<modelDir>/<fileName>` exists it is returned without any network access; otherwise it
+ * is downloaded (hash-checked unless `checkHash: false`), or OfflineError is thrown in
+ * offline mode.
+ */
+export async function loadStateDictFromUrl(url, opts = {}) {
+    const modelDir = path.resolve(expandUser(opts.modelDir ?? checkpointsDir()));
+    const fileName = opts.fileName ?? fileNameFromUrl(url);
+    const cached = path.join(modelDir, fileName);
+    if (await exists(cached))
+        return cached;
+    if (opts.offline === true || offlineFromEnv()) {
+        const reason = opts.offline === true ? 'offline: true' : `VGG_OFFLINE=${process.env.VGG_OFFLINE}`;
+        throw new OfflineError(url, fileName, cached, reason);
+    }
+    const hashPrefix = opts.checkHash === false ? null : hashPrefixFromFileName(fileName);
+    await downloadUrlToFile(url, cached, {
+        hashPrefix,
+        progress: opts.progress,
+        maxRedirects: opts.maxRedirects,
+        timeoutMs: opts.timeoutMs,
+        signal: opts.signal,
+    });
+    return cached;
+}
+async function exists(file) {
+    try {
+        await stat(file);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+//# sourceMappingURL=hub.js.map

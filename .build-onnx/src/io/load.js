@@ -1,0 +1,66 @@
+/**
+ * Format detection and one-call loading of a state dict from any supported
+ * checkpoint file (PyTorch zip, PyTorch legacy, safetensors).
+ */
+import { readFile } from 'node:fs/promises';
+import { CheckpointError } from './errors.js';
+import { pthLayout, readPth } from './pth.js';
+import { readSafetensors } from './safetensors.js';
+/** Guesses the format from the first bytes; undefined when none matches. */
+export function detectFormat(bytes) {
+    const layout = pthLayout(bytes);
+    if (layout === 'zip')
+        return 'pth-zip';
+    if (layout === 'legacy')
+        return 'pth-legacy';
+    // safetensors: u64 header length that fits the file, then a JSON object.
+    if (bytes.length >= 10 && bytes[8] === 0x7b) {
+        const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+        if (n >= 2n && n <= BigInt(bytes.length - 8))
+            return 'safetensors';
+    }
+    return undefined;
+}
+/**
+ * Reads a state dict from PyTorch or safetensors bytes. `key` and
+ * `stripPrefix` apply to PyTorch files; `stripPrefix` to safetensors too.
+ */
+export function readStateDict(bytes, opts = {}) {
+    const format = detectFormat(bytes);
+    if (format === 'pth-zip' || format === 'pth-legacy')
+        return readPth(bytes, opts);
+    if (format === 'safetensors') {
+        const { tensors } = readSafetensors(bytes);
+        const prefix = opts.stripPrefix;
+        if (prefix === undefined || prefix === '')
+            return tensors;
+        const out = new Map();
+        for (const [k, v] of tensors) {
+            const name = k.startsWith(prefix) ? k.slice(prefix.length) : k;
+            if (out.has(name))
+                throw new CheckpointError(`two entries map to '${name}' after removing prefix '${prefix}'`);
+            out.set(name, v);
+        }
+        return out;
+    }
+    if (bytes.length === 0)
+        throw new CheckpointError('file is empty');
+    throw new CheckpointError('unrecognised checkpoint format (expected a PyTorch .pth/.pt or a .safetensors file)', { offset: 0 });
+}
+/** Runs `read` and names `path` in any CheckpointError it throws (keeping the class, which callers test). */
+export function namingFile(path, read) {
+    try {
+        return read();
+    }
+    catch (e) {
+        if (e instanceof CheckpointError && !e.message.startsWith(path))
+            e.message = `${path}: ${e.message}`;
+        throw e;
+    }
+}
+/** readStateDict on a file's contents. */
+export async function readStateDictFile(path, opts = {}) {
+    const bytes = await readFile(path);
+    return namingFile(path, () => readStateDict(bytes, opts));
+}
+//# sourceMappingURL=load.js.map

@@ -1,0 +1,602 @@
+/**
+ * A restricted unpickler for the pickles that torch.save writes.
+ *
+ * Python's pickle is a little stack machine whose GLOBAL/REDUCE opcodes can
+ * import and call anything, which is how malicious checkpoints run code. This
+ * interpreter never imports or calls anything: GLOBAL only yields an inert
+ * PyGlobal marker, and only names on an allowlist are accepted at all.
+ * Calling an allowed global (REDUCE/NEWOBJ) is delegated to a caller-supplied
+ * hook (the checkpoint reader builds lazy tensor records there), with
+ * OrderedDict() and torch.Size(...) handled here.
+ *
+ * Resource limits: each opcode consumes at least one byte and creates at most
+ * one object, so work and memory are linear in the input; on top of that the
+ * mark stack, value stack, memo and container nesting depth are capped.
+ * Python dicts become `Map`s, so keys such as "__proto__" are plain data.
+ */
+import { ByteReader, decodeLatin1, decodeUtf8 } from './bytes.js';
+import { ForbiddenGlobalError, PickleError } from './errors.js';
+/** A Python tuple (kept distinct from lists, which are plain arrays). */
+export class PyTuple {
+    items;
+    constructor(items) {
+        this.items = items;
+    }
+}
+/** A reference to an allowlisted global (class or function). It is never resolved to code. */
+export class PyGlobal {
+    module;
+    name;
+    constructor(module, name) {
+        this.module = module;
+        this.name = name;
+    }
+    get qualifiedName() {
+        return `${this.module}.${this.name}`;
+    }
+}
+const STORAGE_TYPES = ['Float', 'Half', 'BFloat16', 'Double', 'Long', 'Int', 'Short', 'Char', 'Byte', 'Bool'];
+/** The globals a checkpoint may name. Everything else raises ForbiddenGlobalError. */
+export const DEFAULT_ALLOWED_GLOBALS = new Set([
+    'collections.OrderedDict',
+    'torch._utils._rebuild_tensor',
+    'torch._utils._rebuild_tensor_v2',
+    'torch._utils._rebuild_parameter',
+    'torch._tensor._rebuild_from_type_v2',
+    'torch.Size',
+    // Inert class markers: appear as the `new_type` argument of _rebuild_from_type_v2.
+    'torch.Tensor',
+    'torch.nn.parameter.Parameter',
+    ...STORAGE_TYPES.map((t) => `torch.${t}Storage`),
+]);
+/** Return value of a `call` hook meaning "I don't handle this global". */
+export const NOT_HANDLED = Symbol('NOT_HANDLED');
+/** Human-readable Python-ish type name of a value, without walking into it. */
+export function pyTypeName(v) {
+    if (v === null)
+        return 'None';
+    if (typeof v === 'boolean')
+        return 'bool';
+    if (typeof v === 'number')
+        return Number.isInteger(v) ? 'int' : 'float';
+    if (typeof v === 'bigint')
+        return 'int';
+    if (typeof v === 'string')
+        return 'str';
+    if (v instanceof Uint8Array)
+        return 'bytes';
+    if (Array.isArray(v))
+        return 'list';
+    if (v instanceof PyTuple)
+        return 'tuple';
+    if (v instanceof Map)
+        return 'dict';
+    if (v instanceof PyGlobal)
+        return v.qualifiedName;
+    if (typeof v === 'object')
+        return v.constructor?.name ?? 'object';
+    return typeof v;
+}
+function isContainer(v) {
+    return Array.isArray(v) || v instanceof Map || v instanceof PyTuple;
+}
+function bigintFromLE(bytes) {
+    // Two's complement little-endian, as in Python's int.from_bytes(..., 'little', signed=True).
+    if (bytes.length === 0)
+        return 0n;
+    let v = 0n;
+    for (let i = bytes.length - 1; i >= 0; i--)
+        v = (v << 8n) | BigInt(bytes[i]);
+    if (bytes[bytes.length - 1] & 0x80)
+        v -= 1n << BigInt(8 * bytes.length);
+    return v;
+}
+function normaliseInt(v) {
+    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+const MAX_LONG_BYTES = 1024; // torch never needs more than 9; caps quadratic bigint work.
+const MAX_TEXT_LINE = 1 << 16;
+class Unpickler {
+    opts;
+    r;
+    pos;
+    opPos = 0;
+    stack = [];
+    marks = [];
+    memo = new Map();
+    depth = new WeakMap();
+    allowed;
+    maxDepth;
+    maxStack;
+    maxMemo;
+    constructor(bytes, start, opts) {
+        this.opts = opts;
+        this.r = new ByteReader(bytes, (msg, off) => new PickleError(msg, { offset: off, where: opts.where }));
+        this.pos = start;
+        this.allowed = opts.allowedGlobals ?? DEFAULT_ALLOWED_GLOBALS;
+        this.maxDepth = opts.maxDepth ?? 1000;
+        this.maxStack = opts.maxStack ?? 100_000;
+        this.maxMemo = opts.maxMemo ?? 1_000_000;
+    }
+    fail(message) {
+        return new PickleError(message, { offset: this.opPos, where: this.opts.where });
+    }
+    // ---- reading primitives -------------------------------------------------
+    take(n, what) {
+        const s = this.r.slice(this.pos, n, what);
+        this.pos += n;
+        return s;
+    }
+    u8(what) {
+        const v = this.r.u8(this.pos, what);
+        this.pos += 1;
+        return v;
+    }
+    u16(what) {
+        const v = this.r.u16(this.pos, what);
+        this.pos += 2;
+        return v;
+    }
+    u32(what) {
+        const v = this.r.u32(this.pos, what);
+        this.pos += 4;
+        return v;
+    }
+    i32(what) {
+        const v = this.r.i32(this.pos, what);
+        this.pos += 4;
+        return v;
+    }
+    u64(what) {
+        const v = this.r.u64(this.pos, what);
+        this.pos += 8;
+        return v;
+    }
+    line(what, latin1 = false) {
+        const bytes = this.r.bytes;
+        const limit = Math.min(bytes.length, this.pos + MAX_TEXT_LINE);
+        let end = this.pos;
+        while (end < limit && bytes[end] !== 0x0a)
+            end++;
+        if (end >= limit)
+            throw this.fail(`unterminated ${what} line`);
+        const raw = bytes.subarray(this.pos, end);
+        const text = latin1 ? decodeLatin1(raw) : decodeUtf8(raw);
+        if (text === undefined)
+            throw this.fail(`${what} is not valid UTF-8`);
+        this.pos = end + 1;
+        return text;
+    }
+    utf8(n, what) {
+        const s = decodeUtf8(this.take(n, what));
+        if (s === undefined)
+            throw this.fail(`${what} is not valid UTF-8`);
+        return s;
+    }
+    // ---- stack helpers -----------------------------------------------------
+    push(v) {
+        if (this.stack.length >= this.maxStack)
+            throw this.fail(`value stack exceeds ${this.maxStack} entries`);
+        this.stack.push(v);
+    }
+    pop() {
+        if (this.stack.length === 0)
+            throw this.fail('stack underflow');
+        return this.stack.pop();
+    }
+    top() {
+        if (this.stack.length === 0)
+            throw this.fail('stack underflow');
+        return this.stack[this.stack.length - 1];
+    }
+    mark() {
+        if (this.marks.length >= this.maxDepth)
+            throw this.fail(`MARK nesting exceeds ${this.maxDepth}`);
+        this.marks.push(this.stack);
+        this.stack = [];
+    }
+    /** Items pushed since the last MARK, restoring the stack below it. */
+    popMark() {
+        const below = this.marks.pop();
+        if (below === undefined)
+            throw this.fail('no MARK on the stack');
+        const items = this.stack;
+        this.stack = below;
+        return items;
+    }
+    depthOf(v) {
+        return typeof v === 'object' && v !== null ? (this.depth.get(v) ?? (isContainer(v) ? 1 : 0)) : 0;
+    }
+    /** Records that `child` now sits inside `parent`, enforcing maxDepth. */
+    nest(parent, child) {
+        const d = this.depthOf(child) + 1;
+        if (d > this.maxDepth)
+            throw this.fail(`containers nested deeper than ${this.maxDepth}`);
+        if (d > this.depthOf(parent))
+            this.depth.set(parent, d);
+    }
+    newTuple(items) {
+        const t = new PyTuple(items);
+        for (const it of items)
+            this.nest(t, it);
+        return t;
+    }
+    list(v, op) {
+        if (!Array.isArray(v))
+            throw this.fail(`${op} on a ${pyTypeName(v)}, expected a list`);
+        return v;
+    }
+    dict(v, op) {
+        if (!(v instanceof Map))
+            throw this.fail(`${op} on a ${pyTypeName(v)}, expected a dict`);
+        return v;
+    }
+    setItem(d, k, v) {
+        if (Array.isArray(k) || k instanceof Map)
+            throw this.fail(`unhashable dict key of type ${pyTypeName(k)}`);
+        this.nest(d, v);
+        d.set(k, v);
+    }
+    memoPut(index) {
+        if (!this.memo.has(index) && this.memo.size >= this.maxMemo)
+            throw this.fail(`memo exceeds ${this.maxMemo} entries`);
+        this.memo.set(index, this.top());
+    }
+    memoGet(index) {
+        if (!this.memo.has(index))
+            throw this.fail(`memo key ${index} was never stored`);
+        this.push(this.memo.get(index));
+    }
+    // ---- globals and calls -------------------------------------------------
+    resolveGlobal(module, name) {
+        const full = `${module}.${name}`;
+        if (!this.allowed.has(full))
+            throw new ForbiddenGlobalError(full, { offset: this.opPos, where: this.opts.where });
+        return new PyGlobal(module, name);
+    }
+    call(fn, args, op) {
+        if (!(fn instanceof PyGlobal))
+            throw this.fail(`${op}: cannot call a ${pyTypeName(fn)}`);
+        if (!(args instanceof PyTuple))
+            throw this.fail(`${op}: arguments are a ${pyTypeName(args)}, expected a tuple`);
+        if (this.opts.call !== undefined) {
+            const out = this.opts.call(fn, args.items, this.opPos);
+            if (out !== NOT_HANDLED)
+                return out;
+        }
+        switch (fn.qualifiedName) {
+            case 'collections.OrderedDict':
+                if (args.items.length === 0)
+                    return new Map();
+                break;
+            case 'torch.Size': {
+                const [dims] = args.items;
+                if (args.items.length === 1 && (dims instanceof PyTuple || Array.isArray(dims))) {
+                    const items = dims instanceof PyTuple ? dims.items : dims;
+                    return this.newTuple([...items]);
+                }
+                break;
+            }
+        }
+        throw this.fail(`${op}: calling ${fn.qualifiedName} with ${args.items.length} argument(s) is not supported`);
+    }
+    persistent(pid) {
+        if (this.opts.persistentLoad === undefined)
+            throw this.fail('persistent id found but no loader was supplied');
+        return this.opts.persistentLoad(pid, this.opPos);
+    }
+    // ---- the interpreter loop ----------------------------------------------
+    run() {
+        for (;;) {
+            this.opPos = this.pos;
+            const op = this.u8('opcode');
+            switch (op) {
+                case 0x80: { // PROTO
+                    const proto = this.u8('protocol');
+                    if (proto > 5)
+                        throw this.fail(`unsupported pickle protocol ${proto}`);
+                    break;
+                }
+                case 0x95: { // FRAME: only a buffering hint; check the length is plausible
+                    const n = this.u64('frame length');
+                    if (n > this.r.length - this.pos)
+                        throw this.fail(`frame of ${n} bytes runs past the end`);
+                    break;
+                }
+                case 0x2e: // STOP '.'
+                    return { value: this.pop(), end: this.pos };
+                case 0x28:
+                    this.mark();
+                    break; // MARK '('
+                case 0x30:
+                    this.pop();
+                    break; // POP '0'
+                case 0x31:
+                    this.popMark();
+                    break; // POP_MARK '1'
+                case 0x32:
+                    this.push(this.top());
+                    break; // DUP '2'
+                case 0x4e:
+                    this.push(null);
+                    break; // NONE 'N'
+                case 0x88:
+                    this.push(true);
+                    break; // NEWTRUE
+                case 0x89:
+                    this.push(false);
+                    break; // NEWFALSE
+                case 0x4b:
+                    this.push(this.u8('BININT1'));
+                    break; // 'K'
+                case 0x4d:
+                    this.push(this.u16('BININT2'));
+                    break; // 'M'
+                case 0x4a:
+                    this.push(this.i32('BININT'));
+                    break; // 'J'
+                case 0x8a: // LONG1
+                    this.push(normaliseInt(bigintFromLE(this.take(this.u8('LONG1 length'), 'LONG1'))));
+                    break;
+                case 0x8b: { // LONG4
+                    const n = this.i32('LONG4 length');
+                    if (n < 0 || n > MAX_LONG_BYTES)
+                        throw this.fail(`LONG4 length ${n} out of range`);
+                    this.push(normaliseInt(bigintFromLE(this.take(n, 'LONG4'))));
+                    break;
+                }
+                case 0x49: { // INT 'I' (text; "01"/"00" are protocol-0 booleans)
+                    const s = this.line('INT');
+                    if (s === '01' || s === '00')
+                        this.push(s === '01');
+                    else
+                        this.push(this.parseTextInt(s, 'INT'));
+                    break;
+                }
+                case 0x4c: { // LONG 'L' (text, optional trailing L)
+                    const s = this.line('LONG');
+                    this.push(this.parseTextInt(s.endsWith('L') ? s.slice(0, -1) : s, 'LONG'));
+                    break;
+                }
+                case 0x47: // BINFLOAT 'G' (big-endian double)
+                    this.push(this.r.f64be(this.pos, 'BINFLOAT'));
+                    this.pos += 8;
+                    break;
+                case 0x46: { // FLOAT 'F' (text)
+                    const s = this.line('FLOAT').trim();
+                    if (!/^[-+]?(\d+\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?|inf|nan)$/i.test(s))
+                        throw this.fail(`bad FLOAT literal`);
+                    this.push(/inf/i.test(s) ? (s.startsWith('-') ? -Infinity : Infinity) : /nan/i.test(s) ? NaN : Number(s));
+                    break;
+                }
+                case 0x8c:
+                    this.push(this.utf8(this.u8('length'), 'SHORT_BINUNICODE'));
+                    break;
+                case 0x58:
+                    this.push(this.utf8(this.u32('length'), 'BINUNICODE'));
+                    break; // 'X'
+                case 0x8d:
+                    this.push(this.utf8(this.u64('length'), 'BINUNICODE8'));
+                    break;
+                case 0x56:
+                    this.push(this.rawUnicodeEscape(this.line('UNICODE', true)));
+                    break; // 'V'
+                case 0x55:
+                    this.push(this.utf8(this.u8('length'), 'SHORT_BINSTRING'));
+                    break; // 'U'
+                case 0x54: { // BINSTRING 'T' (python 2 str; torch.load decodes these as UTF-8)
+                    const n = this.i32('length');
+                    if (n < 0)
+                        throw this.fail('negative BINSTRING length');
+                    this.push(this.utf8(n, 'BINSTRING'));
+                    break;
+                }
+                case 0x43:
+                    this.push(this.take(this.u8('length'), 'SHORT_BINBYTES'));
+                    break; // 'C'
+                case 0x42:
+                    this.push(this.take(this.u32('length'), 'BINBYTES'));
+                    break; // 'B'
+                case 0x8e:
+                    this.push(this.take(this.u64('length'), 'BINBYTES8'));
+                    break;
+                case 0x96:
+                    this.push(this.take(this.u64('length'), 'BYTEARRAY8').slice());
+                    break;
+                case 0x7d:
+                    this.push(new Map());
+                    break; // EMPTY_DICT '}'
+                case 0x5d:
+                    this.push([]);
+                    break; // EMPTY_LIST ']'
+                case 0x29:
+                    this.push(new PyTuple([]));
+                    break; // EMPTY_TUPLE ')'
+                case 0x64: { // DICT 'd'
+                    const items = this.popMark();
+                    if (items.length % 2 !== 0)
+                        throw this.fail('DICT with an odd number of items');
+                    const d = new Map();
+                    for (let i = 0; i < items.length; i += 2)
+                        this.setItem(d, items[i], items[i + 1]);
+                    this.push(d);
+                    break;
+                }
+                case 0x6c: { // LIST 'l'
+                    const items = this.popMark();
+                    const l = [];
+                    for (const it of items) {
+                        this.nest(l, it);
+                        l.push(it);
+                    }
+                    this.push(l);
+                    break;
+                }
+                case 0x74:
+                    this.push(this.newTuple(this.popMark()));
+                    break; // TUPLE 't'
+                case 0x85:
+                    this.push(this.newTuple([this.pop()]));
+                    break; // TUPLE1
+                case 0x86: { // TUPLE2
+                    const b = this.pop();
+                    const a = this.pop();
+                    this.push(this.newTuple([a, b]));
+                    break;
+                }
+                case 0x87: { // TUPLE3
+                    const c = this.pop();
+                    const b = this.pop();
+                    const a = this.pop();
+                    this.push(this.newTuple([a, b, c]));
+                    break;
+                }
+                case 0x61: { // APPEND 'a'
+                    const v = this.pop();
+                    const l = this.list(this.top(), 'APPEND');
+                    this.nest(l, v);
+                    l.push(v);
+                    break;
+                }
+                case 0x65: { // APPENDS 'e'
+                    const items = this.popMark();
+                    const l = this.list(this.top(), 'APPENDS');
+                    for (const it of items) {
+                        this.nest(l, it);
+                        l.push(it);
+                    }
+                    break;
+                }
+                case 0x73: { // SETITEM 's'
+                    const v = this.pop();
+                    const k = this.pop();
+                    this.setItem(this.dict(this.top(), 'SETITEM'), k, v);
+                    break;
+                }
+                case 0x75: { // SETITEMS 'u'
+                    const items = this.popMark();
+                    if (items.length % 2 !== 0)
+                        throw this.fail('SETITEMS with an odd number of items');
+                    const d = this.dict(this.top(), 'SETITEMS');
+                    for (let i = 0; i < items.length; i += 2)
+                        this.setItem(d, items[i], items[i + 1]);
+                    break;
+                }
+                case 0x70:
+                    this.memoPut(this.parseIndex(this.line('PUT')));
+                    break; // PUT 'p'
+                case 0x71:
+                    this.memoPut(this.u8('BINPUT index'));
+                    break; // 'q'
+                case 0x72:
+                    this.memoPut(this.u32('LONG_BINPUT index'));
+                    break; // 'r'
+                case 0x94:
+                    this.memoPut(this.memo.size);
+                    break; // MEMOIZE
+                case 0x67:
+                    this.memoGet(this.parseIndex(this.line('GET')));
+                    break; // GET 'g'
+                case 0x68:
+                    this.memoGet(this.u8('BINGET index'));
+                    break; // 'h'
+                case 0x6a:
+                    this.memoGet(this.u32('LONG_BINGET index'));
+                    break; // 'j'
+                case 0x63: { // GLOBAL 'c'
+                    const module = this.line('GLOBAL module');
+                    const name = this.line('GLOBAL name');
+                    this.push(this.resolveGlobal(module, name));
+                    break;
+                }
+                case 0x93: { // STACK_GLOBAL
+                    const name = this.pop();
+                    const module = this.pop();
+                    if (typeof module !== 'string' || typeof name !== 'string')
+                        throw this.fail('STACK_GLOBAL needs two strings');
+                    this.push(this.resolveGlobal(module, name));
+                    break;
+                }
+                case 0x52: { // REDUCE 'R'
+                    const args = this.pop();
+                    const fn = this.pop();
+                    this.push(this.call(fn, args, 'REDUCE'));
+                    break;
+                }
+                case 0x81: { // NEWOBJ: cls.__new__(cls, *args), treated like a call
+                    const args = this.pop();
+                    const cls = this.pop();
+                    this.push(this.call(cls, args, 'NEWOBJ'));
+                    break;
+                }
+                case 0x92: { // NEWOBJ_EX
+                    const kwargs = this.pop();
+                    const args = this.pop();
+                    const cls = this.pop();
+                    if (!(kwargs instanceof Map) || kwargs.size !== 0)
+                        throw this.fail('NEWOBJ_EX with keyword arguments is not supported');
+                    this.push(this.call(cls, args, 'NEWOBJ_EX'));
+                    break;
+                }
+                case 0x69: { // INST 'i'
+                    const module = this.line('INST module');
+                    const name = this.line('INST name');
+                    const cls = this.resolveGlobal(module, name);
+                    this.push(this.call(cls, new PyTuple(this.popMark()), 'INST'));
+                    break;
+                }
+                case 0x6f: { // OBJ 'o'
+                    const items = this.popMark();
+                    if (items.length === 0)
+                        throw this.fail('OBJ without a class');
+                    this.push(this.call(items[0], new PyTuple(items.slice(1)), 'OBJ'));
+                    break;
+                }
+                case 0x62: { // BUILD 'b'
+                    const state = this.pop();
+                    const obj = this.top();
+                    // OrderedDict state dicts carry a `_metadata` attribute this way; attributes are dropped.
+                    if (!(obj instanceof Map))
+                        throw this.fail(`BUILD on a ${pyTypeName(obj)} is not supported`);
+                    if (!(state === null || state instanceof Map || state instanceof PyTuple)) {
+                        throw this.fail(`BUILD with a ${pyTypeName(state)} state`);
+                    }
+                    break;
+                }
+                case 0x50:
+                    this.push(this.persistent(this.line('PERSID')));
+                    break; // PERSID 'P'
+                case 0x51:
+                    this.push(this.persistent(this.pop()));
+                    break; // BINPERSID 'Q'
+                default:
+                    throw this.fail(`unsupported or invalid opcode 0x${op.toString(16).padStart(2, '0')}`);
+            }
+        }
+    }
+    parseTextInt(s, what) {
+        const t = s.trim();
+        if (!/^[-+]?\d{1,1000}$/.test(t))
+            throw this.fail(`bad ${what} literal`);
+        return normaliseInt(BigInt(t));
+    }
+    parseIndex(s) {
+        if (!/^\d{1,15}$/.test(s))
+            throw this.fail('bad memo index');
+        return Number(s);
+    }
+    /** Python's raw-unicode-escape: only \uXXXX and \UXXXXXXXX are escapes. */
+    rawUnicodeEscape(s) {
+        return s.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_m, u4, u8) => {
+            const cp = parseInt(u4 ?? u8 ?? '0', 16);
+            if (cp > 0x10ffff)
+                throw this.fail('bad \\U escape');
+            return String.fromCodePoint(cp);
+        });
+    }
+}
+/** Runs one pickle starting at `start` and returns its value and end offset. */
+export function unpickle(bytes, start = 0, opts = {}) {
+    return new Unpickler(bytes, start, opts).run();
+}
+//# sourceMappingURL=pickle.js.map

@@ -1,0 +1,134 @@
+/**
+ * The VGG family as data: a table of layer configurations, one class, and
+ * thin builders — the shape of torchvision's models/vgg.py, with the same
+ * module keys so its checkpoints load without remapping.
+ */
+import { ArgumentError, ShapeError } from '../errors.js';
+import { Module } from '../nn/module.js';
+import { Conv2d } from '../nn/layers/conv.js';
+import { BatchNorm2d } from '../nn/layers/batchnorm.js';
+import { ReLU } from '../nn/layers/activation.js';
+import { MaxPool2d, AdaptiveAvgPool2d } from '../nn/layers/pooling.js';
+import { Linear } from '../nn/layers/linear.js';
+import { Dropout } from '../nn/layers/dropout.js';
+import { Sequential } from '../nn/layers/sequential.js';
+import { constant_, kaimingNormal_, normal_ } from '../nn/init.js';
+import { resolveWeights } from './weights.js';
+import { classesForWeights, loadCachedWeights } from './pretrained.js';
+export const cfgs = Object.freeze({
+    A: [64, 'M', 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
+    B: [64, 64, 'M', 128, 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
+    D: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'],
+    E: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M'],
+});
+/** The convolutional trunk: conv(3×3, pad 1) [+ BatchNorm] + ReLU per number, MaxPool(2, 2) per 'M'. */
+export function makeLayers(cfg, opts = {}) {
+    let inChannels = opts.inChannels ?? 3;
+    if (!Number.isInteger(inChannels) || inChannels < 1)
+        throw new ArgumentError(`inChannels must be a positive integer, got ${inChannels}`);
+    const layers = new Sequential();
+    for (const v of cfg) {
+        if (v === 'M') {
+            layers.append(new MaxPool2d(2, { stride: 2 }));
+            continue;
+        }
+        if (!Number.isInteger(v) || v < 1)
+            throw new ArgumentError(`VGG config entries must be positive integers or 'M', got ${JSON.stringify(v)}`);
+        layers.append(new Conv2d(inChannels, v, 3, { padding: 1 }));
+        if (opts.batchNorm)
+            layers.append(new BatchNorm2d(v));
+        layers.append(new ReLU(true));
+        inChannels = v;
+    }
+    return layers;
+}
+export class VGG extends Module {
+    features;
+    avgpool;
+    classifier;
+    /**
+     * The first classifier layer takes (channels of the last conv) × 7 × 7
+     * inputs: 25088 for the standard configs, as in torchvision, and the right
+     * size for custom trunks that end with fewer channels.
+     */
+    constructor(features, opts = {}) {
+        super();
+        const numClasses = opts.numClasses ?? 1000;
+        const p = opts.dropout ?? 0.5;
+        if (!Number.isInteger(numClasses) || numClasses < 1)
+            throw new ArgumentError(`numClasses must be a positive integer, got ${numClasses}`);
+        this.features = this.registerModule('features', features);
+        this.avgpool = this.registerModule('avgpool', new AdaptiveAvgPool2d([7, 7]));
+        this.classifier = this.registerModule('classifier', new Sequential(new Linear(lastChannels(features) * 7 * 7, 4096), new ReLU(true), new Dropout(p), new Linear(4096, 4096), new ReLU(true), new Dropout(p), new Linear(4096, numClasses)));
+        if (opts.initWeights ?? true)
+            this.initializeWeights();
+    }
+    /** torchvision's scheme: He-normal (fan-out) convs, unit BatchNorm, N(0, 0.01) linears, zero biases. */
+    initializeWeights() {
+        for (const m of this.modules()) {
+            if (m instanceof Conv2d) {
+                kaimingNormal_(m.weight, { mode: 'fan_out', nonlinearity: 'relu' });
+                if (m.bias)
+                    constant_(m.bias, 0);
+            }
+            else if (m instanceof BatchNorm2d) {
+                if (m.weight)
+                    constant_(m.weight, 1);
+                if (m.bias)
+                    constant_(m.bias, 0);
+            }
+            else if (m instanceof Linear) {
+                normal_(m.weight, 0, 0.01);
+                if (m.bias)
+                    constant_(m.bias, 0);
+            }
+        }
+    }
+    /** The smallest square input the pools accept: each 2×2 pool halves the map. */
+    minInputSize() {
+        return 2 ** [...this.features].filter((m) => m instanceof MaxPool2d).length;
+    }
+    forward(x) {
+        try {
+            x = this.callChild('features', this.features, x);
+        }
+        catch (e) {
+            if (e instanceof ShapeError && /too small/.test(e.detail)) {
+                const s = this.minInputSize();
+                throw new ShapeError(`${e.message} (this VGG needs inputs of at least ${s}x${s})`);
+            }
+            throw e;
+        }
+        x = this.callChild('avgpool', this.avgpool, x);
+        return this.callChild('classifier', this.classifier, x.flatten(1));
+    }
+}
+function lastChannels(features) {
+    const convs = [...features.modules()].filter((m) => m instanceof Conv2d);
+    return convs.length ? convs[convs.length - 1].outChannels : 512;
+}
+function builder(arch, cfg, batchNorm) {
+    return (opts = {}) => {
+        const w = resolveWeights(arch, opts.weights);
+        if (!w)
+            return new VGG(makeLayers(cfgs[cfg], { batchNorm }), opts);
+        const model = new VGG(makeLayers(cfgs[cfg], { batchNorm }), {
+            ...opts, numClasses: classesForWeights(w, opts.numClasses), initWeights: false,
+        });
+        loadCachedWeights(model, w);
+        return model;
+    };
+}
+export const vgg11 = builder('vgg11', 'A', false);
+export const vgg11_bn = builder('vgg11_bn', 'A', true);
+export const vgg13 = builder('vgg13', 'B', false);
+export const vgg13_bn = builder('vgg13_bn', 'B', true);
+export const vgg16 = builder('vgg16', 'D', false);
+export const vgg16_bn = builder('vgg16_bn', 'D', true);
+export const vgg19 = builder('vgg19', 'E', false);
+export const vgg19_bn = builder('vgg19_bn', 'E', true);
+/** Every builder by its torchvision name. */
+export const vggBuilders = Object.freeze({
+    vgg11, vgg11_bn, vgg13, vgg13_bn, vgg16, vgg16_bn, vgg19, vgg19_bn,
+});
+//# sourceMappingURL=vgg.js.map

@@ -1,0 +1,94 @@
+/** Batch normalisation over the channel axis of NCHW (or NC) input, with gradients. */
+import { backend } from '../../backend/registry.js';
+import { ShapeError } from '../../errors.js';
+import { record } from '../autograd.js';
+import { Tensor } from '../tensor.js';
+import { shapeToString } from '../shape.js';
+/**
+ * In training, normalises with the batch's statistics and updates the running
+ * ones in place (variance unbiased, as PyTorch does); in evaluation, uses the
+ * running statistics.
+ */
+export function batchNorm(x, runningMean, runningVar, weight, bias, opts) {
+    if (x.ndim < 2)
+        throw new ShapeError(`batch_norm expects input [N, C, ...], got ${shapeToString(x.shape)}`);
+    const [N, C] = x.shape;
+    const HW = x.numel / Math.max(N * C, 1);
+    for (const [name, t] of [['weight', weight], ['bias', bias], ['running_mean', runningMean], ['running_var', runningVar]]) {
+        if (t && t.numel !== C)
+            throw new ShapeError(`expected input with ${t.numel} channels (${name} ${shapeToString(t.shape)}), got input ${shapeToString(x.shape)}`);
+    }
+    const useBatchStats = opts.training || !runningMean || !runningVar;
+    const count = N * HW;
+    let mean;
+    let invStd;
+    if (useBatchStats) {
+        if (count <= 1)
+            throw new ShapeError(`expected more than 1 value per channel when training, got input ${shapeToString(x.shape)}`);
+        const moments = backend().channelMoments(x.data, N, C, HW);
+        mean = Float32Array.from(moments.mean);
+        invStd = Float32Array.from(moments.variance, (v) => 1 / Math.sqrt(v + opts.eps));
+        if (opts.training && runningMean && runningVar) {
+            const m = opts.momentum;
+            for (let c = 0; c < C; c++) {
+                runningMean.data[c] = (1 - m) * runningMean.data[c] + m * moments.mean[c];
+                runningVar.data[c] = (1 - m) * runningVar.data[c] + m * moments.variance[c] * (count / (count - 1));
+            }
+        }
+    }
+    else {
+        mean = runningMean.data.slice();
+        invStd = Float32Array.from(runningVar.data, (v) => 1 / Math.sqrt(v + opts.eps));
+    }
+    const y = new Tensor(backend().batchNorm(x.data, N, C, HW, mean, invStd, weight?.data ?? null, bias?.data ?? null), x.shape);
+    const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
+    return record(y, 'NativeBatchNormBackward', inputs, (g) => {
+        const grads = batchNormBackward(g.data, x.data, N, C, HW, mean, invStd, weight?.data ?? null, useBatchStats);
+        const out = [new Tensor(grads.gx, x.shape)];
+        if (weight)
+            out.push(new Tensor(grads.gWeight, weight.shape));
+        if (bias)
+            out.push(new Tensor(grads.gBias, bias.shape));
+        return out;
+    });
+}
+/**
+ * With batch statistics the mean and variance depend on x, which adds the two
+ * correction terms: gx = invStd/n · (n·ĝ − Σĝ − x̂·Σ(ĝ·x̂)), where ĝ = g·γ.
+ */
+function batchNormBackward(g, x, N, C, HW, mean, invStd, weight, batchStats) {
+    const gx = new Float32Array(x.length);
+    const gWeight = new Float32Array(C);
+    const gBias = new Float32Array(C);
+    const count = N * HW;
+    for (let c = 0; c < C; c++) {
+        let sumG = 0;
+        let sumGXhat = 0;
+        for (let n = 0; n < N; n++) {
+            const base = (n * C + c) * HW;
+            for (let i = 0; i < HW; i++) {
+                const xhat = (x[base + i] - mean[c]) * invStd[c];
+                sumG += g[base + i];
+                sumGXhat += g[base + i] * xhat;
+            }
+        }
+        gWeight[c] = sumGXhat;
+        gBias[c] = sumG;
+        const gamma = weight ? weight[c] : 1;
+        const scale = gamma * invStd[c];
+        for (let n = 0; n < N; n++) {
+            const base = (n * C + c) * HW;
+            for (let i = 0; i < HW; i++) {
+                if (batchStats) {
+                    const xhat = (x[base + i] - mean[c]) * invStd[c];
+                    gx[base + i] = scale * (g[base + i] - sumG / count - xhat * sumGXhat / count);
+                }
+                else {
+                    gx[base + i] = scale * g[base + i];
+                }
+            }
+        }
+    }
+    return { gx, gWeight, gBias };
+}
+//# sourceMappingURL=norm.js.map

@@ -1,0 +1,42 @@
+/** `vgg convert <in> <out>`: .pth ↔ .safetensors, keeping every tensor's dtype. */
+import { extname } from 'node:path';
+import type { Command } from 'commander';
+import { ArgumentError } from '../errors.js';
+import { readStateDictFile, type readStateDict } from '../io/load.js';
+import { writeSafetensors } from '../io/safetensors.js';
+import { writePth } from '../io/pth-writer.js';
+import { writeFileAtomic } from '../io/checkpoint.js';
+
+export interface ConvertOptions {
+  key?: string;
+  stripPrefix?: string;
+}
+
+/** The writer for an output file, chosen by its extension. */
+function writerFor(out: string): (t: ReturnType<typeof readStateDict>) => Uint8Array {
+  const ext = extname(out).toLowerCase();
+  if (ext === '.safetensors') return (t) => writeSafetensors(t, { format: 'pt' });
+  if (ext === '.pth' || ext === '.pt' || ext === '.bin') return (t) => writePth(t);
+  throw new ArgumentError(`cannot tell the output format from "${out}": use a .safetensors, .pth or .pt file name`);
+}
+
+export async function convertCheckpoint(input: string, output: string, opts: ConvertOptions = {}): Promise<number> {
+  const write = writerFor(output);
+  const tensors = await readStateDictFile(input, opts);
+  await writeFileAtomic(output, write(tensors));
+  return tensors.size;
+}
+
+export function registerConvert(program: Command): void {
+  program
+    .command('convert')
+    .description('convert a checkpoint between PyTorch (.pth/.pt) and safetensors; the output format follows the extension')
+    .argument('<in>')
+    .argument('<out>')
+    .option('--key <name>', 'state dict entry of a training checkpoint, e.g. state_dict')
+    .option('--strip-prefix <prefix>', 'remove a key prefix such as module.')
+    .action(async (input: string, output: string, opts: ConvertOptions) => {
+      const n = await convertCheckpoint(input, output, opts);
+      process.stderr.write(`wrote ${n} tensors to ${output}\n`);
+    });
+}
