@@ -22,3 +22,4 @@ export { Weights, VGG11_Weights, VGG11_BN_Weights, VGG13_Weights, VGG13_BN_Weigh
 export { IMAGENET_CATEGORIES } from './models/imagenet.js';
 export { getModel, listModels, type GetModelOptions } from './models/registry.js';
 export { WeightsNotCachedError } from './models/pretrained.js';
+export { exportOnnx, exportOnnxBytes, OnnxExportError, type ExportOnnxOptions } from './io/onnx.js';

@@ -52,3 +52,16 @@ describe('checkpoint API', () => {
     assert.throws(() => other.loadStateDict(new Map(tiny().stateDict())), StateDictError);
   });
 });
+
+describe('loading from a path reuses the file buffer', () => {
+  it('legacy storages are aligned in place, so float32 tensors are views, with the same values as from bytes', async () => {
+    const { readFileSync } = await import('node:fs');
+    const path = fixturePath('checkpoints', 'conv_legacy.pt');
+    const fromPath = await loadCheckpoint(path);
+    const fromBytes = await loadCheckpoint(new Uint8Array(readFileSync(path)));
+    assert.deepEqual([...fromPath.keys()], [...fromBytes.keys()]);
+    for (const [k, t] of fromPath) assert.deepEqual(t.data, fromBytes.get(k)!.data, k);
+    const buffers = new Set([...fromPath.values()].map((t) => t.data.buffer));
+    assert.equal(buffers.size, 1, 'every tensor is a view of the one file buffer');
+  });
+});

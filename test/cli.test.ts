@@ -104,3 +104,32 @@ describe('vgg inspect and vgg convert', () => {
     }
   });
 });
+
+describe('vgg export', () => {
+  it('a checkpoint file to ONNX that onnxruntime runs with our numbers, at any batch size', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const ort = await import('onnxruntime-node');
+    const { vgg11, saveSafetensors, randn, noGrad } = await import('../src/index.js');
+    const { relError } = await import('./helpers/golden.js');
+    const dir = mkdtempSync(join(tmpdir(), 'vgg-export-'));
+    try {
+      const model = vgg11({ numClasses: 10 }).eval();
+      await saveSafetensors(join(dir, 'w.safetensors'), model.stateDict());
+      const onnx = join(dir, 'm.onnx');
+      const r = vgg('export', 'vgg11', '--weights', join(dir, 'w.safetensors'), '--out', onnx, '--input', '3x32x32', '--dynamic-batch');
+      assert.equal(r.status, 0, r.stderr);
+      const session = await ort.InferenceSession.create(onnx);
+      const x = randn([3, 3, 32, 32]);
+      const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x.data, [3, 3, 32, 32]) });
+      const got = out[session.outputNames[0]];
+      assert.deepEqual(got.dims, [3, 10]);
+      const err = relError(got.data as Float32Array, noGrad(() => model.forward(x)).data);
+      assert.ok(err <= 1e-4, `onnxruntime vs vgg-ts: ${err}`);
+      assert.match(vgg('export', 'vgg11', '--weights', join(dir, 'missing.pth'), '--out', onnx).stderr, /ENOENT/);
+      assert.match(vgg('export', 'vgg11', '--out', onnx, '--opset', '7').stderr, /opset/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

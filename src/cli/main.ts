@@ -5,6 +5,8 @@ import { registerSummary } from './summary.js';
 import { registerInspect } from './inspect.js';
 import { registerConvert } from './convert.js';
 import { registerDownload } from './download.js';
+import { registerExport } from './export.js';
+import { OnnxExportError } from '../io/onnx.js';
 import { CheckpointError } from '../io/errors.js';
 import { DownloadError } from '../io/hub.js';
 import { ArgumentError, ShapeError } from '../errors.js';
@@ -18,12 +20,13 @@ registerSummary(program);
 registerInspect(program);
 registerConvert(program);
 registerDownload(program);
+registerExport(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode);
-  if (e instanceof ArgumentError || e instanceof ShapeError || e instanceof CheckpointError || e instanceof DownloadError || isFileError(e)) {
+  if (e instanceof ArgumentError || e instanceof ShapeError || e instanceof CheckpointError || e instanceof DownloadError || e instanceof OnnxExportError || isFileError(e)) {
     process.stderr.write(`vgg: ${e.message}\n`);
     process.exit(2);
   }

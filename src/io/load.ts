@@ -59,5 +59,5 @@ export function namingFile<T>(path: string, read: () => T): T {
 /** readStateDict on a file's contents. */
 export async function readStateDictFile(path: string, opts: ReadPthOptions = {}): Promise<Map<string, RawTensor>> {
   const bytes = await readFile(path);
-  return namingFile(path, () => readStateDict(bytes, opts));
+  return namingFile(path, () => readStateDict(bytes, { alignInPlace: true, ...opts }));
 }

@@ -34,6 +34,14 @@ export interface ReadPthOptions {
    * the input and cost nothing.
    */
   maxCopyBytes?: number;
+  /**
+   * The caller owns `bytes` and allows the reader to move data inside it. Legacy
+   * files place storages at arbitrary byte offsets; with this set, each one is
+   * shifted back (over its already-read element count) to an 8-byte boundary,
+   * so float32 tensors can be viewed in place instead of copied — loading then
+   * needs little more memory than the file itself.
+   */
+  alignInPlace?: boolean;
 }
 
 /** Value of the first pickle of a legacy checkpoint. */
@@ -140,7 +148,7 @@ function loadZipObject(bytes: Uint8Array, opts: ReadPthOptions): unknown {
 
 // ---- legacy layout ----------------------------------------------------------
 
-function loadLegacyObject(bytes: Uint8Array): unknown {
+function loadLegacyObject(bytes: Uint8Array, alignInPlace = false): unknown {
   const header = (start: number, what: string) => unpickle(bytes, start, { where: what, allowedGlobals: NO_GLOBALS });
   const magic = header(0, 'legacy magic number');
   if (magic.value !== LEGACY_MAGIC) throw new CheckpointError('not a PyTorch checkpoint (bad magic number)', { offset: 0 });
@@ -205,7 +213,15 @@ function loadLegacyObject(bytes: Uint8Array): unknown {
     }
     if (root.attached) throw new CheckpointError(`storage ${key} appears twice`, { offset: pos - 8 });
     const n = Number(count) * size;
-    root.attach(r.slice(pos, n, `data of storage ${key}`));
+    const data = r.slice(pos, n, `data of storage ${key}`);
+    const shift = (bytes.byteOffset + pos) % 8;
+    if (alignInPlace && shift !== 0) {
+      // The 8 count bytes just read are free, so the data can move back onto a boundary.
+      bytes.copyWithin(pos - shift, pos, pos + n);
+      root.attach(bytes.subarray(pos - shift, pos - shift + n));
+    } else {
+      root.attach(data);
+    }
     pos += n;
   }
   return obj.value;
@@ -221,7 +237,7 @@ function loadLegacyObject(bytes: Uint8Array): unknown {
 export function readPthObject(bytes: Uint8Array, opts: ReadPthOptions = {}): unknown {
   const layout = pthLayout(bytes);
   if (layout === 'zip') return loadZipObject(bytes, opts);
-  if (layout === 'legacy') return loadLegacyObject(bytes);
+  if (layout === 'legacy') return loadLegacyObject(bytes, opts.alignInPlace);
   if (bytes.length === 0) throw new CheckpointError('file is empty');
   if (bytes.length >= 262 && new TextDecoder().decode(bytes.subarray(257, 262)) === 'ustar') {
     throw new CheckpointError('tar-format checkpoints (PyTorch < 0.4) are not supported');

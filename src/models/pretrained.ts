@@ -26,7 +26,7 @@ export function cachedWeightsPath(w: Weights): string {
 /** Reads a checkpoint file synchronously into Tensors (float32 views of the file where possible). */
 export function readCheckpointSync(path: string): Map<string, Tensor> {
   const bytes = readFileSync(path);
-  return rawDictToTensors(namingFile(path, () => readStateDict(bytes)));
+  return rawDictToTensors(namingFile(path, () => readStateDict(bytes, { alignInPlace: true })));
 }
 
 /** Loads cached pretrained weights into `model` (strict: every key must match). */
