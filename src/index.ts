@@ -23,3 +23,4 @@ export { IMAGENET_CATEGORIES } from './models/imagenet.js';
 export { getModel, listModels, type GetModelOptions } from './models/registry.js';
 export { WeightsNotCachedError } from './models/pretrained.js';
 export { exportOnnx, exportOnnxBytes, OnnxExportError, type ExportOnnxOptions } from './io/onnx.js';
+export * as optim from './nn/optim/index.js';

@@ -6,11 +6,8 @@
  * fresh; kernels never keep references to their arguments.
  */
 
-/** Sizes shared by the conv2d kernels. */
-export interface Conv2dParams {
-  batch: number;
-  inChannels: number;
-  outChannels: number;
+/** The geometry of a sliding 2-D window: input and output sizes, kernel, stride, padding, dilation. */
+export interface Window2d {
   inH: number;
   inW: number;
   outH: number;
@@ -25,21 +22,16 @@ export interface Conv2dParams {
   dilationW: number;
 }
 
+/** Sizes shared by the conv2d kernels. */
+export interface Conv2dParams extends Window2d {
+  batch: number;
+  inChannels: number;
+  outChannels: number;
+}
+
 /** Sizes shared by the max-pool kernels (input and output are N·C planes). */
-export interface Pool2dParams {
+export interface Pool2dParams extends Window2d {
   planes: number;
-  inH: number;
-  inW: number;
-  outH: number;
-  outW: number;
-  kernelH: number;
-  kernelW: number;
-  strideH: number;
-  strideW: number;
-  padH: number;
-  padW: number;
-  dilationH: number;
-  dilationW: number;
 }
 
 export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'sigmoid' | 'tanh';

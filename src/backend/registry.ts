@@ -1,16 +1,20 @@
 /**
  * Which kernels run. Backends register under a name; the active one is
  * chosen by `setBackend`, or by the VGG_BACKEND environment variable at
- * start-up, falling back to the reference backend.
+ * start-up, else the native addon when it loaded, else the reference
+ * backend (saying once why the native one is missing).
  */
 import type { Backend } from './backend.js';
 import { ArgumentError } from '../errors.js';
 import { createRefBackend } from './ref/index.js';
+import { loadNativeBackend, nativeLoadError } from './native/index.js';
 
 const backends = new Map<string, () => Backend>();
 let active: Backend | null = null;
 
 registerBackend('ref', createRefBackend);
+const native = loadNativeBackend(createRefBackend());
+if (native) registerBackend('native', () => native);
 
 export function registerBackend(name: string, factory: () => Backend): void {
   backends.set(name, factory);
@@ -27,12 +31,23 @@ export function setBackend(name: string): Backend {
   return active;
 }
 
+/** The backend chosen when nothing was set: VGG_BACKEND, else native, else ref. */
+function defaultBackendName(): string {
+  const wanted = typeof process !== 'undefined' ? process.env.VGG_BACKEND : undefined;
+  if (wanted) {
+    if (!backends.has(wanted)) throw new ArgumentError(`VGG_BACKEND=${wanted} is not available; available: ${listBackends().join(', ')}`);
+    return wanted;
+  }
+  if (backends.has('native')) return 'native';
+  if (process.env.VGG_NATIVE !== '0') {
+    process.stderr.write(`vgg-ts: native backend unavailable (${nativeLoadError()}); using the reference TypeScript backend\n`);
+  }
+  return 'ref';
+}
+
 /** The backend kernels run on now. */
 export function backend(): Backend {
-  if (!active) {
-    const wanted = typeof process !== 'undefined' ? process.env.VGG_BACKEND : undefined;
-    active = setBackend(wanted && backends.has(wanted) ? wanted : 'ref');
-  }
+  active ??= setBackend(defaultBackendName());
   return active;
 }
 

@@ -6,6 +6,7 @@ import { registerInspect } from './inspect.js';
 import { registerConvert } from './convert.js';
 import { registerDownload } from './download.js';
 import { registerExport } from './export.js';
+import { registerInfo } from './info.js';
 import { OnnxExportError } from '../io/onnx.js';
 import { CheckpointError } from '../io/errors.js';
 import { DownloadError } from '../io/hub.js';
@@ -21,6 +22,7 @@ registerInspect(program);
 registerConvert(program);
 registerDownload(program);
 registerExport(program);
+registerInfo(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,3 +6,4 @@ export { linear } from '../tensor/ops/linear.js';
 export { dropout } from '../tensor/ops/dropout.js';
 export { relu } from '../tensor/ops/elementwise.js';
 export { softmax, logSoftmax } from '../tensor/ops/reduce.js';
+export { crossEntropy, nllLoss, mseLoss } from './loss.js';

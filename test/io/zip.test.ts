@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { ZipError } from '../../src/io/errors.js';
 import { readPth } from '../../src/io/pth.js';
 import { readZip, writeZip } from '../../src/io/zip.js';
-import { crc32 } from '../../src/io/crc32.js';
+import { crc32, crc32Tables } from '../../src/io/crc32.js';
 import { ascii, buildRawZip, concat, deflated, fixture, randomBytes, rejects, toHex, u32le } from './helpers.js';
 
 describe('crc32', () => {
@@ -13,6 +13,13 @@ describe('crc32', () => {
     const data = randomBytes(1001, 7);
     assert.equal(crc32(data.subarray(300), crc32(data.subarray(0, 300))), crc32(data));
     assert.equal(crc32(new Uint8Array(0)), 0);
+  });
+  test('the portable tables agree with the native zlib.crc32 path', () => {
+    for (const n of [0, 1, 7, 8, 9, 1001, 65536 + 3]) {
+      const data = randomBytes(n, n);
+      assert.equal(crc32Tables(data), crc32(data), `length ${n}`);
+      assert.equal(crc32Tables(data.subarray(n >> 1), crc32Tables(data.subarray(0, n >> 1))), crc32(data));
+    }
   });
 });
 

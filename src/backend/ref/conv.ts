@@ -9,7 +9,12 @@
 import type { Conv2dParams } from '../backend.js';
 import { gemmBlocked } from './gemm.js';
 
-function im2col(x: Float32Array, p: Conv2dParams, cols: Float32Array): void {
+/**
+ * Walks every (column entry, input pixel) pair of the im2col matrix for one
+ * image. Gathering fills cols from x (padding reads as 0); scattering adds
+ * cols back onto x, which is the adjoint (col2im) used by the input gradient.
+ */
+function walkColumns(x: Float32Array, p: Conv2dParams, cols: Float32Array, scatter: boolean): void {
   const plane = p.outH * p.outW;
   let row = 0;
   for (let c = 0; c < p.inChannels; c++) {
@@ -21,13 +26,18 @@ function im2col(x: Float32Array, p: Conv2dParams, cols: Float32Array): void {
           const iy = oy * p.strideH - p.padH + ky * p.dilationH;
           const out = base + oy * p.outW;
           if (iy < 0 || iy >= p.inH) {
-            cols.fill(0, out, out + p.outW);
+            if (!scatter) cols.fill(0, out, out + p.outW);
             continue;
           }
           const xrow = xc + iy * p.inW;
           for (let ox = 0; ox < p.outW; ox++) {
             const ix = ox * p.strideW - p.padW + kx * p.dilationW;
-            cols[out + ox] = ix >= 0 && ix < p.inW ? x[xrow + ix] : 0;
+            const inside = ix >= 0 && ix < p.inW;
+            if (scatter) {
+              if (inside) x[xrow + ix] += cols[out + ox];
+            } else {
+              cols[out + ox] = inside ? x[xrow + ix] : 0;
+            }
           }
         }
       }
@@ -35,28 +45,8 @@ function im2col(x: Float32Array, p: Conv2dParams, cols: Float32Array): void {
   }
 }
 
-/** The adjoint of im2col: adds each column entry back onto the input pixel it came from. */
-function col2im(cols: Float32Array, p: Conv2dParams, gx: Float32Array): void {
-  const plane = p.outH * p.outW;
-  let row = 0;
-  for (let c = 0; c < p.inChannels; c++) {
-    const xc = c * p.inH * p.inW;
-    for (let ky = 0; ky < p.kernelH; ky++) {
-      for (let kx = 0; kx < p.kernelW; kx++, row++) {
-        const base = row * plane;
-        for (let oy = 0; oy < p.outH; oy++) {
-          const iy = oy * p.strideH - p.padH + ky * p.dilationH;
-          if (iy < 0 || iy >= p.inH) continue;
-          const xrow = xc + iy * p.inW;
-          for (let ox = 0; ox < p.outW; ox++) {
-            const ix = ox * p.strideW - p.padW + kx * p.dilationW;
-            if (ix >= 0 && ix < p.inW) gx[xrow + ix] += cols[base + oy * p.outW + ox];
-          }
-        }
-      }
-    }
-  }
-}
+const im2col = (x: Float32Array, p: Conv2dParams, cols: Float32Array): void => walkColumns(x, p, cols, false);
+const col2im = (cols: Float32Array, p: Conv2dParams, gx: Float32Array): void => walkColumns(gx, p, cols, true);
 
 const taps = (p: Conv2dParams): number => p.inChannels * p.kernelH * p.kernelW;
 

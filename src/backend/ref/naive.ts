@@ -24,30 +24,11 @@ export function naiveGemm(
 
 /** Direct convolution: x[N,Cin,H,W] * w[Cout,Cin,kh,kw] + b -> y[N,Cout,outH,outW]. */
 export function naiveConv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, p: Conv2dParams): Float32Array {
-  const y = new Float32Array(p.batch * p.outChannels * p.outH * p.outW);
-  for (let n = 0; n < p.batch; n++) {
-    for (let o = 0; o < p.outChannels; o++) {
-      for (let oy = 0; oy < p.outH; oy++) {
-        for (let ox = 0; ox < p.outW; ox++) {
-          let acc = bias ? bias[o] : 0;
-          for (let c = 0; c < p.inChannels; c++) {
-            for (let ky = 0; ky < p.kernelH; ky++) {
-              const iy = oy * p.strideH - p.padH + ky * p.dilationH;
-              if (iy < 0 || iy >= p.inH) continue;
-              for (let kx = 0; kx < p.kernelW; kx++) {
-                const ix = ox * p.strideW - p.padW + kx * p.dilationW;
-                if (ix < 0 || ix >= p.inW) continue;
-                acc += x[((n * p.inChannels + c) * p.inH + iy) * p.inW + ix] *
-                  w[((o * p.inChannels + c) * p.kernelH + ky) * p.kernelW + kx];
-              }
-            }
-          }
-          y[((n * p.outChannels + o) * p.outH + oy) * p.outW + ox] = acc;
-        }
-      }
-    }
-  }
-  return y;
+  const plane = p.outH * p.outW;
+  const y = new Float64Array(p.batch * p.outChannels * plane);
+  if (bias) y.forEach((_, i) => { y[i] = bias[Math.floor(i / plane) % p.outChannels]; });
+  forEachTap(p, (xi, wi, yi) => { y[yi] += x[xi] * w[wi]; });
+  return Float32Array.from(y);
 }
 
 /** Visits every (input index, weight index, output index) triple of a convolution. */

@@ -1,0 +1,32 @@
+// Pooling, normalisation, elementwise and reduction kernels (float32, row-major).
+// Results match the reference TypeScript backend bit for bit: the same
+// accumulation order, float64 where it computes in float64.
+#pragma once
+
+#include <cstdint>
+
+namespace vgg {
+
+struct PoolParams {
+  int64_t planes, inH, inW, outH, outW, kH, kW, strideH, strideW, padH, padW, dilH, dilW;
+};
+
+enum UnaryOpCode { kNeg = 0, kExp, kLog, kSqrt, kAbs, kRelu, kSigmoid, kTanh, kUnaryCount };
+enum BinaryOpCode { kAdd = 0, kSub, kMul, kDiv, kPow, kMax, kMin, kBinaryCount };
+
+void maxpool2d(const float* x, float* y, int32_t* idx, const PoolParams& p);
+void maxpool2d_backward(const float* gy, const int32_t* idx, float* gx, const PoolParams& p);
+void adaptive_avgpool2d(const float* x, float* y, int64_t planes, int64_t H, int64_t W, int64_t oh, int64_t ow);
+void adaptive_avgpool2d_backward(const float* gy, float* gx, int64_t planes, int64_t H, int64_t W, int64_t oh,
+                                 int64_t ow);
+void batchnorm(const float* x, float* y, int64_t N, int64_t C, int64_t HW, const float* mean, const float* invstd,
+               const float* weight, const float* bias);
+void channel_moments(const float* x, int64_t N, int64_t C, int64_t HW, double* mean, double* var);
+void unary(int op, const float* x, float* y, int64_t n);
+// out[index] = a[Σ index_d·aStride_d] op b[Σ index_d·bStride_d] over outShape (rank dims).
+void binary(int op, const float* a, const int64_t* as, const float* b, const int64_t* bs, const int64_t* shape,
+            int rank, float* out);
+void sum_axis(const float* x, float* y, int64_t outer, int64_t size, int64_t inner);
+void max_axis(const float* x, float* values, int32_t* indices, int64_t outer, int64_t size, int64_t inner);
+
+}  // namespace vgg

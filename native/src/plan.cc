@@ -1,0 +1,1043 @@
+// Prepared inference plans (see plan.h).
+//
+// Layouts. The input is plain NCHW. Convolutions, pools and per-channel ops
+// work on the blocked layout NCHW8c ([N][⌈C/8⌉][H][W][8], channels past C are
+// zero and stay zero: padded weights and biases are zero and every op maps 0
+// to 0). Flatten turns it back into PyTorch's [N, C·H·W] order; a plan that
+// ends on a feature map converts it back to NCHW.
+//
+// Buffers. Activations ping-pong between two plan-owned buffers that grow to
+// the largest layer at the current batch and input size and are then reused;
+// transform and im2col scratch is plan-owned too (shared slots and per-thread
+// slots), so a run allocates nothing once warm.
+//
+// Winograd convolution (3×3, stride 1, dilation 1):
+//   U[ξ][p][c][16]   = G g Gᵀ for 16-channel output panels p   (at build time)
+//   V[ξ][t][c]       = Bᵀ d B, tiles t of a block, 8 channels per vector
+//   M[ξ][t][k]       = V[ξ] · U[ξ]      36 GEMMs, A = V rows read in place
+//   y                = Aᵀ M A + bias, ReLU, 2×2 max-pool, written blocked
+// Tiles are processed in blocks sized so that V and M stay in the last-level
+// cache and one ξ slice of V in L2; every phase is spread over the pool.
+//
+// Direct convolution (any other geometry, and the first layer on the plain
+// input): per output row, im2col rows [OW][kdim] in per-thread scratch, then
+// the 6×16 kernel against weight panels packed at build time, with bias and
+// ReLU in its epilogue; a fused 2×2 pool computes two rows and pools them.
+//
+// Linear: A = the activation rows read in place, B = weight panels packed at
+// build time ([⌈out/16⌉][in][16]); threads split the panels, K is blocked so a
+// panel block stays in L1 while every row group uses it.
+#include "plan.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+#include "cpu.h"
+#include "threadpool.h"
+
+namespace vgg {
+namespace {
+
+constexpr int64_t kWinoBlockFloats = int64_t(1) << 22;  // V + M of one tile block (16 MiB)
+constexpr int64_t kWinoSliceFloats = int64_t(1) << 16;  // one ξ slice of V (256 KiB)
+constexpr int64_t kKc = 256;                            // K block of the GEMMs (a 16 KiB B block)
+
+int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t round_up(int64_t a, int64_t b) { return cdiv(a, b) * b; }
+
+// A 64-byte aligned float buffer that only grows.
+struct Buf {
+  float* p = nullptr;
+  size_t n = 0;
+  Buf() = default;
+  Buf(const Buf&) = delete;
+  Buf& operator=(const Buf&) = delete;
+  Buf(Buf&& o) noexcept : p(o.p), n(o.n) {
+    o.p = nullptr;
+    o.n = 0;
+  }
+  ~Buf() { std::free(p); }
+  bool reserve(size_t floats) {
+    if (floats <= n && p) return true;
+    std::free(p);
+    p = nullptr;
+    n = 0;
+    const size_t bytes = ((floats + 16) * sizeof(float) + 63) & ~size_t(63);
+    p = static_cast<float*>(std::aligned_alloc(64, bytes));
+    if (!p) return false;
+    n = bytes / sizeof(float);
+    return true;
+  }
+  bool zeros(size_t floats) {
+    if (!reserve(floats)) return false;
+    std::memset(p, 0, n * sizeof(float));
+    return true;
+  }
+  void release() {
+    std::free(p);
+    p = nullptr;
+    n = 0;
+  }
+};
+
+enum Layout { kPlain = 0, kBlocked = 1, kFlat = 2 };
+
+// An activation: plain [N][C][H][W], blocked [N][⌈C/8⌉][H][W][8], or flat
+// [N][C] with row stride ld.
+struct Act {
+  Layout layout = kPlain;
+  int64_t N = 0, C = 0, H = 1, W = 1, ld = 0;
+  const float* data = nullptr;
+  int64_t cb() const { return (C + 7) / 8; }
+  size_t floats() const {
+    switch (layout) {
+      case kPlain: return size_t(N * C * H * W);
+      case kBlocked: return size_t(N * cb() * 8 * H * W);
+      case kFlat: return size_t(N * ld);
+    }
+    return 0;
+  }
+};
+
+enum SharedSlot { kShV = 0, kShM, kShTmp, kSharedSlots };
+enum LocalSlot { kLoBand = 0, kLoPool, kLocalSlots };
+
+struct Ctx {
+  const PlanKernels* k;
+  int nt;
+  Buf* shared;
+  std::vector<Buf>* local;
+  bool ok = true;
+  float* sh(int slot, size_t floats) {
+    if (!shared[slot].reserve(floats)) {
+      ok = false;
+      return nullptr;
+    }
+    return shared[slot].p;
+  }
+  bool reserve_local(int slot, size_t floats) {
+    if (local->size() < size_t(nt) * kLocalSlots) local->resize(size_t(nt) * kLocalSlots);
+    for (int t = 0; t < nt; ++t)
+      if (!(*local)[size_t(t) * kLocalSlots + slot].reserve(floats)) {
+        ok = false;
+        return false;
+      }
+    return true;
+  }
+  float* loc(int tid, int slot) { return (*local)[size_t(tid) * kLocalSlots + slot].p; }
+};
+
+// f(item, tid) for item in [0, n), handed out dynamically over the pool.
+template <class F>
+void for_items(int64_t n, int nt, F&& f) {
+  if (n <= 0) return;
+  if (nt <= 1 || n == 1) {
+    for (int64_t i = 0; i < n; ++i) f(i, 0);
+    return;
+  }
+  std::atomic<int64_t> next{0};
+  parallel_run(
+      [&](int tid, int) {
+        for (;;) {
+          const int64_t i = next.fetch_add(1, std::memory_order_relaxed);
+          if (i >= n) break;
+          f(i, tid);
+        }
+      },
+      static_cast<int>(std::min<int64_t>(nt, n)));
+}
+
+std::string dims(const Act& a) {
+  char b[96];
+  if (a.layout == kFlat) std::snprintf(b, sizeof b, "[%lld, %lld]", (long long)a.N, (long long)a.C);
+  else std::snprintf(b, sizeof b, "[%lld, %lld, %lld, %lld]", (long long)a.N, (long long)a.C, (long long)a.H, (long long)a.W);
+  return b;
+}
+
+std::string num(int64_t v) { return std::to_string(static_cast<long long>(v)); }
+
+// ------------------------------------------------------------------ ops --
+
+struct Op {
+  std::string label;
+  virtual ~Op() = default;
+  // Output shape for input `in` (data left unset); false with a message.
+  virtual bool infer(const Act& in, Act* out, std::string* err) const = 0;
+  // True when the output is the input itself (nothing to run).
+  virtual bool is_view(const Act&) const { return false; }
+  // True when out may be the same buffer as in.
+  virtual bool in_place() const { return false; }
+  virtual void run(Ctx& ctx, const Act& in, float* out, const Act& o) = 0;
+  virtual std::string describe() const = 0;
+  virtual size_t weight_bytes() const { return 0; }
+  virtual void release() {}
+};
+
+bool need_layout(const Act& in, Layout l, std::string* err) {
+  if (in.layout == l) return true;
+  *err = "internal error: unexpected activation layout";
+  return false;
+}
+
+bool need_channels(const Act& in, int64_t C, std::string* err) {
+  if (in.C == C) return true;
+  *err = "expects " + num(C) + " input channels, got an input of shape " + dims(in);
+  return false;
+}
+
+// plain -> blocked
+struct BlockOp : Op {
+  bool infer(const Act& in, Act* out, std::string* err) const override {
+    if (!need_layout(in, kPlain, err)) return false;
+    *out = in;
+    out->layout = kBlocked;
+    return true;
+  }
+  void run(Ctx& ctx, const Act& in, float* out, const Act&) override {
+    const int64_t Cb = in.cb(), HW = in.H * in.W, C = in.C;
+    for_items(in.N * Cb, ctx.nt, [&](int64_t it, int) {
+      const int64_t n = it / Cb, cb = it % Cb;
+      float* d = out + it * HW * 8;
+      for (int l = 0; l < 8; ++l) {
+        const int64_t c = cb * 8 + l;
+        if (c < C) {
+          const float* s = in.data + (n * C + c) * HW;
+          for (int64_t i = 0; i < HW; ++i) d[i * 8 + l] = s[i];
+        } else {
+          for (int64_t i = 0; i < HW; ++i) d[i * 8 + l] = 0.f;
+        }
+      }
+    });
+  }
+  std::string describe() const override { return "to blocked NCHW8c"; }
+};
+
+// blocked -> plain NCHW, or flat [N, C·H·W] (the same memory order)
+struct UnblockOp : Op {
+  bool to_flat;
+  explicit UnblockOp(bool flat) : to_flat(flat) {}
+  bool infer(const Act& in, Act* out, std::string* err) const override {
+    if (!need_layout(in, kBlocked, err)) return false;
+    *out = in;
+    if (to_flat) {
+      out->layout = kFlat;
+      out->C = in.C * in.H * in.W;
+      out->H = out->W = 1;
+      out->ld = out->C;
+    } else {
+      out->layout = kPlain;
+    }
+    return true;
+  }
+  void run(Ctx& ctx, const Act& in, float* out, const Act&) override {
+    const int64_t Cb = in.cb(), HW = in.H * in.W, C = in.C;
+    for_items(in.N * Cb, ctx.nt, [&](int64_t it, int) {
+      const int64_t n = it / Cb, cb = it % Cb;
+      const float* s = in.data + it * HW * 8;
+      for (int l = 0; l < 8 && cb * 8 + l < C; ++l) {
+        float* d = out + (n * C + cb * 8 + l) * HW;
+        for (int64_t i = 0; i < HW; ++i) d[i] = s[i * 8 + l];
+      }
+    });
+  }
+  std::string describe() const override { return to_flat ? "flatten (from blocked)" : "to plain NCHW"; }
+};
+
+// plain [N,C,H,W] -> flat [N, C·H·W]: a view
+struct FlattenViewOp : Op {
+  bool infer(const Act& in, Act* out, std::string* err) const override {
+    *out = in;
+    if (in.layout == kFlat) return true;
+    if (!need_layout(in, kPlain, err)) return false;
+    out->layout = kFlat;
+    out->C = in.C * in.H * in.W;
+    out->H = out->W = 1;
+    out->ld = out->C;
+    return true;
+  }
+  bool is_view(const Act&) const override { return true; }
+  void run(Ctx&, const Act&, float*, const Act&) override {}
+  std::string describe() const override { return "flatten"; }
+};
+
+struct ReluOp : Op {
+  bool infer(const Act& in, Act* out, std::string*) const override {
+    *out = in;
+    return true;
+  }
+  bool in_place() const override { return true; }
+  void run(Ctx& ctx, const Act& in, float* out, const Act&) override {
+    const int64_t n = static_cast<int64_t>(in.floats());
+    constexpr int64_t chunk = 1 << 16;
+    for_items(cdiv(n, chunk), ctx.nt, [&](int64_t it, int) {
+      const int64_t lo = it * chunk, hi = std::min(n, lo + chunk);
+      ctx.k->relu(in.data + lo, out + lo, hi - lo);
+    });
+  }
+  std::string describe() const override { return "ReLU"; }
+};
+
+struct AffineOp : Op {
+  int64_t C;
+  bool relu;
+  Buf scale, shift;  // [⌈C/8⌉·8], zero past C
+  bool infer(const Act& in, Act* out, std::string* err) const override {
+    if (!need_layout(in, kBlocked, err) || !need_channels(in, C, err)) return false;
+    *out = in;
+    return true;
+  }
+  bool in_place() const override { return true; }
+  void run(Ctx& ctx, const Act& in, float* out, const Act&) override {
+    const int64_t Cb = in.cb(), HW = in.H * in.W;
+    for_items(in.N * Cb, ctx.nt, [&](int64_t it, int) {
+      const int64_t cb = it % Cb;
+      ctx.k->affine(in.data + it * HW * 8, out + it * HW * 8, HW, scale.p + cb * 8, shift.p + cb * 8, relu);
+    });
+  }
+  std::string describe() const override {
+    return "BatchNorm2d(" + num(C) + ") as scale+shift" + (relu ? " + ReLU" : "");
+  }
+  size_t weight_bytes() const override { return (scale.n + shift.n) * sizeof(float); }
+  void release() override {
+    scale.release();
+    shift.release();
+  }
+};
+
+int64_t pool_out(int64_t size, int64_t k, int64_t s, int64_t p, int64_t d, bool ceil_mode) {
+  const int64_t span = size + 2 * p - d * (k - 1) - 1;
+  if (span < 0) return 0;
+  int64_t out = (ceil_mode ? cdiv(span, s) : span / s) + 1;
+  if (ceil_mode && (out - 1) * s >= size + p) --out;
+  return out;
+}
+
+struct MaxPoolOp : Op {
+  PlanPoolGeom g;
+  bool ceil_mode;
+  bool infer(const Act& in, Act* out, std::string* err) const override {
+    if (!need_layout(in, kBlocked, err)) return false;
+    *out = in;
+    out->H = pool_out(in.H, g.kh, g.sh, g.ph, g.dh, ceil_mode);
+    out->W = pool_out(in.W, g.kw, g.sw, g.pw, g.dw, ceil_mode);
+    if (out->H < 1 || out->W < 1) {
+      *err = "input " + dims(in) + " is too small for max pooling with kernel (" + num(g.kh) + ", " + num(g.kw) +
+             "), stride (" + num(g.sh) + ", " + num(g.sw) + ")";
+      return false;
+    }
+    return true;
+  }
+  void run(Ctx& ctx, const Act& in, float* out, const Act& o) override {
+    const int64_t inP = in.H * in.W * 8, outP = o.H * o.W * 8;
+    for_items(in.N * in.cb(), ctx.nt, [&](int64_t it, int) {
+      ctx.k->maxpool_plane(in.data + it * inP, in.H, in.W, out + it * outP, o.H, o.W, g);
+    });
+  }
+  std::string describe() const override {
+    return "MaxPool2d(kernel (" + num(g.kh) + ", " + num(g.kw) + "), stride (" + num(g.sh) + ", " + num(g.sw) +
+           "), padding (" + num(g.ph) + ", " + num(g.pw) + ")" + (ceil_mode ? ", ceil" : "") + ")";
+  }
+};
+
+struct AvgPoolOp : Op {
+  int64_t oh, ow;  // 0: keep
+  bool infer(const Act& in, Act* out, std::string* err) const override {
+    if (!need_layout(in, kBlocked, err)) return false;
+    if (in.H < 1 || in.W < 1) {
+      *err = "input " + dims(in) + " has an empty spatial size";
+      return false;
+    }
+    *out = in;
+    out->H = oh ? oh : in.H;
+    out->W = ow ? ow : in.W;
+    return true;
+  }
+  bool is_view(const Act& in) const override { return (oh == 0 || oh == in.H) && (ow == 0 || ow == in.W); }
+  void run(Ctx& ctx, const Act& in, float* out, const Act& o) override {
+    const int64_t inP = in.H * in.W * 8, outP = o.H * o.W * 8;
+    for_items(in.N * in.cb(), ctx.nt, [&](int64_t it, int) {
+      ctx.k->avgpool_plane(in.data + it * inP, in.H, in.W, out + it * outP, o.H, o.W);
+    });
+  }
+  std::string describe() const override {
+    return "AdaptiveAvgPool2d(" + (oh ? num(oh) : std::string("None")) + ", " + (ow ? num(ow) : std::string("None")) +
+           ") (identity when the map already has that size)";
+  }
+};
+
+std::string conv_text(int64_t C, int64_t K, const PlanConvGeom& g, bool relu, bool pool) {
+  std::string s = "Conv2d " + num(C) + "->" + num(K) + " " + num(g.kh) + "x" + num(g.kw);
+  if (g.sh != 1 || g.sw != 1) s += " stride (" + num(g.sh) + ", " + num(g.sw) + ")";
+  if (g.ph || g.pw) s += " pad (" + num(g.ph) + ", " + num(g.pw) + ")";
+  if (g.dh != 1 || g.dw != 1) s += " dilation (" + num(g.dh) + ", " + num(g.dw) + ")";
+  if (relu) s += " + ReLU";
+  if (pool) s += " + MaxPool 2x2";
+  return s;
+}
+
+struct ConvBase : Op {
+  int64_t C = 0, K = 0, Kb = 0, K16 = 0, NP = 0;
+  PlanConvGeom g{};
+  bool relu = false, pool = false;
+  Buf bias;  // [K16], zero past K
+
+  bool set_bias(const float* b) {
+    if (!bias.zeros(size_t(K16))) return false;
+    if (b) std::memcpy(bias.p, b, sizeof(float) * K);
+    return true;
+  }
+  // Output size before the pool; false when the input is too small.
+  bool conv_out(const Act& in, int64_t* OH, int64_t* OW, std::string* err) const {
+    const int64_t sh = in.H + 2 * g.ph - g.dh * (g.kh - 1) - 1, sw = in.W + 2 * g.pw - g.dw * (g.kw - 1) - 1;
+    *OH = sh < 0 ? 0 : sh / g.sh + 1;
+    *OW = sw < 0 ? 0 : sw / g.sw + 1;
+    if (*OH < 1 || *OW < 1 || (pool && (*OH < 2 || *OW < 2))) {
+      *err = "input " + dims(in) + " is too small for " + conv_text(C, K, g, relu, pool);
+      return false;
+    }
+    return true;
+  }
+  bool infer_conv(const Act& in, Act* out, Layout want, std::string* err) const {
+    if (!need_layout(in, want, err) || !need_channels(in, C, err)) return false;
+    int64_t OH, OW;
+    if (!conv_out(in, &OH, &OW, err)) return false;
+    *out = in;
+    out->layout = kBlocked;
+    out->C = K;
+    out->H = pool ? OH / 2 : OH;
+    out->W = pool ? OW / 2 : OW;
+    return true;
+  }
+};
+
+// Winograd F(4×4, 3×3) convolution on blocked input.
+struct WinoConvOp : ConvBase {
+  int64_t Cb = 0;
+  Buf U;  // [36][NP][Cb·8][16]
+
+  bool build(const float* w, const float* b) {
+    Cb = (C + 7) / 8;
+    const int64_t Cp = Cb * 8;
+    if (!set_bias(b) || !U.zeros(size_t(36) * NP * Cp * 16)) return false;
+    static const double G[6][3] = {{1, 0, 0},
+                                   {1.0 / 3, 1.0 / 3, 1.0 / 3},
+                                   {-1.0 / 3, 1.0 / 3, -1.0 / 3},
+                                   {-16.0 / 15, -8.0 / 15, -4.0 / 15},
+                                   {1.0 / 15, -2.0 / 15, 4.0 / 15},
+                                   {0, 0, 1}};
+    float* u = U.p;
+    const int64_t np = NP, cc = C;
+    parallel_for(0, K, 1, [&](int64_t lo, int64_t hi) {
+      for (int64_t k = lo; k < hi; ++k) {
+        const int64_t p = k / 16, j = k % 16;
+        for (int64_t c = 0; c < cc; ++c) {
+          const float* gk = w + (k * cc + c) * 9;
+          double t[6][3];
+          for (int i = 0; i < 6; ++i)
+            for (int v = 0; v < 3; ++v) t[i][v] = G[i][0] * gk[v] + G[i][1] * gk[3 + v] + G[i][2] * gk[6 + v];
+          for (int i = 0; i < 6; ++i)
+            for (int jj = 0; jj < 6; ++jj) {
+              const double val = t[i][0] * G[jj][0] + t[i][1] * G[jj][1] + t[i][2] * G[jj][2];
+              u[((int64_t(6 * i + jj) * np + p) * Cp + c) * 16 + j] = static_cast<float>(val);
+            }
+        }
+      }
+    });
+    return true;
+  }
+
+  bool infer(const Act& in, Act* out, std::string* err) const override { return infer_conv(in, out, kBlocked, err); }
+
+  void run(Ctx& ctx, const Act& in, float* y, const Act&) override {
+    const PlanKernels& k = *ctx.k;
+    const int64_t N = in.N, H = in.H, W = in.W, Cp = Cb * 8;
+    const int64_t OH = H + 2 * g.ph - 2, OW = W + 2 * g.pw - 2;
+    const int64_t tH = cdiv(OH, 4), tW = cdiv(OW, 4), T = N * tH * tW;
+    const int64_t POH = pool ? OH / 2 : OH, POW = pool ? OW / 2 : OW;
+    int64_t cap = std::min(kWinoBlockFloats / (36 * (Cp + K16)), kWinoSliceFloats / Cp);
+    cap = std::max<int64_t>(cap, 6);
+    const int64_t nblocks = cdiv(T, cap), Tb = cdiv(T, nblocks), Tb6 = round_up(Tb, 6);
+    const int64_t ldv = Cp, ldm = K16, xiV = Tb6 * ldv, xiM = Tb6 * ldm;
+    float* V = ctx.sh(kShV, size_t(36 * xiV));
+    float* M = ctx.sh(kShM, size_t(36 * xiM));
+    if (!V || !M) return;
+    const float* x = in.data;
+    const int64_t inPlane = H * W * 8, outPlane = POH * POW * 8;
+    constexpr int64_t G = 4;  // tiles per transform work item
+    const int64_t nkb = cdiv(Cp, kKc), KC = round_up(cdiv(Cp, nkb), 8);
+    const int64_t pg = std::min<int64_t>(NP, 8), ngroups = cdiv(NP, pg);
+    const int oflags = (relu ? kPlanRelu : 0) | (pool ? kPlanPool : 0);
+
+    // f(tl, n, th, tw, L) for the runs of block-local tiles [a, b) within one tile row.
+    auto runs = [&](int64_t t0, int64_t a, int64_t b, auto&& f) {
+      int64_t tl = a;
+      while (tl < b) {
+        const int64_t t = t0 + tl, tw = t % tW, row = t / tW, th = row % tH, n = row / tH;
+        const int64_t L = std::min(tW - tw, b - tl);
+        f(tl, n, th, tw, L);
+        tl += L;
+      }
+    };
+
+    for (int64_t blk = 0; blk < nblocks; ++blk) {
+      const int64_t t0 = blk * Tb, nb = std::min(Tb, T - t0), nitems = cdiv(nb, G);
+      for_items(nitems, ctx.nt, [&](int64_t it, int) {
+        runs(t0, it * G, std::min(nb, it * G + G), [&](int64_t tl, int64_t n, int64_t th, int64_t tw, int64_t L) {
+          for (int64_t cb = 0; cb < Cb; ++cb)
+            k.wino_in(x + (n * Cb + cb) * inPlane, H, W, th * 4 - g.ph, tw * 4 - g.pw, static_cast<int>(L),
+                      V + tl * ldv + cb * 8, ldv, xiV);
+        });
+      });
+      for_items(36 * ngroups, ctx.nt, [&](int64_t it, int) {
+        const int64_t xi = it / ngroups, p0 = (it % ngroups) * pg, p1 = std::min(NP, p0 + pg);
+        const float* Vx = V + xi * xiV;
+        float* Mx = M + xi * xiM;
+        for (int64_t c0 = 0; c0 < Cp; c0 += KC) {
+          const int64_t kc = std::min(KC, Cp - c0);
+          const int flags = c0 > 0 ? kPlanAcc : 0;
+          for (int64_t p = p0; p < p1; ++p) {
+            const float* B = U.p + ((xi * NP + p) * Cp + c0) * 16;
+            for (int64_t r = 0; r < nb; r += 6) {
+              float* c = Mx + r * ldm + p * 16;
+              k.gemm(kc, Vx + r * ldv + c0, ldv, B, c, c + 8, ldm, static_cast<int>(std::min<int64_t>(6, nb - r)),
+                     nullptr, flags);
+            }
+          }
+        }
+      });
+      for_items(nitems, ctx.nt, [&](int64_t it, int) {
+        runs(t0, it * G, std::min(nb, it * G + G), [&](int64_t tl, int64_t n, int64_t th, int64_t tw, int64_t L) {
+          for (int64_t kb = 0; kb < Kb; ++kb)
+            k.wino_out(M + tl * ldm + kb * 8, ldm, xiM, static_cast<int>(L), bias.p + kb * 8, oflags,
+                       y + (n * Kb + kb) * outPlane, OH, OW, th * 4, tw * 4);
+        });
+      });
+    }
+  }
+
+  std::string describe() const override { return conv_text(C, K, g, relu, pool) + " [winograd F(4x4,3x3)]"; }
+  size_t weight_bytes() const override { return (U.n + bias.n) * sizeof(float); }
+  void release() override {
+    U.release();
+    bias.release();
+  }
+};
+
+// im2col rows + GEMM on packed weights; plain input (first layer) or blocked.
+struct DirectConvOp : ConvBase {
+  bool plain_in = false;
+  int64_t Cb = 0, kdim = 0, lda = 0;
+  Buf Wp;  // [NP][kdim][16]
+
+  bool build(const float* w, const float* b) {
+    Cb = (C + 7) / 8;
+    const int64_t taps = g.kh * g.kw;
+    kdim = plain_in ? C * taps : taps * Cb * 8;
+    lda = round_up(kdim, 8);
+    if (lda % 128 == 0) lda += 8;  // rows not a multiple of 512 bytes apart
+    if (!set_bias(b) || !Wp.zeros(size_t(NP) * kdim * 16)) return false;
+    float* wp = Wp.p;
+    const int64_t kd = kdim, cc = C, cb8 = Cb * 8, kk = K;
+    const bool plain = plain_in;
+    parallel_for(0, NP, 1, [&](int64_t lo, int64_t hi) {
+      for (int64_t p = lo; p < hi; ++p)
+        for (int64_t j = 0; j < 16 && p * 16 + j < kk; ++j) {
+          const int64_t k = p * 16 + j;
+          for (int64_t c = 0; c < cc; ++c)
+            for (int64_t t = 0; t < taps; ++t) {
+              const int64_t idx = plain ? c * taps + t : t * cb8 + c;
+              wp[(p * kd + idx) * 16 + j] = w[(k * cc + c) * taps + t];
+            }
+        }
+    });
+    return true;
+  }
+
+  bool infer(const Act& in, Act* out, std::string* err) const override {
+    return infer_conv(in, out, plain_in ? kPlain : kBlocked, err);
+  }
+
+  void run(Ctx& ctx, const Act& in, float* y, const Act& o) override {
+    int64_t OH, OW;
+    std::string err;
+    if (!conv_out(in, &OH, &OW, &err)) return;
+    const int64_t H = in.H, W = in.W, rows_out = o.H, OW6 = round_up(OW, 6);
+    if (!ctx.reserve_local(kLoBand, size_t(OW6 + 6) * lda)) return;
+    if (pool && !ctx.reserve_local(kLoPool, size_t(2) * Kb * OW * 8)) return;
+    const int64_t nkb = cdiv(kdim, kKc), KC = cdiv(kdim, nkb);
+    const int64_t inImg = plain_in ? C * H * W : Cb * H * W * 8;
+    const int64_t outPlane = o.H * o.W * 8;
+    const PlanKernels& k = *ctx.k;
+    for_items(in.N * rows_out, ctx.nt, [&](int64_t it, int tid) {
+      const int64_t n = it / rows_out, r = it % rows_out;
+      float* A = ctx.loc(tid, kLoBand);
+      float* tmp = pool ? ctx.loc(tid, kLoPool) : nullptr;
+      const float* img = in.data + n * inImg;
+      for (int ri = 0; ri < (pool ? 2 : 1); ++ri) {
+        const int64_t oy = pool ? 2 * r + ri : r;
+        if (plain_in) k.im2col_plain(img, C, H, W, g, oy, OW, A, lda);
+        else k.im2col_blocked(img, Cb, H, W, g, oy, OW, A, lda);
+        // Destination of output channel block cb: pixel stride 8.
+        auto dst = [&](int64_t cb) -> float* {
+          return pool ? tmp + (ri * Kb + cb) * OW * 8 : y + (n * Kb + cb) * outPlane + oy * OW * 8;
+        };
+        for (int64_t k0 = 0; k0 < kdim; k0 += KC) {
+          const int64_t kc = std::min(KC, kdim - k0);
+          const bool last = k0 + kc == kdim;
+          const int flags = (k0 > 0 ? kPlanAcc : 0) | (last && relu ? kPlanRelu : 0);
+          for (int64_t p = 0; p < NP; ++p) {
+            const float* B = Wp.p + (p * kdim + k0) * 16;
+            float* d0 = dst(2 * p);
+            float* d1 = 2 * p + 1 < Kb ? dst(2 * p + 1) : nullptr;
+            const float* bs = last ? bias.p + p * 16 : nullptr;
+            for (int64_t x0 = 0; x0 < OW; x0 += 6)
+              k.gemm(kc, A + x0 * lda + k0, lda, B, d0 + x0 * 8, d1 ? d1 + x0 * 8 : nullptr, 8,
+                     static_cast<int>(std::min<int64_t>(6, OW - x0)), bs, flags);
+          }
+        }
+      }
+      if (pool)
+        for (int64_t cb = 0; cb < Kb; ++cb)
+          k.pool2_row(tmp + cb * OW * 8, tmp + (Kb + cb) * OW * 8, OW, y + (n * Kb + cb) * outPlane + r * o.W * 8);
+    });
+  }
+
+  std::string describe() const override {
+    return conv_text(C, K, g, relu, pool) + (plain_in ? " [im2col+GEMM, reads the NCHW input]" : " [im2col+GEMM]");
+  }
+  size_t weight_bytes() const override { return (Wp.n + bias.n) * sizeof(float); }
+  void release() override {
+    Wp.release();
+    bias.release();
+  }
+};
+
+struct LinearOp : Op {
+  int64_t in_f = 0, out_f = 0, N16 = 0, NP = 0;
+  bool relu = false;
+  Buf Wp, bias;  // [NP][in][16], [N16]
+
+  bool build(const float* w, const float* b) {
+    N16 = round_up(out_f, 16);
+    NP = N16 / 16;
+    if (!bias.zeros(size_t(N16)) || !Wp.reserve(size_t(NP) * in_f * 16)) return false;
+    if (b) std::memcpy(bias.p, b, sizeof(float) * out_f);
+    float* wp = Wp.p;
+    const int64_t K = in_f, Nn = out_f;
+    parallel_for(0, NP, 1, [&](int64_t lo, int64_t hi) {
+      for (int64_t p = lo; p < hi; ++p) {
+        const float* rows[16];
+        for (int j = 0; j < 16; ++j) rows[j] = p * 16 + j < Nn ? w + (p * 16 + j) * K : nullptr;
+        float* d = wp + p * K * 16;
+        for (int64_t k0 = 0; k0 < K; k0 += 64) {
+          const int64_t k1 = std::min(K, k0 + 64);
+          for (int j = 0; j < 16; ++j)
+            for (int64_t kk = k0; kk < k1; ++kk) d[kk * 16 + j] = rows[j] ? rows[j][kk] : 0.f;
+        }
+      }
+    });
+    return true;
+  }
+
+  bool infer(const Act& in, Act* out, std::string* err) const override {
+    if (!need_layout(in, kFlat, err)) return false;
+    if (in.C != in_f) {
+      *err = "expects " + num(in_f) + " input features, got an input of shape " + dims(in);
+      return false;
+    }
+    *out = in;
+    out->C = out_f;
+    out->ld = N16;
+    return true;
+  }
+
+  void run(Ctx& ctx, const Act& in, float* y, const Act& o) override {
+    const PlanKernels& k = *ctx.k;
+    const int64_t M = in.N, K = in_f, lda = in.ld, ldo = o.ld;
+    // The kernel reads six A rows: a last group of fewer rows is copied.
+    const int64_t full = M / 6 * 6, rem = M - full;
+    const float* tail = nullptr;
+    if (rem) {
+      float* t = ctx.sh(kShTmp, size_t(6) * K);
+      if (!t) return;
+      std::memset(t, 0, sizeof(float) * 6 * K);
+      for (int64_t r = 0; r < rem; ++r) std::memcpy(t + r * K, in.data + (full + r) * lda, sizeof(float) * K);
+      tail = t;
+    }
+    const int64_t nkb = cdiv(K, kKc), KC = cdiv(K, nkb);
+    const int64_t pg = std::max<int64_t>(1, NP / (8 * ctx.nt));
+    for_items(cdiv(NP, pg), ctx.nt, [&](int64_t it, int) {
+      const int64_t p1 = std::min(NP, it * pg + pg);
+      for (int64_t p = it * pg; p < p1; ++p) {
+        for (int64_t k0 = 0; k0 < K; k0 += KC) {
+          const int64_t kc = std::min(KC, K - k0);
+          const bool last = k0 + kc == K;
+          const int flags = (k0 > 0 ? kPlanAcc : 0) | (last && relu ? kPlanRelu : 0);
+          const float* B = Wp.p + (p * K + k0) * 16;
+          const float* bs = last ? bias.p + p * 16 : nullptr;
+          for (int64_t r = 0; r < M; r += 6) {
+            const bool t = r >= full;
+            const float* a = t ? tail + k0 : in.data + r * lda + k0;
+            float* c = y + r * ldo + p * 16;
+            k.gemm(kc, a, t ? K : lda, B, c, c + 8, ldo, static_cast<int>(std::min<int64_t>(6, M - r)), bs, flags);
+          }
+        }
+      }
+    });
+  }
+
+  std::string describe() const override {
+    return "Linear " + num(in_f) + "->" + num(out_f) + (relu ? " + ReLU" : "") + " [GEMM on packed panels]";
+  }
+  size_t weight_bytes() const override { return (Wp.n + bias.n) * sizeof(float); }
+  void release() override {
+    Wp.release();
+    bias.release();
+  }
+};
+
+const PlanKernels& kernels_now() {
+#if VGG_X86_64
+  if (current_isa() != Isa::generic) return kPlanAvx2;
+#endif
+  return kPlanGeneric;
+}
+
+}  // namespace
+
+class Plan {
+ public:
+  std::vector<std::unique_ptr<Op>> ops;
+  Layout layout = kPlain;  // layout after the last op, while building
+  bool finished = false, released = false, profile = false;
+  Buf act[2];
+  Buf shared[kSharedSlots];
+  std::vector<Buf> local;
+  std::vector<std::pair<std::string, double>> times;
+
+  struct Step {
+    Op* op;
+    Act in, out;
+    int src, dst;  // -1: the caller's input; 0/1: act buffers
+    bool view;
+  };
+
+  bool schedule(int64_t N, int64_t C, int64_t H, int64_t W, std::vector<Step>* steps, size_t need[2], Act* fin,
+                std::string* err) const {
+    if (released) {
+      *err = "the plan has been disposed";
+      return false;
+    }
+    if (!finished) {
+      *err = "the plan is not finished";
+      return false;
+    }
+    Act cur;
+    cur.layout = kPlain;
+    cur.N = N;
+    cur.C = C;
+    cur.H = H;
+    cur.W = W;
+    int where = -1;
+    need[0] = need[1] = 0;
+    for (const auto& op : ops) {
+      Act nx;
+      std::string e;
+      if (!op->infer(cur, &nx, &e)) {
+        *err = op->label.empty() ? e : op->label + ": " + e;
+        return false;
+      }
+      Step s{op.get(), cur, nx, where, where, false};
+      if (op->is_view(cur)) {
+        s.view = true;
+      } else {
+        const int dst = (op->in_place() && where >= 0) ? where : (where == 0 ? 1 : 0);
+        s.dst = dst;
+        need[dst] = std::max(need[dst], nx.floats());
+        where = dst;
+      }
+      steps->push_back(s);
+      cur = nx;
+    }
+    *fin = cur;
+    return true;
+  }
+};
+
+Plan* plan_new() { return new Plan(); }
+void plan_free(Plan* p) { delete p; }
+
+namespace {
+
+bool oom(std::string* err) {
+  *err = "out of memory while preparing the plan's weights";
+  return false;
+}
+
+bool check_open(Plan* p, std::string* err) {
+  if (p->finished || p->released) {
+    *err = "the plan is already finished";
+    return false;
+  }
+  return true;
+}
+
+// Inserts the conversion to the blocked layout; false for a flat input.
+bool ensure_blocked(Plan* p, const std::string& label, const char* what, std::string* err) {
+  if (p->layout == kFlat) {
+    *err = label + ": " + what + " needs a 4-D input, but it follows a Flatten or Linear";
+    return false;
+  }
+  if (p->layout == kPlain) {
+    auto op = std::make_unique<BlockOp>();
+    op->label = label;
+    p->ops.push_back(std::move(op));
+    p->layout = kBlocked;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool plan_add_conv(Plan* p, const PlanConvSpec& s, std::string* err) {
+  if (!check_open(p, err)) return false;
+  const PlanConvGeom& g = s.g;
+  if (s.C < 1 || s.K < 1 || g.kh < 1 || g.kw < 1 || g.sh < 1 || g.sw < 1 || g.dh < 1 || g.dw < 1 || g.ph < 0 ||
+      g.pw < 0) {
+    *err = s.label + ": invalid convolution parameters";
+    return false;
+  }
+  const bool wino_shape = g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1;
+  std::unique_ptr<ConvBase> op;
+  bool ok;
+  if (p->layout == kPlain && s.C <= 4 && s.algo != PlanConvAlgo::winograd) {
+    auto d = std::make_unique<DirectConvOp>();
+    d->plain_in = true;
+    d->C = s.C, d->K = s.K, d->g = g, d->relu = s.relu, d->pool = s.pool;
+    d->Kb = (s.K + 7) / 8, d->K16 = round_up(s.K, 16), d->NP = d->K16 / 16;
+    ok = d->build(s.w, s.bias);
+    op = std::move(d);
+  } else {
+    if (!ensure_blocked(p, s.label, "Conv2d", err)) return false;
+    if (wino_shape && s.algo != PlanConvAlgo::direct) {
+      auto w = std::make_unique<WinoConvOp>();
+      w->C = s.C, w->K = s.K, w->g = g, w->relu = s.relu, w->pool = s.pool;
+      w->Kb = (s.K + 7) / 8, w->K16 = round_up(s.K, 16), w->NP = w->K16 / 16;
+      ok = w->build(s.w, s.bias);
+      op = std::move(w);
+    } else {
+      auto d = std::make_unique<DirectConvOp>();
+      d->C = s.C, d->K = s.K, d->g = g, d->relu = s.relu, d->pool = s.pool;
+      d->Kb = (s.K + 7) / 8, d->K16 = round_up(s.K, 16), d->NP = d->K16 / 16;
+      ok = d->build(s.w, s.bias);
+      op = std::move(d);
+    }
+  }
+  if (!ok) return oom(err);
+  op->label = s.label;
+  p->ops.push_back(std::move(op));
+  p->layout = kBlocked;
+  return true;
+}
+
+bool plan_add_maxpool(Plan* p, const std::string& label, const PlanPoolGeom& g, bool ceil_mode, std::string* err) {
+  if (!check_open(p, err)) return false;
+  if (g.kh < 1 || g.kw < 1 || g.sh < 1 || g.sw < 1 || g.dh < 1 || g.dw < 1 || g.ph < 0 || g.pw < 0 ||
+      2 * g.ph > g.kh || 2 * g.pw > g.kw) {
+    *err = label + ": invalid max-pool parameters";
+    return false;
+  }
+  if (!ensure_blocked(p, label, "MaxPool2d", err)) return false;
+  auto op = std::make_unique<MaxPoolOp>();
+  op->label = label;
+  op->g = g;
+  op->ceil_mode = ceil_mode;
+  p->ops.push_back(std::move(op));
+  return true;
+}
+
+bool plan_add_avgpool(Plan* p, const std::string& label, int64_t oh, int64_t ow, std::string* err) {
+  if (!check_open(p, err)) return false;
+  if (oh < 0 || ow < 0) {
+    *err = label + ": invalid output size";
+    return false;
+  }
+  if (!ensure_blocked(p, label, "AdaptiveAvgPool2d", err)) return false;
+  auto op = std::make_unique<AvgPoolOp>();
+  op->label = label;
+  op->oh = oh;
+  op->ow = ow;
+  p->ops.push_back(std::move(op));
+  return true;
+}
+
+bool plan_add_affine(Plan* p, const std::string& label, int64_t C, const float* scale, const float* shift, bool relu,
+                     std::string* err) {
+  if (!check_open(p, err)) return false;
+  if (!ensure_blocked(p, label, "BatchNorm2d", err)) return false;
+  auto op = std::make_unique<AffineOp>();
+  op->label = label;
+  op->C = C;
+  op->relu = relu;
+  const size_t cp = size_t((C + 7) / 8 * 8);
+  if (!op->scale.zeros(cp) || !op->shift.zeros(cp)) return oom(err);
+  std::memcpy(op->scale.p, scale, sizeof(float) * C);
+  std::memcpy(op->shift.p, shift, sizeof(float) * C);
+  p->ops.push_back(std::move(op));
+  return true;
+}
+
+bool plan_add_relu(Plan* p, const std::string& label, std::string* err) {
+  if (!check_open(p, err)) return false;
+  auto op = std::make_unique<ReluOp>();
+  op->label = label;
+  p->ops.push_back(std::move(op));
+  return true;
+}
+
+bool plan_add_flatten(Plan* p, const std::string& label, std::string* err) {
+  if (!check_open(p, err)) return false;
+  if (p->layout == kFlat) return true;
+  std::unique_ptr<Op> op;
+  if (p->layout == kBlocked) op = std::make_unique<UnblockOp>(true);
+  else op = std::make_unique<FlattenViewOp>();
+  op->label = label;
+  p->ops.push_back(std::move(op));
+  p->layout = kFlat;
+  return true;
+}
+
+bool plan_add_linear(Plan* p, const std::string& label, int64_t in, int64_t out, const float* w, const float* bias,
+                     bool relu, std::string* err) {
+  if (!check_open(p, err)) return false;
+  if (p->layout != kFlat) {
+    *err = label + ": Linear needs a flattened [N, features] input (a Flatten before it)";
+    return false;
+  }
+  if (in < 1 || out < 1) {
+    *err = label + ": invalid Linear sizes";
+    return false;
+  }
+  auto op = std::make_unique<LinearOp>();
+  op->label = label;
+  op->in_f = in;
+  op->out_f = out;
+  op->relu = relu;
+  if (!op->build(w, bias)) return oom(err);
+  p->ops.push_back(std::move(op));
+  return true;
+}
+
+bool plan_finish(Plan* p, std::string* err) {
+  if (!check_open(p, err)) return false;
+  if (p->layout == kBlocked) {
+    auto op = std::make_unique<UnblockOp>(false);
+    op->label = "output";
+    p->ops.push_back(std::move(op));
+    p->layout = kPlain;
+  }
+  p->finished = true;
+  return true;
+}
+
+bool plan_output_shape(Plan* p, int64_t N, int64_t C, int64_t H, int64_t W, std::vector<int64_t>* shape,
+                       std::string* err) {
+  std::vector<Plan::Step> steps;
+  size_t need[2];
+  Act fin;
+  if (!p->schedule(N, C, H, W, &steps, need, &fin, err)) return false;
+  if (fin.layout == kFlat) *shape = {fin.N, fin.C};
+  else *shape = {fin.N, fin.C, fin.H, fin.W};
+  return true;
+}
+
+bool plan_run(Plan* p, const float* x, int64_t N, int64_t C, int64_t H, int64_t W, float* out, size_t out_len,
+              std::string* err) {
+  std::vector<Plan::Step> steps;
+  size_t need[2];
+  Act fin;
+  if (!p->schedule(N, C, H, W, &steps, need, &fin, err)) return false;
+  const size_t fin_len = fin.layout == kFlat ? size_t(fin.N * fin.C) : fin.floats();
+  if (out_len != fin_len) {
+    *err = "output buffer has " + std::to_string(out_len) + " elements, needs " + std::to_string(fin_len);
+    return false;
+  }
+  for (int b = 0; b < 2; ++b)
+    if (need[b] && !p->act[b].reserve(need[b])) {
+      *err = "out of memory for the plan's activation buffers";
+      return false;
+    }
+  Ctx ctx{&kernels_now(), num_threads(), p->shared, &p->local};
+  if (p->profile) p->times.clear();
+  const float* ptr[3] = {x, p->act[0].p, p->act[1].p};
+  const float* cur = x;
+  for (Plan::Step& s : steps) {
+    if (s.view) continue;
+    const auto t0 = std::chrono::steady_clock::now();
+    s.in.data = ptr[s.src + 1];
+    float* dst = const_cast<float*>(ptr[s.dst + 1]);
+    s.op->run(ctx, s.in, dst, s.out);
+    if (!ctx.ok) {
+      *err = "out of memory for the plan's scratch buffers";
+      return false;
+    }
+    cur = dst;
+    if (p->profile) {
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      p->times.emplace_back(s.op->label + ": " + s.op->describe(), ms);
+    }
+  }
+  if (fin.layout == kFlat && fin.ld != fin.C) {
+    for (int64_t r = 0; r < fin.N; ++r) std::memcpy(out + r * fin.C, cur + r * fin.ld, sizeof(float) * fin.C);
+  } else if (fin_len) {
+    std::memcpy(out, cur, sizeof(float) * fin_len);
+  }
+  return true;
+}
+
+std::string plan_describe(const Plan* p) {
+  std::string s;
+  for (size_t i = 0; i < p->ops.size(); ++i) {
+    const Op& op = *p->ops[i];
+    s += std::to_string(i) + ". " + (op.label.empty() ? std::string() : op.label + ": ") + op.describe() + "\n";
+  }
+  return s;
+}
+
+size_t plan_weight_bytes(const Plan* p) {
+  size_t n = 0;
+  for (const auto& op : p->ops) n += op->weight_bytes();
+  return n;
+}
+
+size_t plan_buffer_bytes(const Plan* p) {
+  size_t n = p->act[0].n + p->act[1].n;
+  for (const Buf& b : p->shared) n += b.n;
+  for (const Buf& b : p->local) n += b.n;
+  return n * sizeof(float);
+}
+
+void plan_release(Plan* p) {
+  for (auto& op : p->ops) op->release();
+  for (Buf& b : p->act) b.release();
+  for (Buf& b : p->shared) b.release();
+  p->local.clear();
+  p->released = true;
+}
+
+bool plan_released(const Plan* p) { return p->released; }
+
+void plan_set_profile(Plan* p, bool on) {
+  p->profile = on;
+  if (!on) p->times.clear();
+}
+
+std::vector<std::pair<std::string, double>> plan_timings(const Plan* p) { return p->times; }
+
+}  // namespace vgg

@@ -1,0 +1,16 @@
+// Plan kernels compiled for AVX2 + FMA (also used on AVX-512 CPUs).
+#include "platform.h"
+
+#if VGG_X86_64
+#include <cstdint>
+
+#include "plan_kernels.h"
+
+#define PLAN_TARGET __attribute__((target("avx2,fma")))
+#define PLAN_NAME kPlanAvx2
+#define PLAN_KERNELS_LABEL "avx2"
+#define PLAN_ASM_AVX2 1
+namespace vgg {
+#include "plan_kernels.inc"
+}  // namespace vgg
+#endif

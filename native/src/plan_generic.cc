@@ -1,0 +1,11 @@
+// Plan kernels for the baseline ISA (portable C++ with vector extensions).
+#include <cstdint>
+
+#include "plan_kernels.h"
+
+#define PLAN_TARGET
+#define PLAN_NAME kPlanGeneric
+#define PLAN_KERNELS_LABEL "generic"
+namespace vgg {
+#include "plan_kernels.inc"
+}  // namespace vgg

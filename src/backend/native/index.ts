@@ -1,0 +1,298 @@
+/**
+ * The native backend: the kernel set of backend.ts implemented in C++
+ * (native/src) as a Node-API addon, with a persistent thread pool, packed
+ * SGEMM micro-kernels chosen at run time (AVX-512, AVX2+FMA or portable C++),
+ * Winograd F(4×4,3×3) for 3×3 convolutions and im2col + GEMM for the rest.
+ *
+ * The addon is optional: it is built by `native/build.mjs` (node-gyp) at
+ * install time and loaded lazily from `<package root>/native/build/Release/
+ * vgg_native.node`. When it is missing or fails to load, loadNativeBackend()
+ * returns null and nativeLoadError() says why.
+ *
+ * Environment: VGG_NATIVE=0 disables the addon; VGG_NATIVE_ADDON=<path> loads
+ * a specific build; VGG_NUM_THREADS sets the pool size (default: online CPUs);
+ * VGG_ISA=generic|avx2|avx512 caps the instruction set.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Backend, BinaryOp, Conv2dParams, Pool2dParams, UnaryOp } from '../backend.js';
+
+export type NativeIsa = 'avx512' | 'avx2' | 'generic';
+export type NativeConvAlgo = 'auto' | 'winograd' | 'im2col';
+
+export interface NativeInfo {
+  /** Instruction set the kernels dispatch to now. */
+  isa: NativeIsa;
+  /** Threads in the pool (the calling thread included). */
+  threads: number;
+}
+
+/**
+ * The functions the compiled addon exports. Kernels write into the output
+ * arrays they are given; sizes are checked natively (TypeError / RangeError).
+ * Conv params: [batch, inC, outC, inH, inW, outH, outW, kH, kW, strideH,
+ * strideW, padH, padW, dilationH, dilationW]; pool params: [planes, inH, inW,
+ * outH, outW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW].
+ */
+export interface NativeAddon {
+  gemm(
+    transA: boolean, transB: boolean, M: number, N: number, K: number,
+    alpha: number, A: Float32Array, B: Float32Array, beta: number, C: Float32Array,
+  ): void;
+  conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, params: readonly number[]): void;
+  conv2dBackwardInput(gy: Float32Array, w: Float32Array, gx: Float32Array, params: readonly number[]): void;
+  conv2dBackwardWeight(gy: Float32Array, x: Float32Array, gw: Float32Array, params: readonly number[]): void;
+  maxPool2d(x: Float32Array, y: Float32Array, indices: Int32Array, params: readonly number[]): void;
+  maxPool2dBackward(gy: Float32Array, indices: Int32Array, gx: Float32Array, params: readonly number[]): void;
+  adaptiveAvgPool2d(x: Float32Array, y: Float32Array, planes: number, inH: number, inW: number, outH: number, outW: number): void;
+  adaptiveAvgPool2dBackward(gy: Float32Array, gx: Float32Array, planes: number, inH: number, inW: number, outH: number, outW: number): void;
+  batchNorm(
+    x: Float32Array, y: Float32Array, N: number, C: number, HW: number,
+    mean: Float32Array, invStd: Float32Array, weight: Float32Array | null, bias: Float32Array | null,
+  ): void;
+  channelMoments(x: Float32Array, N: number, C: number, HW: number, mean: Float64Array, variance: Float64Array): void;
+  unary(op: number, x: Float32Array, y: Float32Array): void;
+  binary(
+    op: number, a: Float32Array, aStrides: readonly number[], b: Float32Array, bStrides: readonly number[],
+    outShape: readonly number[], out: Float32Array,
+  ): void;
+  sumAxis(x: Float32Array, y: Float32Array, outer: number, size: number, inner: number): void;
+  maxAxis(x: Float32Array, values: Float32Array, indices: Int32Array, outer: number, size: number, inner: number): void;
+  /** Forces an instruction set; false when this CPU lacks it. */
+  setIsa(isa: NativeIsa): boolean;
+  getIsa(): NativeIsa;
+  /** Instruction sets this CPU (and OS) supports, 'generic' first. */
+  availableIsas(): NativeIsa[];
+  /** Resizes the pool; n <= 0 restores the default. */
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  /** 'winograd' forces Winograd for every 3×3 stride-1 convolution, 'im2col' disables it. */
+  setConvAlgo(algo: NativeConvAlgo): void;
+  getConvAlgo(): NativeConvAlgo;
+  /** Frees the cached packing / column / transform buffers. */
+  releaseScratch(): void;
+}
+
+const UNARY_CODES: Record<UnaryOp, number> = {
+  neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, relu: 5, sigmoid: 6, tanh: 7,
+};
+const BINARY_CODES: Record<BinaryOp, number> = {
+  add: 0, sub: 1, mul: 2, div: 3, pow: 4, max: 5, min: 6,
+};
+
+const ADDON_RELATIVE_PATH = join('native', 'build', 'Release', 'vgg_native.node');
+const PACKAGE_NAME = 'vgg-ts';
+
+function readPackageName(dir: string): string | null {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    if (parsed && typeof parsed === 'object' && 'name' in parsed && typeof parsed.name === 'string') return parsed.name;
+    return '';
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Walks up from `start` to the folder whose package.json names this package
+ * (or, failing that, the first folder holding any package.json).
+ */
+export function findPackageRoot(start: string): string | null {
+  let dir = resolve(start);
+  let firstWithPackage: string | null = null;
+  for (;;) {
+    const name = readPackageName(dir);
+    if (name !== null) {
+      if (name === PACKAGE_NAME) return dir;
+      firstWithPackage ??= dir;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return firstWithPackage;
+    dir = parent;
+  }
+}
+
+/** Where the addon should be: $VGG_NATIVE_ADDON, else under the package root. */
+export function nativeAddonCandidates(): string[] {
+  const fromEnv = process.env.VGG_NATIVE_ADDON;
+  if (fromEnv) return [resolve(fromEnv)];
+  const out: string[] = [];
+  for (const start of [dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
+    const root = findPackageRoot(start);
+    if (root) {
+      const p = join(root, ADDON_RELATIVE_PATH);
+      if (!out.includes(p)) out.push(p);
+    }
+  }
+  return out;
+}
+
+let loaded: { addon: NativeAddon | null; error: string | null } | undefined;
+
+function tryLoad(): { addon: NativeAddon | null; error: string | null } {
+  const flag = process.env.VGG_NATIVE;
+  if (flag === '0' || flag === 'false' || flag === 'off') {
+    return { addon: null, error: 'native backend disabled by VGG_NATIVE' };
+  }
+  const candidates = nativeAddonCandidates();
+  const path = candidates.find((p) => existsSync(p));
+  if (!path) {
+    const where = candidates.length > 0 ? candidates.join(', ') : 'no package root found';
+    return { addon: null, error: `native addon not built (looked for ${where}; run \`node native/build.mjs\`)` };
+  }
+  try {
+    const require = createRequire(import.meta.url);
+    const addon = require(path) as NativeAddon;
+    if (typeof addon.gemm !== 'function' || typeof addon.conv2d !== 'function') {
+      return { addon: null, error: `${path} is not a vgg_native addon` };
+    }
+    return { addon, error: null };
+  } catch (e) {
+    return { addon: null, error: `failed to load ${path}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+/** The raw addon, or null when it is missing (see nativeLoadError). Loaded once. */
+export function loadNativeAddon(): NativeAddon | null {
+  loaded ??= tryLoad();
+  return loaded.addon;
+}
+
+/** Why the addon is unavailable, or null when it loaded. */
+export function nativeLoadError(): string | null {
+  loaded ??= tryLoad();
+  return loaded.error;
+}
+
+/** Instruction set and thread count of the loaded addon; throws when it is unavailable. */
+export function nativeInfo(): NativeInfo {
+  const addon = loadNativeAddon();
+  if (!addon) throw new Error(nativeLoadError() ?? 'native addon unavailable');
+  return { isa: addon.getIsa(), threads: addon.getNumThreads() };
+}
+
+function convParams(p: Conv2dParams): number[] {
+  return [
+    p.batch, p.inChannels, p.outChannels, p.inH, p.inW, p.outH, p.outW, p.kernelH, p.kernelW,
+    p.strideH, p.strideW, p.padH, p.padW, p.dilationH, p.dilationW,
+  ];
+}
+
+function poolParams(p: Pool2dParams): number[] {
+  return [
+    p.planes, p.inH, p.inW, p.outH, p.outW, p.kernelH, p.kernelW,
+    p.strideH, p.strideW, p.padH, p.padW, p.dilationH, p.dilationW,
+  ];
+}
+
+/**
+ * Wraps an addon as a Backend. Every kernel of backend.ts runs natively; the
+ * optional fallback only serves ops the addon does not know (unary/binary op
+ * names added to backend.ts after this addon was built).
+ */
+export function createNativeBackend(addon: NativeAddon, fallback?: Backend): Backend {
+  const noOp = (kind: string, op: string): never => {
+    throw new Error(`native backend: unsupported ${kind} op "${op}"`);
+  };
+  return {
+    name: 'native',
+
+    gemm(transA, transB, M, N, K, alpha, A, B, beta, C) {
+      addon.gemm(transA, transB, M, N, K, alpha, A, B, beta, C);
+    },
+
+    conv2d(x, w, bias, p) {
+      const y = new Float32Array(p.batch * p.outChannels * p.outH * p.outW);
+      addon.conv2d(x, w, bias, y, convParams(p));
+      return y;
+    },
+
+    conv2dBackwardInput(gy, w, p) {
+      const gx = new Float32Array(p.batch * p.inChannels * p.inH * p.inW);
+      addon.conv2dBackwardInput(gy, w, gx, convParams(p));
+      return gx;
+    },
+
+    conv2dBackwardWeight(gy, x, p) {
+      const gw = new Float32Array(p.outChannels * p.inChannels * p.kernelH * p.kernelW);
+      addon.conv2dBackwardWeight(gy, x, gw, convParams(p));
+      return gw;
+    },
+
+    maxPool2d(x, p) {
+      const n = p.planes * p.outH * p.outW;
+      const y = new Float32Array(n);
+      const indices = new Int32Array(n);
+      addon.maxPool2d(x, y, indices, poolParams(p));
+      return { y, indices };
+    },
+
+    maxPool2dBackward(gy, indices, p) {
+      const gx = new Float32Array(p.planes * p.inH * p.inW);
+      addon.maxPool2dBackward(gy, indices, gx, poolParams(p));
+      return gx;
+    },
+
+    adaptiveAvgPool2d(x, planes, inH, inW, outH, outW) {
+      const y = new Float32Array(planes * outH * outW);
+      addon.adaptiveAvgPool2d(x, y, planes, inH, inW, outH, outW);
+      return y;
+    },
+
+    adaptiveAvgPool2dBackward(gy, planes, inH, inW, outH, outW) {
+      const gx = new Float32Array(planes * inH * inW);
+      addon.adaptiveAvgPool2dBackward(gy, gx, planes, inH, inW, outH, outW);
+      return gx;
+    },
+
+    batchNorm(x, N, C, HW, mean, invStd, weight, bias) {
+      const y = new Float32Array(N * C * HW);
+      addon.batchNorm(x, y, N, C, HW, mean, invStd, weight, bias);
+      return y;
+    },
+
+    channelMoments(x, N, C, HW) {
+      const mean = new Float64Array(C);
+      const variance = new Float64Array(C);
+      addon.channelMoments(x, N, C, HW, mean, variance);
+      return { mean, variance };
+    },
+
+    unary(op, x) {
+      const code = UNARY_CODES[op];
+      if (code === undefined) return fallback ? fallback.unary(op, x) : noOp('unary', op);
+      const y = new Float32Array(x.length);
+      addon.unary(code, x, y);
+      return y;
+    },
+
+    binary(op, a, aStrides, b, bStrides, outShape) {
+      const code = BINARY_CODES[op];
+      if (code === undefined) return fallback ? fallback.binary(op, a, aStrides, b, bStrides, outShape) : noOp('binary', op);
+      const out = new Float32Array(outShape.reduce((p, d) => p * d, 1));
+      addon.binary(code, a, aStrides, b, bStrides, outShape, out);
+      return out;
+    },
+
+    sumAxis(x, outer, size, inner) {
+      const y = new Float32Array(outer * inner);
+      addon.sumAxis(x, y, outer, size, inner);
+      return y;
+    },
+
+    maxAxis(x, outer, size, inner) {
+      const values = new Float32Array(outer * inner);
+      const indices = new Int32Array(outer * inner);
+      addon.maxAxis(x, values, indices, outer, size, inner);
+      return { values, indices };
+    },
+  };
+}
+
+/** The native Backend, or null when the addon is unavailable (nativeLoadError() says why). */
+export function loadNativeBackend(fallback?: Backend): Backend | null {
+  const addon = loadNativeAddon();
+  return addon ? createNativeBackend(addon, fallback) : null;
+}

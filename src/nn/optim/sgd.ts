@@ -1,0 +1,79 @@
+/**
+ * Stochastic gradient descent with PyTorch 1.13's update order
+ * (torch.optim.SGD, single-tensor path), per parameter p with gradient g:
+ *
+ *   g ← −g                         if maximize
+ *   g ← g + weightDecay · p        if weightDecay ≠ 0
+ *   b ← g (first update)  or  b ← momentum · b + (1 − dampening) · g
+ *   g ← g + momentum · b (nesterov)  or  g ← b          if momentum ≠ 0
+ *   p ← p − lr · g
+ *
+ * Arithmetic is float32 with PyTorch's scalars and rounding points, so the
+ * numbers track PyTorch's closely.
+ */
+import { ArgumentError } from '../../errors.js';
+import { Optimizer, checkBool, checkOption, type GroupOptions, type ParamGroup, type ParamsInput } from './optimizer.js';
+
+export interface SGDOptions extends GroupOptions {
+  /** Learning rate (required: in the options or in every group). */
+  lr: number;
+  momentum: number;
+  dampening: number;
+  /** L2 penalty added to the gradient. */
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
+const f = Math.fround;
+
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: ParamsInput<SGDOptions>, opts: Partial<SGDOptions> = {}) {
+    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...opts });
+  }
+
+  protected validateGroup(g: SGDOptions & ParamGroup, where: string): void {
+    checkOption(g.momentum, 'momentum', where, (x) => x >= 0, 'must be >= 0');
+    checkOption(g.dampening, 'dampening', where, () => true, 'must be a finite number');
+    checkOption(g.weightDecay, 'weightDecay', where, (x) => x >= 0, 'must be >= 0');
+    checkBool(g.nesterov, 'nesterov', where);
+    checkBool(g.maximize, 'maximize', where);
+    if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) throw new ArgumentError(`${where}: Nesterov momentum requires a momentum and zero dampening`);
+  }
+
+  protected updateGroup(g: SGDOptions & ParamGroup): void {
+    const wd = f(g.weightDecay);
+    const mom = f(g.momentum);
+    const keep = f(1 - g.dampening);
+    const negLr = f(-g.lr);
+    for (const p of g.params) {
+      if (!p.grad) continue;
+      const w = p.data;
+      const grad = p.grad.data;
+      const n = w.length;
+      // d = (±g) + wd · p, rounded to float32 like PyTorch's temporary
+      const d: Float32Array = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        const gi = g.maximize ? -grad[i] : grad[i];
+        d[i] = g.weightDecay !== 0 ? gi + wd * w[i] : gi;
+      }
+      let step: Float32Array = d;
+      if (g.momentum !== 0) {
+        const state = this.stateOf(p);
+        let buf = state.momentum_buffer as Float32Array | undefined;
+        if (!buf) {
+          buf = d.slice();
+          state.momentum_buffer = buf;
+        } else {
+          for (let i = 0; i < n; i++) buf[i] = f(buf[i] * mom) + keep * d[i];
+        }
+        if (g.nesterov) {
+          for (let i = 0; i < n; i++) d[i] = d[i] + mom * buf[i];
+        } else {
+          step = buf;
+        }
+      }
+      for (let i = 0; i < n; i++) w[i] = w[i] + negLr * step[i];
+    }
+  }
+}
