@@ -24,3 +24,9 @@ export { getModel, listModels, type GetModelOptions } from './models/registry.js
 export { WeightsNotCachedError } from './models/pretrained.js';
 export { exportOnnx, exportOnnxBytes, OnnxExportError, type ExportOnnxOptions } from './io/onnx.js';
 export * as optim from './nn/optim/index.js';
+export { featureLayerNames, createFeatureExtractor, embed, cosineSimilarity, perceptualLoss, type FeatureExtractor, type GlobalPooling, type PerceptualLossOptions } from './models/features.js';
+export * from './data/image.js';
+export * from './data/transforms.js';
+export { classify, topK, stack, type Classification, type ClassifyOptions, type TopK } from './models/classify.js';
+export { saveModel, loadModel, type ModelInfo, type LoadedModel } from './models/saved.js';
+export { buildVgg, type VggArchitecture } from './models/vgg.js';

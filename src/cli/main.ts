@@ -7,6 +7,9 @@ import { registerConvert } from './convert.js';
 import { registerDownload } from './download.js';
 import { registerExport } from './export.js';
 import { registerInfo } from './info.js';
+import { registerClassify } from './classify.js';
+import { registerFeatures } from './features.js';
+import { ImageError } from '../data/image.js';
 import { OnnxExportError } from '../io/onnx.js';
 import { CheckpointError } from '../io/errors.js';
 import { DownloadError } from '../io/hub.js';
@@ -23,12 +26,14 @@ registerConvert(program);
 registerDownload(program);
 registerExport(program);
 registerInfo(program);
+registerClassify(program);
+registerFeatures(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode);
-  if (e instanceof ArgumentError || e instanceof ShapeError || e instanceof CheckpointError || e instanceof DownloadError || e instanceof OnnxExportError || isFileError(e)) {
+  if (e instanceof ArgumentError || e instanceof ShapeError || e instanceof CheckpointError || e instanceof DownloadError || e instanceof OnnxExportError || e instanceof ImageError || isFileError(e)) {
     process.stderr.write(`vgg: ${e.message}\n`);
     process.exit(2);
   }

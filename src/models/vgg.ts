@@ -55,6 +55,14 @@ export interface VggOptions {
   numClasses?: number;
   initWeights?: boolean;
   dropout?: number;
+  /**
+   * Width of the two hidden classifier layers (4096 in every torchvision VGG).
+   * An extension for small models, e.g. 28×28 images, where 4096 would be
+   * most of the parameters.
+   */
+  hiddenFeatures?: number;
+  /** Output size of the adaptive average pool (7 in torchvision). */
+  poolSize?: number;
 }
 
 export class VGG extends Module {
@@ -71,17 +79,21 @@ export class VGG extends Module {
     super();
     const numClasses = opts.numClasses ?? 1000;
     const p = opts.dropout ?? 0.5;
-    if (!Number.isInteger(numClasses) || numClasses < 1) throw new ArgumentError(`numClasses must be a positive integer, got ${numClasses}`);
+    const hidden = opts.hiddenFeatures ?? 4096;
+    const pool = opts.poolSize ?? 7;
+    for (const [what, v] of [['numClasses', numClasses], ['hiddenFeatures', hidden], ['poolSize', pool]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`${what} must be a positive integer, got ${v}`);
+    }
     this.features = this.registerModule('features', features);
-    this.avgpool = this.registerModule('avgpool', new AdaptiveAvgPool2d([7, 7]));
+    this.avgpool = this.registerModule('avgpool', new AdaptiveAvgPool2d([pool, pool]));
     this.classifier = this.registerModule('classifier', new Sequential(
-      new Linear(lastChannels(features) * 7 * 7, 4096),
+      new Linear(lastChannels(features) * pool * pool, hidden),
       new ReLU(true),
       new Dropout(p),
-      new Linear(4096, 4096),
+      new Linear(hidden, hidden),
       new ReLU(true),
       new Dropout(p),
-      new Linear(4096, numClasses),
+      new Linear(hidden, numClasses),
     ));
     if (opts.initWeights ?? true) this.initializeWeights();
   }
@@ -100,6 +112,29 @@ export class VGG extends Module {
         if (m.bias) constant_(m.bias, 0);
       }
     }
+  }
+
+  /**
+   * The model as data (its layer list and options), or null when `features`
+   * is not a makeLayers trunk. Saved with checkpoints so they rebuild themselves.
+   */
+  architecture(): VggArchitecture | null {
+    const cfg: (number | 'M')[] = [];
+    let batchNorm = false;
+    let inChannels: number | null = null;
+    for (const m of this.features) {
+      if (m instanceof Conv2d) {
+        inChannels ??= m.inChannels;
+        cfg.push(m.outChannels);
+      } else if (m instanceof MaxPool2d) cfg.push('M');
+      else if (m instanceof BatchNorm2d) batchNorm = true;
+      else if (!(m instanceof ReLU)) return null;
+    }
+    const first = this.classifier.at(0) as Linear;
+    const last = this.classifier.at(-1) as Linear;
+    const dropout = (this.classifier.at(2) as Dropout).p;
+    const poolSize = this.avgpool.outputSize as [number, number];
+    return { cfg, batchNorm, inChannels: inChannels ?? 3, numClasses: last.outFeatures, hiddenFeatures: first.outFeatures, dropout, poolSize: poolSize[0] };
   }
 
   /** The smallest square input the pools accept: each 2×2 pool halves the map. */
@@ -125,6 +160,24 @@ export class VGG extends Module {
 function lastChannels(features: Sequential): number {
   const convs = [...features.modules()].filter((m): m is Conv2d => m instanceof Conv2d);
   return convs.length ? convs[convs.length - 1].outChannels : 512;
+}
+
+/** Everything needed to rebuild a makeLayers-based VGG. */
+export interface VggArchitecture {
+  cfg: (number | 'M')[];
+  batchNorm: boolean;
+  inChannels: number;
+  numClasses: number;
+  hiddenFeatures: number;
+  dropout: number;
+  poolSize: number;
+}
+
+/** Builds the VGG an architecture record describes (weights initialised, to be replaced by loading). */
+export function buildVgg(a: VggArchitecture, opts: Pick<VggOptions, 'initWeights'> = {}): VGG {
+  return new VGG(makeLayers(a.cfg, { batchNorm: a.batchNorm, inChannels: a.inChannels }), {
+    numClasses: a.numClasses, hiddenFeatures: a.hiddenFeatures, dropout: a.dropout, poolSize: a.poolSize, initWeights: opts.initWeights,
+  });
 }
 
 export interface VggBuilderOptions extends VggOptions {

@@ -11,6 +11,8 @@
 import { ArgumentError } from '../errors.js';
 import { loadStateDictFromUrl, type LoadStateDictOptions } from '../io/hub.js';
 import { IMAGENET_CATEGORIES } from './imagenet.js';
+import { imageClassification } from '../data/transforms.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 /** Descriptive metadata of one checkpoint (torchvision's `Weights.meta`, camelCased). */
 export interface WeightsMeta {
@@ -94,6 +96,11 @@ export class Weights {
    */
   download(opts: Omit<LoadStateDictOptions, 'fileName'> = {}): Promise<string> {
     return loadStateDictFromUrl(this.url, { checkHash: true, ...opts, fileName: this.fileName });
+  }
+
+  /** The preprocessing these weights expect (torchvision's `weights.transforms()`): resize, crop, normalise. */
+  transforms(): (img: Tensor) => Tensor {
+    return imageClassification(this.transformsSpec);
   }
 
   toString(): string {
