@@ -30,3 +30,4 @@ export * from './data/transforms.js';
 export { classify, topK, stack, type Classification, type ClassifyOptions, type TopK } from './models/classify.js';
 export { saveModel, loadModel, type ModelInfo, type LoadedModel } from './models/saved.js';
 export { buildVgg, type VggArchitecture } from './models/vgg.js';
+export { InferencePool, type InferencePoolOptions } from './models/pool.js';

@@ -44,11 +44,35 @@
 namespace vgg {
 namespace {
 
-constexpr int64_t kWinoBlockFloats = int64_t(1) << 22;  // V + M of one tile block (16 MiB)
+// V + M of one Winograd tile block: 6 MiB (what the last-level cache of a
+// small VM slice holds). VGG_PLAN_BLOCK_KIB overrides it for experiments.
+}  // namespace
+int64_t g_plan_block_kib = [] {
+  const char* e = std::getenv("VGG_PLAN_BLOCK_KIB");
+  const long kib = e ? std::strtol(e, nullptr, 10) : 0;
+  return kib > 0 ? int64_t(kib) : int64_t(6144);
+}();
+namespace {
+int64_t wino_block_floats() { return g_plan_block_kib * 256; }
 constexpr int64_t kWinoSliceFloats = int64_t(1) << 16;  // one ξ slice of V (256 KiB)
 constexpr int64_t kKc = 256;                            // K block of the GEMMs (a 16 KiB B block)
 
 int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+#ifdef VGG_PLAN_PHASE_TIMING  // development aid: per-phase wall time of the Winograd convolutions
+}  // namespace
+double g_phase_ms[3];
+namespace {
+struct PhaseTimer {
+  int i;
+  std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+  explicit PhaseTimer(int i_) : i(i_) {}
+  ~PhaseTimer() { g_phase_ms[i] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); }
+};
+#define VGG_PHASE(i) PhaseTimer phase_timer_##i(i)
+#else
+#define VGG_PHASE(i)
+#endif
 int64_t round_up(int64_t a, int64_t b) { return cdiv(a, b) * b; }
 
 // A 64-byte aligned float buffer that only grows.
@@ -460,8 +484,12 @@ struct WinoConvOp : ConvBase {
     const int64_t OH = H + 2 * g.ph - 2, OW = W + 2 * g.pw - 2;
     const int64_t tH = cdiv(OH, 4), tW = cdiv(OW, 4), T = N * tH * tW;
     const int64_t POH = pool ? OH / 2 : OH, POW = pool ? OW / 2 : OW;
-    int64_t cap = std::min(kWinoBlockFloats / (36 * (Cp + K16)), kWinoSliceFloats / Cp);
-    cap = std::max<int64_t>(cap, 6);
+    const int64_t nkb = cdiv(Cp, kKc), KC = round_up(cdiv(Cp, nkb), 8);
+    // Tiles per block: V and M of a block should stay in the last-level cache
+    // (each block streams U once more), one K block of a ξ slice of V in L2.
+    const int64_t per_tile = 36 * (Cp + K16);
+    int64_t cap = T * per_tile <= 2 * wino_block_floats() ? T : std::max<int64_t>(36, wino_block_floats() / per_tile);
+    cap = std::max<int64_t>(6, std::min(cap, kWinoSliceFloats / KC));
     const int64_t nblocks = cdiv(T, cap), Tb = cdiv(T, nblocks), Tb6 = round_up(Tb, 6);
     const int64_t ldv = Cp, ldm = K16, xiV = Tb6 * ldv, xiM = Tb6 * ldm;
     float* V = ctx.sh(kShV, size_t(36 * xiV));
@@ -470,7 +498,6 @@ struct WinoConvOp : ConvBase {
     const float* x = in.data;
     const int64_t inPlane = H * W * 8, outPlane = POH * POW * 8;
     constexpr int64_t G = 4;  // tiles per transform work item
-    const int64_t nkb = cdiv(Cp, kKc), KC = round_up(cdiv(Cp, nkb), 8);
     const int64_t pg = std::min<int64_t>(NP, 8), ngroups = cdiv(NP, pg);
     const int oflags = (relu ? kPlanRelu : 0) | (pool ? kPlanPool : 0);
 
@@ -487,6 +514,8 @@ struct WinoConvOp : ConvBase {
 
     for (int64_t blk = 0; blk < nblocks; ++blk) {
       const int64_t t0 = blk * Tb, nb = std::min(Tb, T - t0), nitems = cdiv(nb, G);
+      {
+      VGG_PHASE(0);
       for_items(nitems, ctx.nt, [&](int64_t it, int) {
         runs(t0, it * G, std::min(nb, it * G + G), [&](int64_t tl, int64_t n, int64_t th, int64_t tw, int64_t L) {
           for (int64_t cb = 0; cb < Cb; ++cb)
@@ -494,6 +523,9 @@ struct WinoConvOp : ConvBase {
                       V + tl * ldv + cb * 8, ldv, xiV);
         });
       });
+      }
+      {
+      VGG_PHASE(1);
       for_items(36 * ngroups, ctx.nt, [&](int64_t it, int) {
         const int64_t xi = it / ngroups, p0 = (it % ngroups) * pg, p1 = std::min(NP, p0 + pg);
         const float* Vx = V + xi * xiV;
@@ -511,6 +543,8 @@ struct WinoConvOp : ConvBase {
           }
         }
       });
+      }
+      VGG_PHASE(2);
       for_items(nitems, ctx.nt, [&](int64_t it, int) {
         runs(t0, it * G, std::min(nb, it * G + G), [&](int64_t tl, int64_t n, int64_t th, int64_t tw, int64_t L) {
           for (int64_t kb = 0; kb < Kb; ++kb)

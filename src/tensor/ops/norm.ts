@@ -71,30 +71,25 @@ function batchNormBackward(
   const gBias = new Float32Array(C);
   const count = N * HW;
   for (let c = 0; c < C; c++) {
+    const m = mean[c];
+    const s = invStd[c];
     let sumG = 0;
     let sumGXhat = 0;
     for (let n = 0; n < N; n++) {
       const base = (n * C + c) * HW;
-      for (let i = 0; i < HW; i++) {
-        const xhat = (x[base + i] - mean[c]) * invStd[c];
-        sumG += g[base + i];
-        sumGXhat += g[base + i] * xhat;
+      for (let i = base; i < base + HW; i++) {
+        sumG += g[i];
+        sumGXhat += g[i] * (x[i] - m) * s;
       }
     }
     gWeight[c] = sumGXhat;
     gBias[c] = sumG;
-    const gamma = weight ? weight[c] : 1;
-    const scale = gamma * invStd[c];
+    const scale = (weight ? weight[c] : 1) * s;
+    const meanG = batchStats ? sumG / count : 0;
+    const meanGXhat = batchStats ? sumGXhat / count : 0;
     for (let n = 0; n < N; n++) {
       const base = (n * C + c) * HW;
-      for (let i = 0; i < HW; i++) {
-        if (batchStats) {
-          const xhat = (x[base + i] - mean[c]) * invStd[c];
-          gx[base + i] = scale * (g[base + i] - sumG / count - xhat * sumGXhat / count);
-        } else {
-          gx[base + i] = scale * g[base + i];
-        }
-      }
+      for (let i = base; i < base + HW; i++) gx[i] = scale * (g[i] - meanG - (x[i] - m) * s * meanGXhat);
     }
   }
   return { gx, gWeight, gBias };
