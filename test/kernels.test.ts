@@ -45,9 +45,8 @@ for (const name of listBackends()) {
         const B = random(K * N);
         const C0 = random(M * N);
         const fast = C0.slice();
-        const slow = C0.slice();
         b.gemm(transA, transB, M, N, K, alpha, A, B, beta, fast);
-        naiveGemm(transA, transB, M, N, K, alpha, A, B, beta, slow);
+        const slow = naiveGemm(transA, transB, M, N, K, alpha, A, B, beta, C0);
         const err = relError(fast, slow);
         assert.ok(err <= 1e-5, `gemm ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'} ${M}x${N}x${K}: ${err}`);
       }

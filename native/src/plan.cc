@@ -75,6 +75,15 @@ struct PhaseTimer {
 #endif
 int64_t round_up(int64_t a, int64_t b) { return cdiv(a, b) * b; }
 
+// Stride (floats) between the 36 transform planes of V or M: an odd number of
+// 64-byte lines, so the 36 vectors a tile transform stores or loads fall into
+// 36 different L1 sets (a multiple of 4 KiB would put them all in one).
+int64_t xi_stride(int64_t floats) {
+  int64_t s = round_up(floats, 16);
+  if ((s / 16) % 2 == 0) s += 16;
+  return s;
+}
+
 // A 64-byte aligned float buffer that only grows.
 struct Buf {
   float* p = nullptr;
@@ -491,7 +500,7 @@ struct WinoConvOp : ConvBase {
     int64_t cap = T * per_tile <= 2 * wino_block_floats() ? T : std::max<int64_t>(36, wino_block_floats() / per_tile);
     cap = std::max<int64_t>(6, std::min(cap, kWinoSliceFloats / KC));
     const int64_t nblocks = cdiv(T, cap), Tb = cdiv(T, nblocks), Tb6 = round_up(Tb, 6);
-    const int64_t ldv = Cp, ldm = K16, xiV = Tb6 * ldv, xiM = Tb6 * ldm;
+    const int64_t ldv = Cp, ldm = K16, xiV = xi_stride(Tb6 * ldv), xiM = xi_stride(Tb6 * ldm);
     float* V = ctx.sh(kShV, size_t(36 * xiV));
     float* M = ctx.sh(kShM, size_t(36 * xiM));
     if (!V || !M) return;

@@ -2,6 +2,8 @@
 #include "platform.h"
 
 #if VGG_X86_64
+#include <immintrin.h>
+
 #include <cstdint>
 
 #include "plan_kernels.h"

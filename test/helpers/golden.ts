@@ -33,10 +33,12 @@ export function loadGoldenJson<T>(file: string): T {
 
 /** max |a − b| / max |b|: the relative error the issues' tolerances are stated in. */
 export function relError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  if (actual.length !== expected.length) throw new Error(`length mismatch ${actual.length} vs ${expected.length}`);
   let diff = 0;
   let scale = 0;
   for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
+    const d = Math.abs(actual[i] - expected[i]);
+    if (!(d <= diff)) diff = d; // a NaN difference propagates
     scale = Math.max(scale, Math.abs(expected[i]));
   }
   return scale === 0 ? diff : diff / scale;

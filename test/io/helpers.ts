@@ -1,4 +1,5 @@
 /** Shared helpers for the checkpoint-format tests. */
+import { Generator } from '../../src/tensor/rng.js';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -112,16 +113,10 @@ export function okOrCheckpointError(fn: () => unknown): boolean {
   return true;
 }
 
-/** Deterministic PRNG (mulberry32) for reproducible random bytes. */
+/** Deterministic uniform numbers in [0, 1) (the library's seeded generator) for reproducible random bytes. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new Generator(seed);
+  return () => g.random();
 }
 
 export function randomBytes(n: number, seed: number): Uint8Array {

@@ -4,11 +4,12 @@
  */
 import type { Conv2dParams } from '../backend.js';
 
-/** C = alpha · op(A) · op(B) + beta · C with the same layout rules as Backend.gemm. */
+/** alpha · op(A) · op(B) + beta · C0 in float64, with the layout rules of Backend.gemm (beta = 0 ignores C0, NaN included). */
 export function naiveGemm(
   transA: boolean, transB: boolean, M: number, N: number, K: number,
-  alpha: number, A: Float32Array, B: Float32Array, beta: number, C: Float32Array,
-): void {
+  alpha: number, A: Float32Array, B: Float32Array, beta: number, C0: Float32Array,
+): Float64Array {
+  const C = new Float64Array(M * N);
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
       let acc = 0;
@@ -17,18 +18,19 @@ export function naiveGemm(
         const b = transB ? B[j * K + k] : B[k * N + j];
         acc += a * b;
       }
-      C[i * N + j] = alpha * acc + (beta === 0 ? 0 : beta * C[i * N + j]);
+      C[i * N + j] = alpha * acc + (beta === 0 ? 0 : beta * C0[i * N + j]);
     }
   }
+  return C;
 }
 
 /** Direct convolution: x[N,Cin,H,W] * w[Cout,Cin,kh,kw] + b -> y[N,Cout,outH,outW]. */
-export function naiveConv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, p: Conv2dParams): Float32Array {
+export function naiveConv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, p: Conv2dParams): Float64Array {
   const plane = p.outH * p.outW;
   const y = new Float64Array(p.batch * p.outChannels * plane);
   if (bias) y.forEach((_, i) => { y[i] = bias[Math.floor(i / plane) % p.outChannels]; });
   forEachTap(p, (xi, wi, yi) => { y[yi] += x[xi] * w[wi]; });
-  return Float32Array.from(y);
+  return y;
 }
 
 /** Visits every (input index, weight index, output index) triple of a convolution. */
@@ -55,14 +57,14 @@ function forEachTap(p: Conv2dParams, visit: (xi: number, wi: number, yi: number)
   }
 }
 
-export function naiveConv2dBackwardInput(gy: Float32Array, w: Float32Array, p: Conv2dParams): Float32Array {
+export function naiveConv2dBackwardInput(gy: Float32Array, w: Float32Array, p: Conv2dParams): Float64Array {
   const gx = new Float64Array(p.batch * p.inChannels * p.inH * p.inW);
   forEachTap(p, (xi, wi, yi) => { gx[xi] += gy[yi] * w[wi]; });
-  return Float32Array.from(gx);
+  return gx;
 }
 
-export function naiveConv2dBackwardWeight(gy: Float32Array, x: Float32Array, p: Conv2dParams): Float32Array {
+export function naiveConv2dBackwardWeight(gy: Float32Array, x: Float32Array, p: Conv2dParams): Float64Array {
   const gw = new Float64Array(p.outChannels * p.inChannels * p.kernelH * p.kernelW);
   forEachTap(p, (xi, wi, yi) => { gw[wi] += gy[yi] * x[xi]; });
-  return Float32Array.from(gw);
+  return gw;
 }
