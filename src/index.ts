@@ -20,7 +20,7 @@ export { hubDir, checkpointsDir, downloadUrlToFile, loadStateDictFromUrl, Downlo
 export { Weights, VGG11_Weights, VGG11_BN_Weights, VGG13_Weights, VGG13_BN_Weights, VGG16_Weights, VGG16_BN_Weights,
   VGG19_Weights, VGG19_BN_Weights, getWeight, listWeightNames, resolveWeights, type WeightsMeta, type TransformsSpec } from './models/weights.js';
 export { IMAGENET_CATEGORIES } from './models/imagenet.js';
-export { getModel, listModels, type GetModelOptions } from './models/registry.js';
+export { getModel, listModels, loadEmbeddedModel, isEmbeddedModel, type GetModelOptions } from './models/registry.js';
 export { WeightsNotCachedError } from './models/pretrained.js';
 export { exportOnnx, exportOnnxBytes, OnnxExportError, type ExportOnnxOptions } from './io/onnx.js';
 export * as optim from './nn/optim/index.js';

@@ -1,6 +1,7 @@
 /**
  * Trains the embedded `fashion_vgg` model on Fashion-MNIST and writes
- * src/models/fashion/fashion_vgg.safetensors (a self-describing model file).
+ * models/fashion_vgg.safetensors (a self-describing model file), the package's
+ * embedded `fashion_vgg`.
  *
  *   npm run build && node dist/examples/fashion/train.js [dataDir] [outFile]
  *
@@ -13,7 +14,7 @@ import { loadMnistSplit, DEBIAN_FASHION_MNIST_DIR, FASHION_MNIST_CLASSES } from 
 import { epochBatches, grayscaleBatch } from '../../src/data/loader.js';
 
 const dataDir = process.argv[2] ?? DEBIAN_FASHION_MNIST_DIR;
-const outFile = process.argv[3] ?? 'src/models/fashion/fashion_vgg.safetensors';
+const outFile = process.argv[3] ?? 'models/fashion_vgg.safetensors';
 const EPOCHS = Number(process.env.EPOCHS ?? 8);
 const BATCH = 64;
 const MEAN = 0.286;

@@ -41,6 +41,10 @@
 #include "cpu.h"
 #include "threadpool.h"
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 namespace vgg {
 namespace {
 
@@ -101,9 +105,17 @@ struct Buf {
     std::free(p);
     p = nullptr;
     n = 0;
-    const size_t bytes = ((floats + 16) * sizeof(float) + 63) & ~size_t(63);
-    p = static_cast<float*>(std::aligned_alloc(64, bytes));
+    size_t bytes = ((floats + 16) * sizeof(float) + 63) & ~size_t(63);
+    // Large buffers on 2 MiB boundaries, backed by huge pages where the OS
+    // allows it: the transforms touch 36 planes at once and U streams through.
+    const size_t huge = size_t(2) << 20;
+    const bool big = bytes >= 2 * huge;
+    if (big) bytes = (bytes + huge - 1) & ~(huge - 1);
+    p = static_cast<float*>(std::aligned_alloc(big ? huge : 64, bytes));
     if (!p) return false;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (big) madvise(p, bytes, MADV_HUGEPAGE);
+#endif
     n = bytes / sizeof(float);
     return true;
   }

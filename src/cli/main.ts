@@ -9,6 +9,7 @@ import { registerExport } from './export.js';
 import { registerInfo } from './info.js';
 import { registerClassify } from './classify.js';
 import { registerFeatures } from './features.js';
+import { registerTrain } from './train.js';
 import { ImageError } from '../data/image.js';
 import { OnnxExportError } from '../io/onnx.js';
 import { CheckpointError } from '../io/errors.js';
@@ -28,6 +29,7 @@ registerExport(program);
 registerInfo(program);
 registerClassify(program);
 registerFeatures(program);
+registerTrain(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,7 +7,7 @@ import { loadCheckpoint } from '../io/checkpoint.js';
 import { OfflineError } from '../io/hub.js';
 import { imageClassification, type Transform } from '../data/transforms.js';
 import { loadModel } from '../models/saved.js';
-import { getModel } from '../models/registry.js';
+import { getModel, isEmbeddedModel, loadEmbeddedModel } from '../models/registry.js';
 import { vggBuilders, type VGG } from '../models/vgg.js';
 import { resolveWeights, VGG16_Weights } from '../models/weights.js';
 import { IMAGENET_CATEGORIES } from '../models/imagenet.js';
@@ -29,6 +29,11 @@ const imagenetTransform = (): Transform => imageClassification(VGG16_Weights.IMA
 export async function resolveModel(opts: ModelSourceOptions): Promise<ReadyModel> {
   const arch = opts.model;
   const weights = opts.weights;
+  if (arch && isEmbeddedModel(arch)) {
+    if (weights && weights !== 'DEFAULT') throw new ArgumentError(`${arch} ships with its own weights; drop --weights`);
+    const loaded = await loadEmbeddedModel(arch);
+    return { model: loaded.model, transform: imageClassification(loaded.transforms!), categories: loaded.categories, name: arch };
+  }
   if (weights && !resolveRegistryName(arch ?? 'vgg16', weights) && existsSync(weights)) {
     if (!arch) {
       const loaded = await loadModel(weights);
@@ -51,7 +56,8 @@ export async function resolveModel(opts: ModelSourceOptions): Promise<ReadyModel
     return { model, transform: w.transforms(), categories: w.meta.categories ?? undefined, name: w.name };
   } catch (e) {
     if (e instanceof OfflineError) {
-      throw new ArgumentError(`${e.message}\nOffline, ${w.name} can only come from the cache; pass a model file with --weights <file>, e.g. one written by saveModel.`);
+      throw new ArgumentError(`${e.message}\nOffline, ${w.name} can only come from the cache. Use the model embedded in this package ` +
+        '(--model fashion_vgg, 10 Fashion-MNIST classes) or a model file with --weights <file>.');
     }
     throw e;
   }

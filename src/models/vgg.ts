@@ -98,8 +98,14 @@ export class VGG extends Module {
     if (opts.initWeights ?? true) this.initializeWeights();
   }
 
-  /** torchvision's scheme: He-normal (fan-out) convs, unit BatchNorm, N(0, 0.01) linears, zero biases. */
+  /**
+   * torchvision's scheme: He-normal (fan-out) convs, unit BatchNorm, N(0, 0.01)
+   * linears, zero biases. The 0.01 is tuned for 4096-wide hidden layers; a
+   * narrower classifier (hiddenFeatures) scales it by √(4096 / width) so the
+   * signal keeps the same size through the layers and small models still learn.
+   */
   initializeWeights(): void {
+    const linearStd = 0.01 * Math.sqrt(4096 / (this.classifier.at(0) as Linear).outFeatures);
     for (const m of this.modules()) {
       if (m instanceof Conv2d) {
         kaimingNormal_(m.weight, { mode: 'fan_out', nonlinearity: 'relu' });
@@ -108,7 +114,7 @@ export class VGG extends Module {
         if (m.weight) constant_(m.weight, 1);
         if (m.bias) constant_(m.bias, 0);
       } else if (m instanceof Linear) {
-        normal_(m.weight, 0, 0.01);
+        normal_(m.weight, 0, linearStd);
         if (m.bias) constant_(m.bias, 0);
       }
     }
