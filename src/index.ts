@@ -31,3 +31,7 @@ export { classify, topK, stack, type Classification, type ClassifyOptions, type 
 export { saveModel, loadModel, type ModelInfo, type LoadedModel } from './models/saved.js';
 export { buildVgg, type VggArchitecture } from './models/vgg.js';
 export { InferencePool, type InferencePoolOptions } from './models/pool.js';
+export { loadMnistSplit, FASHION_MNIST_CLASSES, MNIST_CLASSES, DEBIAN_FASHION_MNIST_DIR, type ImageDataset } from './data/datasets/mnist.js';
+export { DatasetError, parseIdx } from './data/datasets/idx.js';
+export { epochBatches, grayscaleBatch } from './data/loader.js';
+export { Trainer, type TrainOptions, type TrainResult } from './train/trainer.js';

@@ -36,6 +36,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <memory>
 
 #include "cpu.h"
@@ -67,11 +68,16 @@ int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 }  // namespace
 double g_phase_ms[3];
 namespace {
+double thread_ms() {  // CPU time of the calling thread: exact for VGG_NUM_THREADS=1 on a busy machine
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+}
 struct PhaseTimer {
   int i;
-  std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+  double t0 = thread_ms();
   explicit PhaseTimer(int i_) : i(i_) {}
-  ~PhaseTimer() { g_phase_ms[i] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); }
+  ~PhaseTimer() { g_phase_ms[i] += thread_ms() - t0; }
 };
 #define VGG_PHASE(i) PhaseTimer phase_timer_##i(i)
 #else
@@ -463,13 +469,17 @@ struct ConvBase : Op {
 
 // Winograd F(4×4, 3×3) convolution on blocked input.
 struct WinoConvOp : ConvBase {
-  int64_t Cb = 0;
-  Buf U;  // [36][NP][Cb·8][16]
+  int64_t Cb = 0, nkb = 0, KC = 0;
+  // U[ξ][kb][p][KC][16]: for each ξ and K block, the panels one after the
+  // other, in the order the GEMM phase reads them.
+  Buf U;
 
   bool build(const float* w, const float* b) {
     Cb = (C + 7) / 8;
     const int64_t Cp = Cb * 8;
-    if (!set_bias(b) || !U.zeros(size_t(36) * NP * Cp * 16)) return false;
+    nkb = cdiv(Cp, kKc);
+    KC = round_up(cdiv(Cp, nkb), 8);
+    if (!set_bias(b) || !U.zeros(size_t(36) * nkb * NP * KC * 16)) return false;
     static const double G[6][3] = {{1, 0, 0},
                                    {1.0 / 3, 1.0 / 3, 1.0 / 3},
                                    {-1.0 / 3, 1.0 / 3, -1.0 / 3},
@@ -477,7 +487,7 @@ struct WinoConvOp : ConvBase {
                                    {1.0 / 15, -2.0 / 15, 4.0 / 15},
                                    {0, 0, 1}};
     float* u = U.p;
-    const int64_t np = NP, cc = C;
+    const int64_t np = NP, cc = C, nk = nkb, kcb = KC;
     parallel_for(0, K, 1, [&](int64_t lo, int64_t hi) {
       for (int64_t k = lo; k < hi; ++k) {
         const int64_t p = k / 16, j = k % 16;
@@ -489,7 +499,7 @@ struct WinoConvOp : ConvBase {
           for (int i = 0; i < 6; ++i)
             for (int jj = 0; jj < 6; ++jj) {
               const double val = t[i][0] * G[jj][0] + t[i][1] * G[jj][1] + t[i][2] * G[jj][2];
-              u[((int64_t(6 * i + jj) * np + p) * Cp + c) * 16 + j] = static_cast<float>(val);
+              u[(((int64_t(6 * i + jj) * nk + c / kcb) * np + p) * kcb + c % kcb) * 16 + j] = static_cast<float>(val);
             }
         }
       }
@@ -505,7 +515,6 @@ struct WinoConvOp : ConvBase {
     const int64_t OH = H + 2 * g.ph - 2, OW = W + 2 * g.pw - 2;
     const int64_t tH = cdiv(OH, 4), tW = cdiv(OW, 4), T = N * tH * tW;
     const int64_t POH = pool ? OH / 2 : OH, POW = pool ? OW / 2 : OW;
-    const int64_t nkb = cdiv(Cp, kKc), KC = round_up(cdiv(Cp, nkb), 8);
     // Tiles per block: V and M of a block should stay in the last-level cache
     // (each block streams U once more), one K block of a ξ slice of V in L2.
     const int64_t per_tile = 36 * (Cp + K16);
@@ -551,11 +560,11 @@ struct WinoConvOp : ConvBase {
         const int64_t xi = it / ngroups, p0 = (it % ngroups) * pg, p1 = std::min(NP, p0 + pg);
         const float* Vx = V + xi * xiV;
         float* Mx = M + xi * xiM;
-        for (int64_t c0 = 0; c0 < Cp; c0 += KC) {
-          const int64_t kc = std::min(KC, Cp - c0);
+        for (int64_t kb = 0; kb < nkb; ++kb) {
+          const int64_t c0 = kb * KC, kc = std::min(KC, Cp - c0);
           const int flags = c0 > 0 ? kPlanAcc : 0;
           for (int64_t p = p0; p < p1; ++p) {
-            const float* B = U.p + ((xi * NP + p) * Cp + c0) * 16;
+            const float* B = U.p + (((xi * nkb + kb) * NP + p) * KC) * 16;
             for (int64_t r = 0; r < nb; r += 6) {
               float* c = Mx + r * ldm + p * 16;
               k.gemm(kc, Vx + r * ldv + c0, ldv, B, c, c + 8, ldm, static_cast<int>(std::min<int64_t>(6, nb - r)),
