@@ -12,7 +12,7 @@
  */
 import { cpus } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { vggBuilders, randn, noGrad, listBackends, withBackend, manualSeed, exportOnnxBytes, type VGG, type Tensor } from '../src/index.js';
+import { vggBuilders, randn, noGrad, listBackends, withBackend, manualSeed, exportOnnxBytes, compileInferencePlan, type VGG, type Tensor } from '../src/index.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const refRuns = Number(process.env.BENCH_REF_RUNS ?? 2);
@@ -37,6 +37,8 @@ async function contenders(model: VGG, x: Tensor, batch: number): Promise<Contend
     if (b === 'ref' && (batch !== 1 || refRuns === 0)) continue;
     list.push({ name: `vgg-ts ${b}`, runs: b === 'ref' ? refRuns : runs, run: () => { withBackend(b, () => noGrad(() => model.forward(x))); } });
   }
+  const plan = compileInferencePlan(model);
+  if (plan) list.push({ name: 'vgg-ts native plan (fused, prepared weights)', runs, run: () => { plan.run(x.data, batch, 224, 224); } });
   const session = await ort.InferenceSession.create(exportOnnxBytes(model, { inputShape: [batch, 3, 224, 224], dynamicBatch: true }), {
     intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential',
   });

@@ -35,3 +35,5 @@ export { loadMnistSplit, FASHION_MNIST_CLASSES, MNIST_CLASSES, DEBIAN_FASHION_MN
 export { DatasetError, parseIdx } from './data/datasets/idx.js';
 export { epochBatches, grayscaleBatch } from './data/loader.js';
 export { Trainer, type TrainOptions, type TrainResult } from './train/trainer.js';
+export { compileInferencePlan, tryCompileInferencePlan, compileInferencePlanOrThrow, inferencePlanUnavailable, PlanUnsupportedError,
+  type InferencePlan, type CompileInferencePlanOptions, type PlanConvAlgo, type PlanOpTiming, type TryCompileResult } from './backend/native/plan.js';

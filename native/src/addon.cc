@@ -3,6 +3,7 @@
 // synchronously on the thread pool; no JS value is kept after a call returns.
 // Calls are serialised by one mutex (the pool and scratch buffers are global),
 // so the addon is safe to load in several worker threads.
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>

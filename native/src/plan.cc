@@ -11,22 +11,23 @@
 // transform and im2col scratch is plan-owned too (shared slots and per-thread
 // slots), so a run allocates nothing once warm.
 //
-// Winograd convolution (3×3, stride 1, dilation 1):
-//   U[ξ][p][c][16]   = G g Gᵀ for 16-channel output panels p   (at build time)
-//   V[ξ][t][c]       = Bᵀ d B, tiles t of a block, 8 channels per vector
-//   M[ξ][t][k]       = V[ξ] · U[ξ]      36 GEMMs, A = V rows read in place
-//   y                = Aᵀ M A + bias, ReLU, 2×2 max-pool, written blocked
-// Tiles are processed in blocks sized so that V and M stay in the last-level
-// cache and one ξ slice of V in L2; every phase is spread over the pool.
+// Winograd convolution (3×3, stride 1, dilation 1), F(4×4, 3×3):
+//   U[ξ][kb][p][c][16] = G g Gᵀ, 16-channel output panels p, K blocks kb of
+//                        the input channels, in the order the GEMMs read it
+//                        (computed in double at build time)
+//   V[ξ][t][c]         = Bᵀ d B for the tiles t of a block, 8 channels a vector
+//   M[ξ][t][k]         = V[ξ] · U[ξ] for one group of panels (per-thread scratch)
+//   y                  = Aᵀ M A + bias, ReLU, 2×2 max-pool, written blocked
+// See WinoConvOp::run for the two schedules (blocks per thread or shared).
 //
 // Direct convolution (any other geometry, and the first layer on the plain
-// input): per output row, im2col rows [OW][kdim] in per-thread scratch, then
-// the 6×16 kernel against weight panels packed at build time, with bias and
-// ReLU in its epilogue; a fused 2×2 pool computes two rows and pools them.
+// input): per band of output rows, im2col rows [pixels][kdim] in per-thread
+// scratch, then the 6×16 kernel against weight panels packed at build time,
+// bias and ReLU in its epilogue; a fused 2×2 pool pools pairs of rows.
 //
 // Linear: A = the activation rows read in place, B = weight panels packed at
 // build time ([⌈out/16⌉][in][16]); threads split the panels, K is blocked so a
-// panel block stays in L1 while every row group uses it.
+// panel block stays in L1 while every row group uses it; bias and ReLU fused.
 #include "plan.h"
 
 #include <algorithm>
@@ -47,27 +48,32 @@
 #endif
 
 namespace vgg {
-namespace {
 
-// V + M of one Winograd tile block: 6 MiB (what the last-level cache of a
-// small VM slice holds). VGG_PLAN_BLOCK_KIB overrides it for experiments.
-}  // namespace
+// V of one shared Winograd tile block, in KiB: 6 MiB by default (what the
+// last-level cache of a small VM slice holds in practice). VGG_PLAN_BLOCK_KIB
+// overrides it; exposed for experiments.
 int64_t g_plan_block_kib = [] {
   const char* e = std::getenv("VGG_PLAN_BLOCK_KIB");
   const long kib = e ? std::strtol(e, nullptr, 10) : 0;
   return kib > 0 ? int64_t(kib) : int64_t(6144);
 }();
-namespace {
-int64_t wino_block_floats() { return g_plan_block_kib * 256; }
-constexpr int64_t kWinoSliceFloats = int64_t(1) << 16;  // one ξ slice of V (256 KiB)
-constexpr int64_t kKc = 256;                            // K block of the GEMMs (a 16 KiB B block)
 
-int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
-#ifdef VGG_PLAN_PHASE_TIMING  // development aid: per-phase wall time of the Winograd convolutions
-}  // namespace
+#ifdef VGG_PLAN_PHASE_TIMING  // development aid: CPU time of the Winograd phases (input transform, rest)
 double g_phase_ms[3];
+#endif
+
 namespace {
+
+constexpr int64_t kWinoSliceFloats = int64_t(1) << 16;   // one ξ slice of a K block of V (256 KiB, L2)
+constexpr int64_t kPerThreadUFloats = int64_t(3) << 18;  // U of at most 3 MiB for per-thread blocks
+constexpr int64_t kPerThreadFloats = int64_t(3) << 17;   // V + M of a per-thread block: 1.5 MiB
+constexpr int64_t kKc = 256;                             // K block of the GEMMs (a 16 KiB B block)
+
+int64_t wino_block_floats() { return g_plan_block_kib * 256; }
+int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t round_up(int64_t a, int64_t b) { return cdiv(a, b) * b; }
+
+#ifdef VGG_PLAN_PHASE_TIMING
 double thread_ms() {  // CPU time of the calling thread: exact for VGG_NUM_THREADS=1 on a busy machine
   timespec ts;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -83,7 +89,6 @@ struct PhaseTimer {
 #else
 #define VGG_PHASE(i)
 #endif
-int64_t round_up(int64_t a, int64_t b) { return cdiv(a, b) * b; }
 
 // Stride (floats) between the 36 transform planes of V or M: an odd number of
 // 64-byte lines, so the 36 vectors a tile transform stores or loads fall into
@@ -156,8 +161,8 @@ struct Act {
   }
 };
 
-enum SharedSlot { kShV = 0, kShM, kShTmp, kSharedSlots };
-enum LocalSlot { kLoBand = 0, kLoPool, kLocalSlots };
+enum SharedSlot { kShV = 0, kShTmp, kSharedSlots };
+enum LocalSlot { kLoBand = 0, kLoPool, kLoV, kLoM, kLocalSlots };
 
 struct Ctx {
   const PlanKernels* k;
@@ -509,26 +514,60 @@ struct WinoConvOp : ConvBase {
 
   bool infer(const Act& in, Act* out, std::string* err) const override { return infer_conv(in, out, kBlocked, err); }
 
+  // Two schedules, both with as few parallel regions (barriers) as possible,
+  // since a barrier stalls for a whole time slice whenever another process
+  // has preempted one of the pool's threads:
+  //   per-thread blocks  every thread transforms, multiplies and writes out
+  //                      blocks of tiles of its own: one region per layer.
+  //                      For layers with many tiles and a U small enough to
+  //                      stay in the cache for all threads.
+  //   shared blocks      one block (all tiles, when they fit) at a time: the
+  //                      input transform over all threads, then one region of
+  //                      (panel group) items, each running the 36 GEMMs for its
+  //                      output channels and their output transform.
+  // The product of a panel group, M[ξ][tile][group channels], lives in
+  // per-thread scratch and is consumed right away by the same thread.
   void run(Ctx& ctx, const Act& in, float* y, const Act&) override {
     const PlanKernels& k = *ctx.k;
+    const int nt = ctx.nt;
     const int64_t N = in.N, H = in.H, W = in.W, Cp = Cb * 8;
     const int64_t OH = H + 2 * g.ph - 2, OW = W + 2 * g.pw - 2;
     const int64_t tH = cdiv(OH, 4), tW = cdiv(OW, 4), T = N * tH * tW;
     const int64_t POH = pool ? OH / 2 : OH, POW = pool ? OW / 2 : OW;
-    // Tiles per block: V and M of a block should stay in the last-level cache
-    // (each block streams U once more), one K block of a ξ slice of V in L2.
-    const int64_t per_tile = 36 * (Cp + K16);
-    int64_t cap = T * per_tile <= 2 * wino_block_floats() ? T : std::max<int64_t>(36, wino_block_floats() / per_tile);
-    cap = std::max<int64_t>(6, std::min(cap, kWinoSliceFloats / KC));
-    const int64_t nblocks = cdiv(T, cap), Tb = cdiv(T, nblocks), Tb6 = round_up(Tb, 6);
-    const int64_t ldv = Cp, ldm = K16, xiV = xi_stride(Tb6 * ldv), xiM = xi_stride(Tb6 * ldm);
-    float* V = ctx.sh(kShV, size_t(36 * xiV));
-    float* M = ctx.sh(kShM, size_t(36 * xiM));
-    if (!V || !M) return;
+    const int64_t vt = 36 * Cp;  // V floats per tile
+    const int64_t u_floats = 36 * Cp * K16;
+
+    // Per-thread blocks: V and M of all output channels (PG = NP) within
+    // kPerThreadFloats per thread. Shared blocks: about two panel groups per
+    // thread (each group reads V once; fewer groups mean less V traffic), V
+    // and the threads' M within the block budget.
+    bool per_thread = false;
+    int64_t Tb = 0, PG = NP;
+    if (nt > 1 && u_floats <= kPerThreadUFloats) {
+      Tb = std::max<int64_t>(6, std::min<int64_t>(kPerThreadFloats / (36 * (Cp + K16)), 128) / 6 * 6);
+      per_thread = T >= 4 * nt * Tb;
+    }
+    if (!per_thread) {
+      PG = std::max<int64_t>(1, NP / (2 * nt));
+      const int64_t per_tile = vt + nt * 36 * PG * 16, budget = wino_block_floats();
+      Tb = T * per_tile <= 2 * budget ? T : std::max<int64_t>(36, budget / per_tile);
+      Tb = std::max<int64_t>(6, std::min(Tb, kWinoSliceFloats / KC));
+      Tb = cdiv(T, cdiv(T, Tb));
+    }
+    const int64_t nblocks = cdiv(T, Tb);
+    const int64_t Tb6 = round_up(Tb, 6), ldv = Cp, xiV = xi_stride(Tb6 * ldv);
+    const int64_t ngroups = cdiv(NP, PG);
+    const int64_t mt = 36 * xi_stride(Tb6 * PG * 16);
+    float* Vshared = nullptr;
+    if (per_thread) {
+      if (!ctx.reserve_local(kLoV, size_t(36) * xiV)) return;
+    } else if (!(Vshared = ctx.sh(kShV, size_t(36) * xiV))) {
+      return;
+    }
+    if (!ctx.reserve_local(kLoM, size_t(mt))) return;
+
     const float* x = in.data;
     const int64_t inPlane = H * W * 8, outPlane = POH * POW * 8;
-    constexpr int64_t G = 4;  // tiles per transform work item
-    const int64_t pg = std::min<int64_t>(NP, 8), ngroups = cdiv(NP, pg);
     const int oflags = (relu ? kPlanRelu : 0) | (pool ? kPlanPool : 0);
 
     // f(tl, n, th, tw, L) for the runs of block-local tiles [a, b) within one tile row.
@@ -541,46 +580,62 @@ struct WinoConvOp : ConvBase {
         tl += L;
       }
     };
-
-    for (int64_t blk = 0; blk < nblocks; ++blk) {
-      const int64_t t0 = blk * Tb, nb = std::min(Tb, T - t0), nitems = cdiv(nb, G);
-      {
-      VGG_PHASE(0);
-      for_items(nitems, ctx.nt, [&](int64_t it, int) {
-        runs(t0, it * G, std::min(nb, it * G + G), [&](int64_t tl, int64_t n, int64_t th, int64_t tw, int64_t L) {
-          for (int64_t cb = 0; cb < Cb; ++cb)
-            k.wino_in(x + (n * Cb + cb) * inPlane, H, W, th * 4 - g.ph, tw * 4 - g.pw, static_cast<int>(L),
-                      V + tl * ldv + cb * 8, ldv, xiV);
-        });
+    // Input transform of block-local tiles [a, b) of the block at t0 into V.
+    auto transform_in = [&](float* V, int64_t t0, int64_t a, int64_t b) {
+      runs(t0, a, b, [&](int64_t tl, int64_t n, int64_t th, int64_t tw, int64_t L) {
+        for (int64_t cb = 0; cb < Cb; ++cb)
+          k.wino_in(x + (n * Cb + cb) * inPlane, H, W, th * 4 - g.ph, tw * 4 - g.pw, static_cast<int>(L),
+                    V + tl * ldv + cb * 8, ldv, xiV);
       });
-      }
-      {
-      VGG_PHASE(1);
-      for_items(36 * ngroups, ctx.nt, [&](int64_t it, int) {
-        const int64_t xi = it / ngroups, p0 = (it % ngroups) * pg, p1 = std::min(NP, p0 + pg);
+    };
+    // The 36 GEMMs for panels [p0, p1) of the block's nb tiles, then their output transform.
+    auto gemm_out = [&](const float* V, int64_t t0, int64_t nb, int64_t p0, int64_t p1, float* Mt) {
+      const int64_t ldm = (p1 - p0) * 16, xiM = xi_stride(Tb6 * ldm);
+      for (int64_t xi = 0; xi < 36; ++xi) {
         const float* Vx = V + xi * xiV;
-        float* Mx = M + xi * xiM;
+        float* Mx = Mt + xi * xiM;
         for (int64_t kb = 0; kb < nkb; ++kb) {
           const int64_t c0 = kb * KC, kc = std::min(KC, Cp - c0);
           const int flags = c0 > 0 ? kPlanAcc : 0;
           for (int64_t p = p0; p < p1; ++p) {
             const float* B = U.p + (((xi * nkb + kb) * NP + p) * KC) * 16;
             for (int64_t r = 0; r < nb; r += 6) {
-              float* c = Mx + r * ldm + p * 16;
+              float* c = Mx + r * ldm + (p - p0) * 16;
               k.gemm(kc, Vx + r * ldv + c0, ldv, B, c, c + 8, ldm, static_cast<int>(std::min<int64_t>(6, nb - r)),
                      nullptr, flags);
             }
           }
         }
-      });
       }
-      VGG_PHASE(2);
-      for_items(nitems, ctx.nt, [&](int64_t it, int) {
-        runs(t0, it * G, std::min(nb, it * G + G), [&](int64_t tl, int64_t n, int64_t th, int64_t tw, int64_t L) {
-          for (int64_t kb = 0; kb < Kb; ++kb)
-            k.wino_out(M + tl * ldm + kb * 8, ldm, xiM, static_cast<int>(L), bias.p + kb * 8, oflags,
-                       y + (n * Kb + kb) * outPlane, OH, OW, th * 4, tw * 4);
-        });
+      const int64_t kb0 = 2 * p0, kb1 = std::min(Kb, 2 * p1);
+      runs(t0, 0, nb, [&](int64_t tl, int64_t n, int64_t th, int64_t tw, int64_t L) {
+        for (int64_t kb = kb0; kb < kb1; ++kb)
+          k.wino_out(Mt + tl * ldm + (kb - kb0) * 8, ldm, xiM, static_cast<int>(L), bias.p + kb * 8, oflags,
+                     y + (n * Kb + kb) * outPlane, OH, OW, th * 4, tw * 4);
+      });
+    };
+
+    if (per_thread) {
+      VGG_PHASE(1);
+      for_items(nblocks, nt, [&](int64_t blk, int tid) {
+        const int64_t t0 = blk * Tb, nb = std::min(Tb, T - t0);
+        float* V = ctx.loc(tid, kLoV);
+        transform_in(V, t0, 0, nb);
+        for (int64_t gi = 0; gi < ngroups; ++gi)
+          gemm_out(V, t0, nb, gi * PG, std::min(NP, gi * PG + PG), ctx.loc(tid, kLoM));
+      });
+      return;
+    }
+    constexpr int64_t G = 4;  // tiles per input-transform work item
+    for (int64_t blk = 0; blk < nblocks; ++blk) {
+      const int64_t t0 = blk * Tb, nb = std::min(Tb, T - t0);
+      {
+        VGG_PHASE(0);
+        for_items(cdiv(nb, G), nt, [&](int64_t it, int) { transform_in(Vshared, t0, it * G, std::min(nb, it * G + G)); });
+      }
+      VGG_PHASE(1);
+      for_items(ngroups, nt, [&](int64_t gi, int tid) {
+        gemm_out(Vshared, t0, nb, gi * PG, std::min(NP, gi * PG + PG), ctx.loc(tid, kLoM));
       });
     }
   }
@@ -594,10 +649,12 @@ struct WinoConvOp : ConvBase {
 };
 
 // im2col rows + GEMM on packed weights; plain input (first layer) or blocked.
+// A work item is a band of output rows (at least 48 pixels when the map
+// allows) so that each pass over the weights serves several GEMM row groups.
 struct DirectConvOp : ConvBase {
   bool plain_in = false;
-  int64_t Cb = 0, kdim = 0, lda = 0;
-  Buf Wp;  // [NP][kdim][16]
+  int64_t Cb = 0, kdim = 0, lda = 0, nkb = 0, KC = 0;
+  Buf Wp;  // [kb][p][KC][16]: per K block the panels one after the other
 
   bool build(const float* w, const float* b) {
     Cb = (C + 7) / 8;
@@ -605,9 +662,11 @@ struct DirectConvOp : ConvBase {
     kdim = plain_in ? C * taps : taps * Cb * 8;
     lda = round_up(kdim, 8);
     if (lda % 128 == 0) lda += 8;  // rows not a multiple of 512 bytes apart
-    if (!set_bias(b) || !Wp.zeros(size_t(NP) * kdim * 16)) return false;
+    nkb = cdiv(kdim, kKc);
+    KC = round_up(cdiv(kdim, nkb), 8);
+    if (!set_bias(b) || !Wp.zeros(size_t(nkb) * NP * KC * 16)) return false;
     float* wp = Wp.p;
-    const int64_t kd = kdim, cc = C, cb8 = Cb * 8, kk = K;
+    const int64_t cc = C, cb8 = Cb * 8, kk = K, np = NP, kcb = KC;
     const bool plain = plain_in;
     parallel_for(0, NP, 1, [&](int64_t lo, int64_t hi) {
       for (int64_t p = lo; p < hi; ++p)
@@ -616,7 +675,7 @@ struct DirectConvOp : ConvBase {
           for (int64_t c = 0; c < cc; ++c)
             for (int64_t t = 0; t < taps; ++t) {
               const int64_t idx = plain ? c * taps + t : t * cb8 + c;
-              wp[(p * kd + idx) * 16 + j] = w[(k * cc + c) * taps + t];
+              wp[((idx / kcb * np + p) * kcb + idx % kcb) * 16 + j] = w[(k * cc + c) * taps + t];
             }
         }
     });
@@ -631,44 +690,48 @@ struct DirectConvOp : ConvBase {
     int64_t OH, OW;
     std::string err;
     if (!conv_out(in, &OH, &OW, &err)) return;
-    const int64_t H = in.H, W = in.W, rows_out = o.H, OW6 = round_up(OW, 6);
-    if (!ctx.reserve_local(kLoBand, size_t(OW6 + 6) * lda)) return;
-    if (pool && !ctx.reserve_local(kLoPool, size_t(2) * Kb * OW * 8)) return;
-    const int64_t nkb = cdiv(kdim, kKc), KC = cdiv(kdim, nkb);
+    const int64_t H = in.H, W = in.W, rpu = pool ? 2 : 1, units = o.H;
+    const int64_t upi = std::max<int64_t>(1, std::min(units, cdiv(48, rpu * OW)));  // output rows per item
+    const int64_t R = upi * rpu, per_img = cdiv(units, upi);
+    if (!ctx.reserve_local(kLoBand, size_t(round_up(R * OW, 6) + 6) * lda)) return;
+    if (pool && !ctx.reserve_local(kLoPool, size_t(Kb) * R * OW * 8)) return;
     const int64_t inImg = plain_in ? C * H * W : Cb * H * W * 8;
     const int64_t outPlane = o.H * o.W * 8;
     const PlanKernels& k = *ctx.k;
-    for_items(in.N * rows_out, ctx.nt, [&](int64_t it, int tid) {
-      const int64_t n = it / rows_out, r = it % rows_out;
+    for_items(in.N * per_img, ctx.nt, [&](int64_t it, int tid) {
+      const int64_t n = it / per_img, u0 = (it % per_img) * upi, u1 = std::min(units, u0 + upi);
+      const int64_t oy0 = u0 * rpu, nr = (u1 - u0) * rpu, npx = nr * OW;
       float* A = ctx.loc(tid, kLoBand);
       float* tmp = pool ? ctx.loc(tid, kLoPool) : nullptr;
       const float* img = in.data + n * inImg;
-      for (int ri = 0; ri < (pool ? 2 : 1); ++ri) {
-        const int64_t oy = pool ? 2 * r + ri : r;
-        if (plain_in) k.im2col_plain(img, C, H, W, g, oy, OW, A, lda);
-        else k.im2col_blocked(img, Cb, H, W, g, oy, OW, A, lda);
-        // Destination of output channel block cb: pixel stride 8.
-        auto dst = [&](int64_t cb) -> float* {
-          return pool ? tmp + (ri * Kb + cb) * OW * 8 : y + (n * Kb + cb) * outPlane + oy * OW * 8;
-        };
-        for (int64_t k0 = 0; k0 < kdim; k0 += KC) {
-          const int64_t kc = std::min(KC, kdim - k0);
-          const bool last = k0 + kc == kdim;
-          const int flags = (k0 > 0 ? kPlanAcc : 0) | (last && relu ? kPlanRelu : 0);
-          for (int64_t p = 0; p < NP; ++p) {
-            const float* B = Wp.p + (p * kdim + k0) * 16;
-            float* d0 = dst(2 * p);
-            float* d1 = 2 * p + 1 < Kb ? dst(2 * p + 1) : nullptr;
-            const float* bs = last ? bias.p + p * 16 : nullptr;
-            for (int64_t x0 = 0; x0 < OW; x0 += 6)
-              k.gemm(kc, A + x0 * lda + k0, lda, B, d0 + x0 * 8, d1 ? d1 + x0 * 8 : nullptr, 8,
-                     static_cast<int>(std::min<int64_t>(6, OW - x0)), bs, flags);
-          }
+      for (int64_t ri = 0; ri < nr; ++ri) {
+        if (plain_in) k.im2col_plain(img, C, H, W, g, oy0 + ri, OW, A + ri * OW * lda, lda);
+        else k.im2col_blocked(img, Cb, H, W, g, oy0 + ri, OW, A + ri * OW * lda, lda);
+      }
+      // Output channel block cb of the band's pixels, pixel stride 8.
+      auto dst = [&](int64_t cb) -> float* {
+        return pool ? tmp + cb * R * OW * 8 : y + (n * Kb + cb) * outPlane + oy0 * OW * 8;
+      };
+      for (int64_t kb = 0; kb < nkb; ++kb) {
+        const int64_t k0 = kb * KC, kc = std::min(KC, kdim - k0);
+        const bool last = kb + 1 == nkb;
+        const int flags = (kb > 0 ? kPlanAcc : 0) | (last && relu ? kPlanRelu : 0);
+        for (int64_t p = 0; p < NP; ++p) {
+          const float* B = Wp.p + ((kb * NP + p) * KC) * 16;
+          float* d0 = dst(2 * p);
+          float* d1 = 2 * p + 1 < Kb ? dst(2 * p + 1) : nullptr;
+          const float* bs = last ? bias.p + p * 16 : nullptr;
+          for (int64_t x0 = 0; x0 < npx; x0 += 6)
+            k.gemm(kc, A + x0 * lda + k0, lda, B, d0 + x0 * 8, d1 ? d1 + x0 * 8 : nullptr, 8,
+                   static_cast<int>(std::min<int64_t>(6, npx - x0)), bs, flags);
         }
       }
       if (pool)
         for (int64_t cb = 0; cb < Kb; ++cb)
-          k.pool2_row(tmp + cb * OW * 8, tmp + (Kb + cb) * OW * 8, OW, y + (n * Kb + cb) * outPlane + r * o.W * 8);
+          for (int64_t u = u0; u < u1; ++u) {
+            const float* r0 = tmp + (cb * R + 2 * (u - u0)) * OW * 8;
+            k.pool2_row(r0, r0 + OW * 8, OW, y + (n * Kb + cb) * outPlane + u * o.W * 8);
+          }
     });
   }
 
@@ -724,15 +787,18 @@ struct LinearOp : Op {
   void run(Ctx& ctx, const Act& in, float* y, const Act& o) override {
     const PlanKernels& k = *ctx.k;
     const int64_t M = in.N, K = in_f, lda = in.ld, ldo = o.ld;
-    // The kernel reads six A rows: a last group of fewer rows is copied.
-    const int64_t full = M / 6 * 6, rem = M - full;
+    // The six-row kernel reads six A rows (one or two rows have their own
+    // kernel): a last group of three to five rows is copied into scratch.
+    int64_t full = M / 6 * 6;
+    const int64_t rem = M - full;
     const float* tail = nullptr;
-    if (rem) {
+    if (rem >= 3) {
       float* t = ctx.sh(kShTmp, size_t(6) * K);
       if (!t) return;
-      std::memset(t, 0, sizeof(float) * 6 * K);
       for (int64_t r = 0; r < rem; ++r) std::memcpy(t + r * K, in.data + (full + r) * lda, sizeof(float) * K);
       tail = t;
+    } else {
+      full = M;
     }
     const int64_t nkb = cdiv(K, kKc), KC = cdiv(K, nkb);
     const int64_t pg = std::max<int64_t>(1, NP / (8 * ctx.nt));
@@ -1043,6 +1109,9 @@ bool plan_run(Plan* p, const float* x, int64_t N, int64_t C, int64_t H, int64_t 
   const float* cur = x;
   for (Plan::Step& s : steps) {
     if (s.view) continue;
+#ifdef VGG_PLAN_PHASE_TIMING
+    const double c0 = thread_ms();
+#endif
     const auto t0 = std::chrono::steady_clock::now();
     s.in.data = ptr[s.src + 1];
     float* dst = const_cast<float*>(ptr[s.dst + 1]);
@@ -1053,7 +1122,11 @@ bool plan_run(Plan* p, const float* x, int64_t N, int64_t C, int64_t H, int64_t 
     }
     cur = dst;
     if (p->profile) {
+#ifdef VGG_PLAN_PHASE_TIMING
+      const double ms = thread_ms() - c0;
+#else
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+#endif
       p->times.emplace_back(s.op->label + ": " + s.op->describe(), ms);
     }
   }

@@ -3,11 +3,13 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { ArgumentError } from '../errors.js';
 import { DEBIAN_FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, MNIST_CLASSES, loadMnistSplit } from '../data/datasets/mnist.js';
-import { Trainer } from '../train/trainer.js';
+import { Trainer, type TrainOptions } from '../train/trainer.js';
 import type { VggConfig } from '../models/vgg.js';
 import { parseCfg, parsePositiveInt } from './parse.js';
 
-interface TrainCliOptions {
+type RunOptions = 'epochs' | 'batchSize' | 'lr' | 'optimizer' | 'schedule' | 'weightDecay' | 'labelSmoothing' | 'seed' | 'maxSteps' | 'augment';
+
+interface TrainCliOptions extends Pick<TrainOptions, RunOptions> {
   dataset: 'fashion-mnist' | 'mnist';
   data?: string;
   cfg: VggConfig;
@@ -15,18 +17,8 @@ interface TrainCliOptions {
   hidden: number;
   pool: number;
   dropout: number;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  optimizer: 'sgd' | 'adam';
-  schedule: 'none' | 'cosine' | 'onecycle' | 'step';
-  weightDecay: number;
-  labelSmoothing: number;
-  seed: number;
   out: string;
   resume: boolean;
-  maxSteps?: number;
-  augment: boolean;
 }
 
 function parseNumber(v: string): number {
@@ -84,7 +76,7 @@ export function registerTrain(program: Command): void {
       const trainer = new Trainer(train, test, {
         architecture: { cfg: [...o.cfg], batchNorm: o.batchNorm, inChannels: 1, numClasses: ds.classes.length, hiddenFeatures: o.hidden, dropout: o.dropout, poolSize: o.pool },
         epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: o.optimizer, schedule: o.schedule, weightDecay: o.weightDecay,
-        labelSmoothing: o.labelSmoothing, seed: o.seed, outDir: o.out, resume: o.resume, maxSteps: o.maxSteps, mean: ds.mean, std: ds.std, augment: o.augment,
+        labelSmoothing: o.labelSmoothing, seed: o.seed, maxSteps: o.maxSteps, augment: o.augment, outDir: o.out, resume: o.resume, mean: ds.mean, std: ds.std,
         onProgress: (p) => {
           if (!bar) return;
           if (p.epoch !== barEpoch) {

@@ -5,6 +5,7 @@ import type { Module } from '../nn/module.js';
 import { noGrad } from '../tensor/autograd.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError } from '../errors.js';
+import { tryCompileInferencePlan } from '../backend/native/plan.js';
 
 export interface TopK {
   label: string;
@@ -56,6 +57,8 @@ export async function classify(model: Module, images: readonly (string | Tensor)
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`batchSize must be a positive integer, got ${batchSize}`);
   const results: Classification[] = images.map((img, i) => ({ file: typeof img === 'string' ? img : `tensor ${i}`, top: [] }));
   model.eval();
+  // The native fused plan (pre-transformed weights, fused conv+BN+ReLU+pool) when it can take this model.
+  const plan = tryCompileInferencePlan(model).plan;
   for (let start = 0; start < images.length; start += batchSize) {
     const inputs: Tensor[] = [];
     const slots: number[] = [];
@@ -72,11 +75,12 @@ export async function classify(model: Module, images: readonly (string | Tensor)
     }
     if (inputs.length) {
       const batch = stack(inputs);
-      const probs = noGrad(() => model.forward(batch).softmax(1));
+      const probs = noGrad(() => (plan ? plan.forward(batch) : model.forward(batch)).softmax(1));
       topK(probs, k, opts.categories).forEach((top, j) => { results[slots[j]].top = top; });
     }
     opts.onProgress?.(Math.min(images.length, start + batchSize), images.length);
   }
+  plan?.dispose();
   return results;
 }
 
