@@ -31,6 +31,9 @@ interface Contender {
   run(): Promise<void> | void;
 }
 
+const MiB = 2 ** 20;
+const memoryNotes: string[] = [];
+
 async function contenders(model: VGG, x: Tensor, batch: number): Promise<Contender[]> {
   const list: Contender[] = [];
   for (const b of listBackends()) {
@@ -38,6 +41,12 @@ async function contenders(model: VGG, x: Tensor, batch: number): Promise<Contend
     list.push({ name: `vgg-ts ${b}`, runs: b === 'ref' ? refRuns : runs, run: () => { withBackend(b, () => noGrad(() => model.forward(x))); } });
   }
   const plan = compileInferencePlan(model);
+  if (plan) {
+    const weights = [...model.parameters()].reduce((n, p) => n + p.numel * 4, 0);
+    memoryNotes.push(`${model.architecture()?.cfg.filter((v) => v !== 'M').length ?? '?'} convs, batch ${batch}: model weights ${(weights / MiB).toFixed(0)} MiB, ` +
+      `plan prepared weights ${(plan.weightBytes / MiB).toFixed(0)} MiB, one activation ${((batch * 64 * 224 * 224 * 4) / MiB).toFixed(0)} MiB (largest map), ` +
+      `process peak RSS so far ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  }
   if (plan) list.push({ name: 'vgg-ts native plan (fused, prepared weights)', runs, run: () => { plan.run(x.data, batch, 224, 224); } });
   const session = await ort.InferenceSession.create(exportOnnxBytes(model, { inputShape: [batch, 3, 224, 224], dynamicBatch: true }), {
     intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential',
@@ -74,6 +83,7 @@ async function main(): Promise<void> {
       }
     }
   }
+  console.log(`\nmemory:\n${memoryNotes.map((m) => `- ${m}`).join('\n')}`);
 }
 
 if (process.argv[1]?.endsWith('run.js')) await main();
