@@ -1,10 +1,9 @@
 /** `vgg export <arch> --weights <file|DEFAULT> --out model.onnx`. */
 import type { Command } from 'commander';
 import { exportOnnx } from '../io/onnx.js';
-import { loadCheckpoint } from '../io/checkpoint.js';
 import { getModel } from '../models/registry.js';
-import { vggBuilders, type VGG } from '../models/vgg.js';
-import { ArgumentError } from '../errors.js';
+import type { VGG } from '../models/vgg.js';
+import { builderFor, isWeightsName, modelFromCheckpoint } from './model-source.js';
 import { parseInputShape, parsePositiveInt } from './parse.js';
 
 interface ExportOptions {
@@ -19,21 +18,11 @@ interface ExportOptions {
   stripPrefix?: string;
 }
 
-/** A registry name (DEFAULT, IMAGENET1K_V1, VGG16_Weights.…) or else a checkpoint file. */
-function isRegistryName(spec: string): boolean {
-  return /^(DEFAULT|IMAGENET1K_\w+|VGG\w+_Weights\.\w+)$/.test(spec);
-}
-
 async function buildModel(arch: string, opts: ExportOptions): Promise<VGG> {
-  const build = vggBuilders[arch];
-  if (!build) throw new ArgumentError(`unknown architecture "${arch}"; choose one of ${Object.keys(vggBuilders).join(', ')}`);
+  const build = builderFor(arch);
   if (!opts.weights) return build({ numClasses: opts.numClasses });
-  if (isRegistryName(opts.weights)) return getModel(arch, { weights: opts.weights, numClasses: opts.numClasses });
-  const sd = await loadCheckpoint(opts.weights, { key: opts.key, stripPrefix: opts.stripPrefix });
-  const classes = opts.numClasses ?? sd.get('classifier.6.bias')?.shape[0];
-  const model = build({ numClasses: classes, initWeights: false });
-  model.loadStateDict(sd);
-  return model;
+  if (isWeightsName(opts.weights)) return getModel(arch, { weights: opts.weights, numClasses: opts.numClasses });
+  return modelFromCheckpoint(arch, opts.weights, { key: opts.key, stripPrefix: opts.stripPrefix, numClasses: opts.numClasses });
 }
 
 export function registerExport(program: Command): void {

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { ArgumentError } from '../errors.js';
-import { loadCheckpoint } from '../io/checkpoint.js';
+import { loadCheckpoint, type LoadCheckpointOptions } from '../io/checkpoint.js';
+import type { Linear } from '../nn/layers/linear.js';
 import { OfflineError } from '../io/hub.js';
 import { imageClassification, type Transform } from '../data/transforms.js';
 import { loadModel } from '../models/saved.js';
@@ -34,20 +35,17 @@ export async function resolveModel(opts: ModelSourceOptions): Promise<ReadyModel
     const loaded = await loadEmbeddedModel(arch);
     return { model: loaded.model, transform: imageClassification(loaded.transforms!), categories: loaded.categories, name: arch };
   }
-  if (weights && !resolveRegistryName(arch ?? 'vgg16', weights) && existsSync(weights)) {
+  if (weights && !isWeightsName(weights)) {
+    if (!existsSync(weights)) throw new ArgumentError(`--weights ${weights}: no such file, and not a weights name such as DEFAULT`);
     if (!arch) {
       const loaded = await loadModel(weights);
       const transform = loaded.transforms ? imageClassification(loaded.transforms) : imagenetTransform();
       return { model: loaded.model, transform, categories: loaded.categories, name: weights };
     }
-    const build = builderFor(arch);
-    const sd = await loadCheckpoint(weights);
-    const numClasses = sd.get('classifier.6.bias')?.shape[0];
-    const model = build({ numClasses, initWeights: false });
-    model.loadStateDict(sd);
+    const model = await modelFromCheckpoint(arch, weights);
+    const numClasses = (model.classifier.at(-1) as Linear).outFeatures;
     return { model, transform: imagenetTransform(), categories: numClasses === 1000 ? IMAGENET_CATEGORIES : undefined, name: `${arch} (${weights})` };
   }
-  if (weights && !resolveRegistryName(arch ?? 'vgg16', weights)) throw new ArgumentError(`--weights ${weights}: no such file, and not a weights name such as DEFAULT`);
   const name = arch ?? 'vgg16';
   builderFor(name);
   const w = resolveWeights(name, weights ?? 'DEFAULT')!;
@@ -63,15 +61,24 @@ export async function resolveModel(opts: ModelSourceOptions): Promise<ReadyModel
   }
 }
 
-function builderFor(arch: string): (typeof vggBuilders)[string] {
+export function builderFor(arch: string): (typeof vggBuilders)[string] {
   const build = vggBuilders[arch];
   if (!build) throw new ArgumentError(`unknown model "${arch}"; choose one of ${Object.keys(vggBuilders).join(', ')}`);
   return build;
 }
 
-function resolveRegistryName(arch: string, spec: string): boolean {
-  if (!/^(DEFAULT|IMAGENET1K_\w+|VGG\w+_Weights\.\w+)$/.test(spec)) return false;
-  return resolveWeights(arch, spec) !== null;
+/** Whether --weights names registry weights (DEFAULT, IMAGENET1K_V1, VGG16_Weights.…) rather than a file. */
+export function isWeightsName(spec: string): boolean {
+  return /^(DEFAULT|IMAGENET1K_\w+|VGG\w+_Weights\.\w+)$/.test(spec);
+}
+
+/** An architecture with a plain checkpoint's weights; the class count comes from the checkpoint unless given. */
+export async function modelFromCheckpoint(arch: string, file: string, opts: LoadCheckpointOptions & { numClasses?: number } = {}): Promise<VGG> {
+  const build = builderFor(arch);
+  const sd = await loadCheckpoint(file, opts);
+  const model = build({ numClasses: opts.numClasses ?? sd.get('classifier.6.bias')?.shape[0], initWeights: false });
+  model.loadStateDict(sd);
+  return model;
 }
 
 export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif']);

@@ -5,7 +5,7 @@ import type { Module } from '../nn/module.js';
 import { noGrad } from '../tensor/autograd.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError } from '../errors.js';
-import { tryCompileInferencePlan } from '../backend/native/plan.js';
+import { tryCompileInferencePlan, type InferencePlan } from '../backend/native/plan.js';
 
 export interface TopK {
   label: string;
@@ -31,6 +31,11 @@ export interface ClassifyOptions {
   minSize?: [number, number];
   maxPixels?: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * A plan compiled from `model` (compileInferencePlan) to reuse across calls;
+   * null runs the model layer by layer. Omitted: one is compiled for this call.
+   */
+  plan?: InferencePlan | null;
 }
 
 /** Top-k of each row of probabilities [N, C]. */
@@ -58,7 +63,8 @@ export async function classify(model: Module, images: readonly (string | Tensor)
   const results: Classification[] = images.map((img, i) => ({ file: typeof img === 'string' ? img : `tensor ${i}`, top: [] }));
   model.eval();
   // The native fused plan (pre-transformed weights, fused conv+BN+ReLU+pool) when it can take this model.
-  const plan = tryCompileInferencePlan(model).plan;
+  const ownPlan = opts.plan === undefined;
+  const plan = ownPlan ? tryCompileInferencePlan(model).plan : opts.plan;
   for (let start = 0; start < images.length; start += batchSize) {
     const inputs: Tensor[] = [];
     const slots: number[] = [];
@@ -80,7 +86,7 @@ export async function classify(model: Module, images: readonly (string | Tensor)
     }
     opts.onProgress?.(Math.min(images.length, start + batchSize), images.length);
   }
-  plan?.dispose();
+  if (ownPlan) plan?.dispose();
   return results;
 }
 

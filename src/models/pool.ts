@@ -43,7 +43,7 @@ export class InferencePool {
   }
 
   /** Like classify(), on a worker thread; resolves when a worker has finished the request. */
-  async classify(images: readonly string[], opts: Omit<ClassifyOptions, 'transform' | 'onProgress' | 'categories'> = {}): Promise<Classification[]> {
+  async classify(images: readonly string[], opts: Omit<ClassifyOptions, 'transform' | 'onProgress' | 'categories' | 'plan'> = {}): Promise<Classification[]> {
     if (this.closed) throw new ArgumentError('the inference pool is closed');
     const worker = await this.acquire();
     const id = this.nextId++;

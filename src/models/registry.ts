@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArgumentError } from '../errors.js';
 import type { LoadStateDictOptions } from '../io/hub.js';
-import { findPackageRoot } from '../backend/native/index.js';
+import { findPackageRoot } from '../package-root.js';
 import { buildVgg, vggBuilders, type VGG, type VggBuilderOptions } from './vgg.js';
 import { resolveWeights } from './weights.js';
 import { loadModel, type LoadedModel } from './saved.js';

@@ -6,7 +6,8 @@ import {
   DEFAULT_MAX_PIXELS, ImageDecodeError, ImageError, ImageTooLargeError, ImageTooSmallError, readImage,
 } from '../../src/data/image.js';
 import { ArgumentError } from '../../src/errors.js';
-import { imagePath, repoRoot } from './helpers.js';
+import { imagePath } from './helpers.js';
+import { repoRoot } from '../helpers/paths.js';
 
 async function refusal(p: Promise<unknown>): Promise<ImageError> {
   try {

@@ -1,19 +1,8 @@
 /** Shared by the image tests: fixture paths and the expected values written by test/fixtures/images/generate.py. */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-
-/** The repository root: the nearest folder above this file holding package.json (works from src and dist). */
-export const repoRoot: string = (() => {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json not found above the image test helpers');
-    dir = up;
-  }
-  return dir;
-})();
+import { repoRoot } from '../helpers/paths.js';
 
 export const imagePath = (name: string): string => join(repoRoot, 'test', 'fixtures', 'images', name);
 

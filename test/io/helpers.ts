@@ -1,36 +1,15 @@
 /** Shared helpers for the checkpoint-format tests. */
 import { Generator } from '../../src/tensor/rng.js';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { CheckpointError } from '../../src/io/errors.js';
+import { repoRoot } from '../helpers/paths.js';
 import { crc32 } from '../../src/io/crc32.js';
 import type { DType, RawTensor } from '../../src/io/raw-tensor.js';
 
-function findUp(start: string): string | undefined {
-  let dir = resolve(start);
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
-
-/**
- * The repository root: the nearest folder holding package.json above this
- * compiled file (dist/test/io/…), or above the working directory when the
- * tests were compiled outside the repository.
- */
-export const REPO_ROOT: string = (() => {
-  const root = findUp(dirname(fileURLToPath(import.meta.url))) ?? findUp(process.cwd());
-  if (root === undefined) throw new Error('cannot find the repository root (no package.json above the tests or the cwd)');
-  return root;
-})();
-
-export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'checkpoints');
+export const FIXTURES = join(repoRoot, 'test', 'fixtures', 'checkpoints');
 
 export function fixture(name: string): Uint8Array {
   return new Uint8Array(readFileSync(join(FIXTURES, name)));

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { findPackageRoot } from '../../src/backend/native/index.js';
+import { findPackageRoot } from '../../src/package-root.js';
 
 function skipReason(root: string | null): string | false {
   if (process.env.VGG_TEST_ISA_EMULATION !== '1') return 'set VGG_TEST_ISA_EMULATION=1 to run';

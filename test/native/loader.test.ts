@@ -1,4 +1,5 @@
 /** Locating and loading the addon, the Backend wrapper, and the environment switches. */
+import { findPackageRoot } from '../../src/package-root.js';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
-  findPackageRoot, loadNativeAddon, loadNativeBackend, nativeAddonCandidates, nativeInfo, nativeLoadError,
+  loadNativeAddon, loadNativeBackend, nativeAddonCandidates, nativeInfo, nativeLoadError,
 } from '../../src/backend/native/index.js';
 import { addonOrSkip } from './oracle.js';
 

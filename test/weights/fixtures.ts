@@ -1,35 +1,10 @@
 /** Locate and load the reference data written by test/fixtures/imagenet/generate.py. */
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../helpers/paths.js';
 
 const FIXTURE = path.join('test', 'fixtures', 'imagenet', 'weights_meta.json');
-
-function* ancestors(start: string): Generator<string> {
-  let dir = path.resolve(start);
-  while (true) {
-    yield dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) return;
-    dir = parent;
-  }
-}
-
-/**
- * The repository root: the nearest folder above this compiled file that has a
- * package.json and the fixture (falls back to the working directory's ancestors, for
- * builds placed outside the repository).
- */
-export function repoRoot(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const start of [here, process.cwd()]) {
-    for (const dir of ancestors(start)) {
-      if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, FIXTURE))) return dir;
-    }
-  }
-  throw new Error(`Cannot find ${FIXTURE} above ${here} or ${process.cwd()}`);
-}
 
 export interface RefTransforms {
   kind: string;
@@ -64,5 +39,5 @@ export interface RefData {
 }
 
 export function loadReference(): RefData {
-  return JSON.parse(readFileSync(path.join(repoRoot(), FIXTURE), 'utf8')) as RefData;
+  return JSON.parse(readFileSync(path.join(repoRoot, FIXTURE), 'utf8')) as RefData;
 }

@@ -13,10 +13,11 @@
  * a specific build; VGG_NUM_THREADS sets the pool size (default: online CPUs);
  * VGG_ISA=generic|avx2|avx512 caps the instruction set.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findPackageRoot } from '../../package-root.js';
 import type { Backend, BinaryOp, Conv2dParams, Pool2dParams, UnaryOp } from '../backend.js';
 
 export type NativeIsa = 'avx512' | 'avx2' | 'generic';
@@ -83,37 +84,6 @@ const BINARY_CODES: Record<BinaryOp, number> = {
 };
 
 const ADDON_RELATIVE_PATH = join('native', 'build', 'Release', 'vgg_native.node');
-const PACKAGE_NAME = 'vgg-ts';
-
-function readPackageName(dir: string): string | null {
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    if (parsed && typeof parsed === 'object' && 'name' in parsed && typeof parsed.name === 'string') return parsed.name;
-    return '';
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Walks up from `start` to the folder whose package.json names this package
- * (or, failing that, the first folder holding any package.json).
- */
-export function findPackageRoot(start: string): string | null {
-  let dir = resolve(start);
-  let firstWithPackage: string | null = null;
-  for (;;) {
-    const name = readPackageName(dir);
-    if (name !== null) {
-      if (name === PACKAGE_NAME) return dir;
-      firstWithPackage ??= dir;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return firstWithPackage;
-    dir = parent;
-  }
-}
-
 /** Where the addon should be: $VGG_NATIVE_ADDON, else under the package root. */
 export function nativeAddonCandidates(): string[] {
   const fromEnv = process.env.VGG_NATIVE_ADDON;
