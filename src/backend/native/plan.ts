@@ -233,6 +233,12 @@ function lower(leaves: Leaf[], algo: PlanConvAlgo): Lowered {
   let flat = false;
   const at = (i: number): Leaf | undefined => leaves[i];
   const isRelu = (l: Leaf | undefined): boolean => !!l && l.m !== 'flatten' && l.m instanceof ReLU;
+  /** Folds the ReLUs starting at leaf j into the op before them: adds their paths, returns the next leaf and whether any were found. */
+  const absorbRelus = (j: number, paths: string[]): { next: number; relu: boolean } => {
+    const start = j;
+    while (isRelu(at(j))) paths.push(at(j++)!.path);
+    return { next: j, relu: j > start };
+  };
   const need4d = (l: Leaf, what: string): void => {
     if (flat) throw new PlanUnsupportedError(`${l.path} (${what}): needs a 4-D input, but it follows a Flatten`, l.path);
   };
@@ -275,12 +281,9 @@ function lower(leaves: Leaf[], algo: PlanConvAlgo): Lowered {
         paths.push(next.path);
         j++;
       }
-      let relu = false;
-      while (isRelu(at(j))) {
-        relu = true;
-        paths.push(at(j)!.path);
-        j++;
-      }
+      const absorbed = absorbRelus(j, paths);
+      const relu = absorbed.relu;
+      j = absorbed.next;
       let pool = false;
       const p = at(j);
       if (p && p.m instanceof MaxPool2d && isPool2x2(p.m, p.path)) {
@@ -311,20 +314,13 @@ function lower(leaves: Leaf[], algo: PlanConvAlgo): Lowered {
         shift[c] = (m.bias ? m.bias.data[c] : 0) - m.runningMean!.data[c] * s;
       }
       const paths = [leaf.path];
-      let j = i + 1;
-      let relu = false;
-      while (isRelu(at(j))) {
-        relu = true;
-        paths.push(at(j)!.path);
-        j++;
-      }
+      const { next: j, relu } = absorbRelus(i + 1, paths);
       ops.push({ kind: 'affine', label: groupLabel(paths), C, scale, shift, relu });
       channels = C;
       i = j;
     } else if (m instanceof ReLU) {
       const paths = [leaf.path];
-      let j = i + 1;
-      while (isRelu(at(j))) paths.push(at(j++)!.path);
+      const { next: j } = absorbRelus(i + 1, paths);
       ops.push({ kind: 'relu', label: groupLabel(paths) });
       i = j;
     } else if (m instanceof MaxPool2d) {
@@ -351,13 +347,7 @@ function lower(leaves: Leaf[], algo: PlanConvAlgo): Lowered {
         throw new PlanUnsupportedError(`${leaf.path} (Linear): plans apply Linear to flattened [N, features] inputs only; add a Flatten before it`, leaf.path);
       }
       const paths = [leaf.path];
-      let j = i + 1;
-      let relu = false;
-      while (isRelu(at(j))) {
-        relu = true;
-        paths.push(at(j)!.path);
-        j++;
-      }
+      const { next: j, relu } = absorbRelus(i + 1, paths);
       ops.push({
         kind: 'linear', label: groupLabel(paths), in: m.inFeatures, out: m.outFeatures,
         w: m.weight.data, bias: m.bias ? m.bias.data : null, relu,
