@@ -1,29 +1,59 @@
 /**
- * Training step (forward + backward + SGD step) of vgg11_bn, batch 16,
- * 32×32 inputs, 10 classes: this library vs PyTorch (Debian's python3-torch,
- * all cores) in the same run. Each round times BENCH_STEPS steps of one
- * contender, then the other, so machine noise hits both; medians of the
- * rounds after a warm-up round.
+ * Training step (forward + backward + SGD step) against PyTorch (Debian's
+ * python3-torch, all cores) in the same run, for two models described as
+ * data and built identically on both sides:
+ *   - vgg11_bn, batch 16, 32×32 RGB, 10 classes (the issue's case);
+ *   - the embedded fashion_vgg architecture with the step `vgg train` takes
+ *     (batch 64, 28×28 grayscale, label smoothing 0.1, nesterov SGD, weight decay).
+ * Each round times BENCH_STEPS steps of one contender, then the other, so
+ * machine noise hits both; medians of the rounds after a warm-up round.
  * Run: npm run build && node dist/bench/train.js
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
-import { vgg11_bn, randn, nn, optim, backend, manualSeed } from '../src/index.js';
+import { buildVgg, cfgs, randn, nn, optim, backend, manualSeed, type VggArchitecture } from '../src/index.js';
 import { median } from './run.js';
 
 const rounds = Number(process.env.BENCH_RUNS ?? 5);
 const steps = Number(process.env.BENCH_STEPS ?? 10);
-const BATCH = 16;
 
-const TORCH = `
-import sys, time, torch, torchvision
+interface Case {
+  name: string;
+  architecture: VggArchitecture;
+  batch: number;
+  size: number;
+}
+
+const CASES: Case[] = [
+  { name: 'vgg11_bn', batch: 16, size: 32, architecture: { cfg: [...cfgs.A], batchNorm: true, inChannels: 3, numClasses: 10, hiddenFeatures: 4096, dropout: 0.5, poolSize: 7 } },
+  { name: 'fashion_vgg', batch: 64, size: 28, architecture: { cfg: [32, 32, 'M', 64, 64, 'M', 128, 'M'], batchNorm: true, inChannels: 1, numClasses: 10, hiddenFeatures: 256, dropout: 0.3, poolSize: 3 } },
+];
+const SGD = { lr: 0.01, momentum: 0.9, nesterov: true, weightDecay: 5e-4 };
+const LABEL_SMOOTHING = 0.1;
+
+/** The same VGG in PyTorch (torchvision's make_layers and classifier, with the width/pool/channel options spelled out). */
+function torchScript(c: Case): string {
+  const a = c.architecture;
+  return `
+import sys, time, torch
+from torch import nn
 torch.set_num_threads(${cpus().length})
 torch.manual_seed(0)
-m = torchvision.models.vgg11_bn(num_classes=10).train()
-opt = torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)
-x = torch.randn(${BATCH}, 3, 32, 32); y = torch.randint(0, 10, (${BATCH},))
-loss_fn = torch.nn.CrossEntropyLoss()
+layers, ch = [], ${a.inChannels}
+for v in ${JSON.stringify(a.cfg)}:
+    if v == 'M':
+        layers.append(nn.MaxPool2d(2, 2))
+    else:
+        layers += [nn.Conv2d(ch, v, 3, padding=1)] + ([nn.BatchNorm2d(v)] if ${a.batchNorm ? 'True' : 'False'} else []) + [nn.ReLU(True)]
+        ch = v
+h, p = ${a.hiddenFeatures}, ${a.poolSize}
+m = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(p), nn.Flatten(),
+    nn.Linear(ch * p * p, h), nn.ReLU(True), nn.Dropout(${a.dropout}),
+    nn.Linear(h, h), nn.ReLU(True), nn.Dropout(${a.dropout}), nn.Linear(h, ${a.numClasses})).train()
+opt = torch.optim.SGD(m.parameters(), lr=${SGD.lr}, momentum=${SGD.momentum}, nesterov=True, weight_decay=${SGD.weightDecay})
+x = torch.randn(${c.batch}, ${a.inChannels}, ${c.size}, ${c.size}); y = torch.randint(0, ${a.numClasses}, (${c.batch},))
+loss_fn = nn.CrossEntropyLoss(label_smoothing=${LABEL_SMOOTHING})
 for line in sys.stdin:
     n = int(line)
     t = time.perf_counter()
@@ -31,53 +61,67 @@ for line in sys.stdin:
         opt.zero_grad(); loss = loss_fn(m(x), y); loss.backward(); opt.step()
     print((time.perf_counter() - t) * 1000 / n, flush=True)
 `;
+}
 
-async function main(): Promise<void> {
+/** Milliseconds per step of our implementation, averaged over `steps` steps. */
+function ourStep(c: Case): () => number {
   manualSeed(0);
-  const model = vgg11_bn({ numClasses: 10 }).train();
-  const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
-  const x = randn([BATCH, 3, 32, 32]);
-  const y = Array.from({ length: BATCH }, (_, i) => i % 10);
-  const ours = (): number => {
+  const model = buildVgg(c.architecture).train();
+  const opt = new optim.SGD(model.parameters(), SGD);
+  const x = randn([c.batch, c.architecture.inChannels, c.size, c.size]);
+  const y = Array.from({ length: c.batch }, (_, i) => i % c.architecture.numClasses);
+  return () => {
     const t = performance.now();
     for (let i = 0; i < steps; i++) {
-      const loss = nn.crossEntropy(model.forward(x), y);
+      const loss = nn.crossEntropy(model.forward(x), y, { labelSmoothing: LABEL_SMOOTHING });
       opt.zeroGrad();
       loss.backward();
       opt.step();
     }
     return (performance.now() - t) / steps;
   };
-  const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch, torchvision'], { encoding: 'utf8' }).status === 0;
-  let torchProc: ChildProcessWithoutNullStreams | null = null;
-  let torchLines: AsyncIterableIterator<string> | null = null;
-  if (hasTorch) {
-    torchProc = spawn('/usr/bin/python3', ['-c', TORCH]);
-    torchLines = createInterface({ input: torchProc.stdout })[Symbol.asyncIterator]();
-  }
-  const theirs = async (): Promise<number> => {
-    torchProc!.stdin.write(`${steps}\n`);
-    return Number((await torchLines!.next()).value);
+}
+
+/** A PyTorch process that answers each line "n" with the mean ms of n steps. */
+function torchStep(c: Case): { step: () => Promise<number>; close: () => void } {
+  const proc: ChildProcessWithoutNullStreams = spawn('/usr/bin/python3', ['-c', torchScript(c)]);
+  const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
+  return {
+    step: async () => {
+      proc.stdin.write(`${steps}\n`);
+      return Number((await lines.next()).value);
+    },
+    close: () => proc.stdin.end(),
   };
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let r = 0; r <= rounds; r++) {
-    const t1 = ours();
-    const t2 = hasTorch ? await theirs() : NaN;
-    if (r > 0) {
-      a.push(t1);
-      b.push(t2);
+}
+
+async function main(): Promise<void> {
+  const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+  const torchVersion = hasTorch ? spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout.trim() : '';
+  console.log(`# training step (forward + backward + nesterov SGD, weight decay, label smoothing) — ${cpus()[0]?.model}, ${cpus().length} cores`);
+  console.log(`medians of ${rounds} alternating rounds of ${steps} steps after a warm-up round\n`);
+  console.log(`| model | batch | input | vgg-ts (${backend().name}) ms / step | img/s | PyTorch ${torchVersion} ms / step | img/s | ÷ PyTorch (time) |`);
+  console.log('|---|---:|---|---:|---:|---:|---:|---:|');
+  for (const c of CASES) {
+    const ours = ourStep(c);
+    const theirs = hasTorch ? torchStep(c) : null;
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let r = 0; r <= rounds; r++) {
+      const t1 = ours();
+      const t2 = theirs ? await theirs.step() : NaN;
+      if (r > 0) {
+        a.push(t1);
+        b.push(t2);
+      }
     }
+    theirs?.close();
+    const ma = median(a);
+    const mb = median(b);
+    const ips = (ms: number): string => (Number.isNaN(ms) ? 'n/a' : ((c.batch * 1000) / ms).toFixed(0));
+    const shape = `${c.architecture.inChannels}×${c.size}×${c.size}`;
+    console.log(`| ${c.name} | ${c.batch} | ${shape} | ${ma.toFixed(1)} | ${ips(ma)} | ${hasTorch ? mb.toFixed(1) : 'n/a'} | ${ips(mb)} | ${hasTorch ? (ma / mb).toFixed(2) : 'n/a'} |`);
   }
-  torchProc?.stdin.end();
-  console.log(`# training step: vgg11_bn, batch ${BATCH}, 32×32, SGD momentum — ${cpus()[0]?.model}, ${cpus().length} cores`);
-  console.log(`medians of ${rounds} rounds of ${steps} steps after a warm-up round\n`);
-  console.log('| contender | ms / step | images / s | ÷ PyTorch (time) |');
-  console.log('|---|---:|---:|---:|');
-  const ma = median(a);
-  const mb = hasTorch ? median(b) : NaN;
-  console.log(`| vgg-ts (${backend().name}) | ${ma.toFixed(1)} | ${((BATCH * 1000) / ma).toFixed(0)} | ${hasTorch ? (ma / mb).toFixed(2) : 'n/a'} |`);
-  if (hasTorch) console.log(`| PyTorch ${spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout.trim()} | ${mb.toFixed(1)} | ${((BATCH * 1000) / mb).toFixed(0)} | 1.00 |`);
 }
 
 await main();
