@@ -30,6 +30,8 @@ export * from './data/transforms.js';
 export { classify, topK, stack, type Classification, type ClassifyOptions, type TopK } from './models/classify.js';
 export { saveModel, loadModel, type ModelInfo, type LoadedModel } from './models/saved.js';
 export { buildVgg, type VggArchitecture } from './models/vgg.js';
+export { replaceClassifierHead, prepareFineTune, type ReplaceHeadOptions, type ReplacedHead, type PrepareFineTuneOptions } from './models/finetune.js';
+export { freeze, unfreeze, trainableParameters, type FreezeOptions } from './nn/freeze.js';
 export { InferencePool, type InferencePoolOptions } from './models/pool.js';
 export { loadMnistSplit, FASHION_MNIST_CLASSES, MNIST_CLASSES, DEBIAN_FASHION_MNIST_DIR, type ImageDataset } from './data/datasets/mnist.js';
 export { DatasetError, parseIdx } from './data/datasets/idx.js';

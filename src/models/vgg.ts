@@ -105,7 +105,7 @@ export class VGG extends Module {
    * signal keeps the same size through the layers and small models still learn.
    */
   initializeWeights(): void {
-    const linearStd = 0.01 * Math.sqrt(4096 / (this.classifier.at(0) as Linear).outFeatures);
+    const linearStd = this.linearInitStd();
     for (const m of this.modules()) {
       if (m instanceof Conv2d) {
         kaimingNormal_(m.weight, { mode: 'fan_out', nonlinearity: 'relu' });
@@ -118,6 +118,11 @@ export class VGG extends Module {
         if (m.bias) constant_(m.bias, 0);
       }
     }
+  }
+
+  /** The standard deviation initializeWeights draws Linear weights with (0.01 at torchvision's width). */
+  linearInitStd(): number {
+    return 0.01 * Math.sqrt(4096 / (this.classifier.at(0) as Linear).outFeatures);
   }
 
   /**

@@ -21,6 +21,12 @@ const OPTIONAL_BUFFER = /(^|\.)num_batches_tracked$/;
 
 export abstract class Module {
   training = true;
+  /**
+   * Set by freeze(m, { eval: true }): train() leaves this module in evaluation
+   * mode, so a frozen BatchNorm keeps its running statistics and normalises
+   * with them however often the whole model is switched back to training.
+   */
+  keepEval = false;
   private readonly params = new Map<string, Parameter | null>();
   private readonly bufs = new Map<string, Tensor | null>();
   private readonly nonPersistent = new Set<string>();
@@ -175,7 +181,7 @@ export abstract class Module {
   }
 
   train(mode = true): this {
-    for (const m of this.modules()) m.training = mode;
+    for (const m of this.modules()) m.training = mode && !m.keepEval;
     return this;
   }
 

@@ -30,12 +30,18 @@ function expandTo(t: Tensor, shape: readonly number[]): Tensor {
 
 export function add(a: Tensor, other: Tensor | number): Tensor {
   const b = asTensor(other);
-  return record(binaryForward('add', a, b), 'AddBackward', [a, b], (g) => [sumToShape(g, a.shape), sumToShape(g, b.shape)]);
+  return record(binaryForward('add', a, b), 'AddBackward', [a, b], (g) => [
+    a.requiresGrad ? sumToShape(g, a.shape) : null,
+    b.requiresGrad ? sumToShape(g, b.shape) : null,
+  ]);
 }
 
 export function sub(a: Tensor, other: Tensor | number): Tensor {
   const b = asTensor(other);
-  return record(binaryForward('sub', a, b), 'SubBackward', [a, b], (g) => [sumToShape(g, a.shape), sumToShape(neg(g), b.shape)]);
+  return record(binaryForward('sub', a, b), 'SubBackward', [a, b], (g) => [
+    a.requiresGrad ? sumToShape(g, a.shape) : null,
+    b.requiresGrad ? sumToShape(neg(g), b.shape) : null,
+  ]);
 }
 
 export function mul(a: Tensor, other: Tensor | number): Tensor {
@@ -73,8 +79,8 @@ function extremum(op: 'max' | 'min', a: Tensor, b: Tensor): Tensor {
     const share = (mine: Float32Array, theirs: Float32Array): Float32Array =>
       mapValues(out.numel, (i) => (mine[i] === out.data[i] ? (mine[i] === theirs[i] ? 0.5 : 1) * g.data[i] : 0));
     return [
-      sumToShape(new Tensor(share(ae, be), out.shape), a.shape),
-      sumToShape(new Tensor(share(be, ae), out.shape), b.shape),
+      a.requiresGrad ? sumToShape(new Tensor(share(ae, be), out.shape), a.shape) : null,
+      b.requiresGrad ? sumToShape(new Tensor(share(be, ae), out.shape), b.shape) : null,
     ];
   });
 }

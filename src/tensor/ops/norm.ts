@@ -50,10 +50,10 @@ export function batchNorm(
   const y = new Tensor(backend().batchNorm(x.data, N, C, HW, mean, invStd, weight?.data ?? null, bias?.data ?? null), x.shape);
   const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
   return record(y, 'NativeBatchNormBackward', inputs, (g) => {
-    const grads = batchNormBackward(g.data, x.data, N, C, HW, mean, invStd, weight?.data ?? null, useBatchStats);
-    const out: (Tensor | null)[] = [new Tensor(grads.gx, x.shape)];
-    if (weight) out.push(new Tensor(grads.gWeight, weight.shape));
-    if (bias) out.push(new Tensor(grads.gBias, bias.shape));
+    const grads = batchNormBackward(g.data, x.data, N, C, HW, mean, invStd, weight?.data ?? null, useBatchStats, x.requiresGrad);
+    const out: (Tensor | null)[] = [grads.gx && new Tensor(grads.gx, x.shape)];
+    if (weight) out.push(weight.requiresGrad ? new Tensor(grads.gWeight, weight.shape) : null);
+    if (bias) out.push(bias.requiresGrad ? new Tensor(grads.gBias, bias.shape) : null);
     return out;
   });
 }
@@ -61,12 +61,15 @@ export function batchNorm(
 /**
  * With batch statistics the mean and variance depend on x, which adds the two
  * correction terms: gx = invStd/n · (n·ĝ − Σĝ − x̂·Σ(ĝ·x̂)), where ĝ = g·γ.
+ * The per-channel sums are one cheap pass; the input gradient, a second pass
+ * as large as the activation, is skipped when nothing upstream needs it (a
+ * frozen trunk in front of this layer).
  */
 function batchNormBackward(
   g: Float32Array, x: Float32Array, N: number, C: number, HW: number,
-  mean: Float32Array, invStd: Float32Array, weight: Float32Array | null, batchStats: boolean,
-): { gx: Float32Array; gWeight: Float32Array; gBias: Float32Array } {
-  const gx = new Float32Array(x.length);
+  mean: Float32Array, invStd: Float32Array, weight: Float32Array | null, batchStats: boolean, needInput: boolean,
+): { gx: Float32Array | null; gWeight: Float32Array; gBias: Float32Array } {
+  const gx = needInput ? new Float32Array(x.length) : null;
   const gWeight = new Float32Array(C);
   const gBias = new Float32Array(C);
   const count = N * HW;
@@ -84,6 +87,7 @@ function batchNormBackward(
     }
     gWeight[c] = sumGXhat;
     gBias[c] = sumG;
+    if (!gx) continue;
     const scale = (weight ? weight[c] : 1) * s;
     const meanG = batchStats ? sumG / count : 0;
     const meanGXhat = batchStats ? sumGXhat / count : 0;
