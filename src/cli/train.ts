@@ -52,6 +52,7 @@ async function loadSplits(o: TrainCliOptions): Promise<[Dataset, Dataset]> {
   }
   if (o.imageSize !== undefined) throw new ArgumentError(`--image-size applies to --dataset folder; ${o.dataset} images have a fixed size`);
   const opts = { root: o.data, download: o.download, progress: true };
+  // One after the other: CIFAR-10's two splits come from one archive, downloaded once.
   return [await loadDataset(o.dataset, 'train', opts), await loadDataset(o.dataset, 'test', opts)];
 }
 

@@ -86,7 +86,7 @@ export class Trainer {
     if (arch.inChannels !== channels) {
       throw new ArgumentError(`the model takes ${arch.inChannels} input channel(s) but the images have ${channels} (${channels === 1 ? 'grayscale' : 'RGB'}); set inChannels to ${channels}`);
     }
-    for (const [k, v] of [['epochs', opts.epochs], ['batchSize', opts.batchSize], ['evalBatchSize', opts.evalBatchSize ?? 1]] as const) {
+    for (const [k, v] of [['epochs', opts.epochs], ['batchSize', opts.batchSize], ['evalBatchSize', opts.evalBatchSize ?? opts.batchSize]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`${k} must be a positive integer, got ${v}`);
     }
   }
