@@ -33,9 +33,19 @@ export { buildVgg, type VggArchitecture } from './models/vgg.js';
 export { replaceClassifierHead, prepareFineTune, type ReplaceHeadOptions, type ReplacedHead, type PrepareFineTuneOptions } from './models/finetune.js';
 export { freeze, unfreeze, trainableParameters, type FreezeOptions } from './nn/freeze.js';
 export { InferencePool, type InferencePoolOptions } from './models/pool.js';
-export { loadMnistSplit, FASHION_MNIST_CLASSES, MNIST_CLASSES, DEBIAN_FASHION_MNIST_DIR, type ImageDataset } from './data/datasets/mnist.js';
-export { DatasetError, parseIdx } from './data/datasets/idx.js';
-export { epochBatches, grayscaleBatch } from './data/loader.js';
+export { DatasetError, type Dataset, type Sample, type SampleTransform } from './data/dataset.js';
+export { ByteImageDataset, type ByteImages } from './data/datasets/byte-images.js';
+export { loadMnistSplit, FASHION_MNIST_CLASSES, MNIST_CLASSES, DEBIAN_FASHION_MNIST_DIR } from './data/datasets/mnist.js';
+export { parseIdx } from './data/datasets/idx.js';
+export { loadCifar10, CIFAR10_CLASSES } from './data/datasets/cifar.js';
+export { ImageFolder, IMAGE_EXTENSIONS } from './data/datasets/image-folder.js';
+export { extractTar, TarError } from './data/datasets/tar.js';
+export { datasetsCacheDir, downloadDataset, DATASET_SOURCES, type DownloadableDataset, type DownloadDatasetOptions } from './data/datasets/download.js';
+export { loadDataset, DATASET_NAMES, type LoadDatasetOptions } from './data/datasets/load-dataset.js';
+export { DataLoader, type DataLoaderOptions, type Batch } from './data/loader.js';
+export { crop, hflip, randomCrop, randomHorizontalFlip, randomResizedCrop, randomResizedCropParams, liftTransform, composeSample,
+  type RandomCropOptions, type RandomResizedCropOptions } from './data/augment.js';
 export { Trainer, type TrainOptions, type TrainResult } from './train/trainer.js';
+export { trainingPreset, type TrainingPreset, type PresetName, type PresetOptions } from './train/presets.js';
 export { compileInferencePlan, tryCompileInferencePlan, compileInferencePlanOrThrow, inferencePlanUnavailable, PlanUnsupportedError,
   type InferencePlan, type CompileInferencePlanOptions, type PlanConvAlgo, type PlanOpTiming, type TryCompileResult } from './backend/native/plan.js';

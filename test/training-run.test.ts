@@ -1,31 +1,29 @@
 /**
- * Training runs end to end on a small synthetic IDX dataset (each class a bar
- * at its own position, with noise): accuracy rises well above chance, a run
- * stopped midway and resumed ends with exactly the weights of an
- * uninterrupted run, divergence keeps the last good checkpoint, and bad
- * datasets or resumes give clear errors.
+ * Training runs end to end on small synthetic datasets (grayscale IDX: each
+ * class a bar at its own column; CIFAR-like RGB: a coloured bar at its own
+ * row; both with noise): accuracy rises well above chance, a run stopped
+ * midway and resumed ends with exactly the weights of an uninterrupted run
+ * (also with augmentation and prefetching on), divergence keeps the last
+ * good checkpoint, and bad datasets or resumes give clear errors.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { gzipSync } from 'node:zlib';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { Trainer, type TrainOptions } from '../src/train/trainer.js';
+import { trainingPreset } from '../src/train/presets.js';
 import { loadMnistSplit, FASHION_MNIST_CLASSES } from '../src/data/datasets/mnist.js';
+import { loadCifar10 } from '../src/data/datasets/cifar.js';
+import { composeSample, liftTransform, randomCrop, randomHorizontalFlip } from '../src/data/augment.js';
+import { normalize, type ImageClassificationSpec } from '../src/data/transforms.js';
+import { loadModel } from '../src/models/saved.js';
 import { Generator } from '../src/tensor/rng.js';
 import { ArgumentError } from '../src/errors.js';
 import { repoRoot } from './helpers/paths.js';
-
-function idx(dims: number[], data: Uint8Array): Uint8Array {
-  const header = new Uint8Array(4 + 4 * dims.length);
-  const view = new DataView(header.buffer);
-  header[2] = 0x08;
-  header[3] = dims.length;
-  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d));
-  return gzipSync(Buffer.concat([header, data]));
-}
+import { idxFile, writeSyntheticCifar } from './data/helpers.js';
 
 /** n images of 28×28: a bright 3-pixel-wide vertical bar at column 2 + 2.5·label, plus noise. */
 function writeSynthetic(dir: string, split: 'train' | 't10k', n: number, seed: number, badLabel = false): void {
@@ -41,16 +39,37 @@ function writeSynthetic(dir: string, split: 'train' | 't10k', n: number, seed: n
       images[i * 784 + p] = Math.min(255, g.randint(60) + (c >= col && c < col + 3 ? 180 : 0));
     }
   }
-  writeFileSync(join(dir, `${split}-images-idx3-ubyte.gz`), idx([n, 28, 28], images));
-  writeFileSync(join(dir, `${split}-labels-idx1-ubyte.gz`), idx([n], labels));
+  writeFileSync(join(dir, `${split}-images-idx3-ubyte.gz`), idxFile([n, 28, 28], images));
+  writeFileSync(join(dir, `${split}-labels-idx1-ubyte.gz`), idxFile([n], labels));
 }
 
 const arch = { cfg: [8, 'M', 16, 'M'] as (number | 'M')[], batchNorm: true, inChannels: 1, numClasses: 10, hiddenFeatures: 32, dropout: 0.2, poolSize: 2 };
 let root = '';
 let data = '';
 
+const preprocessing: ImageClassificationSpec = { kind: 'ImageClassification', grayscale: true, resizeSize: 28, cropSize: 28, mean: [0.3], std: [0.3] };
+
 function options(outDir: string, extra: Partial<TrainOptions> = {}): TrainOptions {
-  return { architecture: arch, epochs: 2, batchSize: 32, lr: 0.05, optimizer: 'sgd', schedule: 'cosine', weightDecay: 5e-4, labelSmoothing: 0.1, seed: 3, outDir, mean: 0.3, std: 0.3, augment: false, ...extra };
+  return {
+    architecture: arch, epochs: 2, batchSize: 32, lr: 0.05, optimizer: 'sgd', schedule: 'cosine', weightDecay: 5e-4, labelSmoothing: 0.1, seed: 3, outDir,
+    trainTransform: liftTransform(normalize([0.3], [0.3])), preprocessing, ...extra,
+  };
+}
+
+/** Runs whole, then stopped after `stopAt` steps and resumed: the final weights and metrics must be identical. */
+async function assertResumeExact(name: string, extra: Partial<TrainOptions>, stopAt: number): Promise<void> {
+  const [train, test] = await Promise.all([loadMnistSplit(data, 'train'), loadMnistSplit(data, 'test')]);
+  const whole = await new Trainer(train, test, options(join(root, `${name}-whole`), extra)).run();
+  const part = join(root, `${name}-part`);
+  const first = await new Trainer(train, test, options(part, { ...extra, maxSteps: stopAt })).run();
+  assert.equal(first.status, 'stopped');
+  const state = JSON.parse(readFileSync(join(part, 'state.json'), 'utf8')) as { epoch: number; stepInEpoch: number };
+  assert.deepEqual([state.epoch, state.stepInEpoch], [2, stopAt - 20]);
+  const second = await new Trainer(train, test, options(part, { ...extra, resume: true })).run();
+  assert.equal(second.status, 'finished');
+  const a = whole.model.stateDict();
+  for (const [k, t] of second.model.stateDict()) assert.deepEqual(t.data, a.get(k)!.data, k);
+  assert.deepEqual(second.metrics.map((m) => m.testAccuracy), whole.metrics.map((m) => m.testAccuracy));
 }
 
 describe('training runs', () => {
@@ -74,19 +93,42 @@ describe('training runs', () => {
     }
     assert.equal(readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n').length, 3);
     assert.match(readFileSync(join(out, 'chart.html'), 'utf8'), /<svg/);
+    const saved = await loadModel(join(out, 'best.safetensors'));
+    assert.deepEqual(saved.transforms, preprocessing);
+    assert.deepEqual(saved.categories, FASHION_MNIST_CLASSES);
+  });
+
+  it('learns on RGB 32×32 (CIFAR-10 batch files), and the saved model classifies an image file with its recorded preprocessing', async () => {
+    const dir = join(root, 'cifar');
+    writeSyntheticCifar(dir, 128, 200, 7);
+    const [train, test] = await Promise.all([loadCifar10(dir, 'train'), loadCifar10(dir, 'test')]);
+    const preset = trainingPreset('cifar10', { augment: false });
+    const out = join(root, 'cifar-run');
+    const result = await new Trainer(train, test, options(out, { ...preset, architecture: { ...arch, inChannels: 3 } })).run();
+    assert.equal(result.status, 'finished');
+    assert.ok(result.metrics[1].testAccuracy > 0.6, `test accuracy ${result.metrics[1].testAccuracy} (chance is 0.1)`);
+    const saved = await loadModel(join(out, 'best.safetensors'));
+    assert.deepEqual(saved.transforms, { kind: 'ImageClassification', resizeSize: 32, cropSize: 32, mean: [0.4914, 0.4822, 0.4465], std: [0.2470, 0.2435, 0.2616] });
+    // A test image as a PNG: classify reads it, applies the recorded preprocessing, and names a class.
+    const sample = test.images.subarray(0, 3072);
+    const hwc = Buffer.alloc(3072);
+    for (let p = 0; p < 1024; p++) for (let c = 0; c < 3; c++) hwc[p * 3 + c] = sample[c * 1024 + p];
+    const png = join(root, 'cifar-sample.png');
+    await sharp(hwc, { raw: { width: 32, height: 32, channels: 3 } }).png().toFile(png);
+    const r = spawnSync(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'classify', '--weights', join(out, 'best.safetensors'), '--json', png], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const [top] = (JSON.parse(r.stdout) as { top: { index: number; label: string }[] }[])[0].top;
+    assert.equal(top.label, train.classes[top.index]);
+    assert.equal(top.index, test.labels[0], 'the clearly-marked sample is classified as its class');
   });
 
   it('a run stopped midway and resumed ends with the same weights as an uninterrupted one', async () => {
-    const [train, test] = await Promise.all([loadMnistSplit(data, 'train'), loadMnistSplit(data, 'test')]);
-    const whole = await new Trainer(train, test, options(join(root, 'whole'))).run();
-    const part = join(root, 'part');
-    const first = await new Trainer(train, test, options(part, { maxSteps: 27 })).run();
-    assert.equal(first.status, 'stopped');
-    const second = await new Trainer(train, test, options(part, { resume: true })).run();
-    assert.equal(second.status, 'finished');
-    const a = whole.model.stateDict();
-    for (const [k, t] of second.model.stateDict()) assert.deepEqual(t.data, a.get(k)!.data, k);
-    assert.deepEqual(second.metrics.map((m) => m.testAccuracy), whole.metrics.map((m) => m.testAccuracy));
+    await assertResumeExact('plain', {}, 27);
+  });
+
+  it('the same with random crops and flips, and batches prefetched three deep', async () => {
+    const trainTransform = composeSample(randomCrop(28, { padding: 2 }), randomHorizontalFlip(0.5), normalize([0.3], [0.3]));
+    await assertResumeExact('augmented', { trainTransform, prefetch: 3 }, 33);
   });
 
   it('a diverging run stops with a message and overwrites no checkpoint', async () => {
@@ -111,7 +153,11 @@ describe('training runs', () => {
     await assert.rejects(new Trainer(train, test, { ...options(join(root, 'learn'), { resume: true }), architecture: other }).run(), (e: unknown) => e instanceof ArgumentError && /different model/.test(e.message));
     const tooDeep = { ...arch, cfg: [8, 'M', 'M', 'M', 'M', 'M'] as (number | 'M')[] };
     await assert.rejects(new Trainer(train, test, options(join(root, 'deep'), { architecture: tooDeep })).run(), /too small/);
-    assert.equal(FASHION_MNIST_CLASSES.length, 10);
+    assert.throws(() => new Trainer(train, test, { ...options(join(root, 'rgb')), architecture: { ...arch, inChannels: 3 }, preprocessing: undefined }),
+      (e: unknown) => e instanceof ArgumentError && /the model takes 3 input channel\(s\) but the images have 1 \(grayscale\)/.test(e.message));
+    const renamed = Object.assign(Object.create(test) as typeof test, { classes: [...test.classes.slice(0, 9), 'Boot'] });
+    assert.throws(() => new Trainer(train, renamed, options(join(root, 'classes'))), /the test set's classes \(.*Boot\) differ from the training set's/);
+    assert.throws(() => new Trainer(train, test, { ...options(join(root, 'n')), architecture: { ...arch, numClasses: 5 } }), /the dataset has 10 classes but the model 5/);
   });
 
   it('vgg train on the command line', () => {
@@ -122,7 +168,34 @@ describe('training runs', () => {
     assert.match(r.stderr, /epoch 1\/1: train loss [\d.]+ acc [\d.]+% \| test loss [\d.]+ acc [\d.]+%/);
     assert.ok(existsSync(join(out, 'best.safetensors')));
     const missing = spawnSync(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'train', '--data', join(root, 'nope'), '--out', out], { encoding: 'utf8' });
-    assert.notEqual(missing.status, 0);
-    assert.match(missing.stderr, /does not exist/);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /the fashion-mnist train files are not in .*nope; allow downloading .*--download/);
+  });
+
+  it('vgg train --dataset cifar10 and --dataset folder on the command line', async () => {
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'train', '--cfg', '8,M,16,M',
+      '--hidden', '16', '--pool', '2', '--epochs', '1', '--batch-size', '16', ...args], { encoding: 'utf8', env: { ...process.env, VGG_DATA_DIR: join(root, 'empty-cache') } });
+    const cifarDir = join(root, 'cifar-cli');
+    writeSyntheticCifar(cifarDir, 16, 16, 3);
+    const c = cli('--dataset', 'cifar10', '--data', cifarDir, '--out', join(root, 'cli-cifar'));
+    assert.equal(c.status, 0, c.stderr);
+    assert.equal((await loadModel(join(root, 'cli-cifar', 'best.safetensors'))).architecture.inChannels, 3);
+    // Folder: train/ and val/, two classes of tiny PNGs of different sizes.
+    for (const [split, count] of [['train', 8], ['val', 2]] as const) {
+      for (const [k, cls] of ['cats', 'dogs'].entries()) {
+        mkdirSync(join(root, 'folder', split, cls), { recursive: true });
+        for (let i = 0; i < count; i++) {
+          await sharp({ create: { width: 20 + i, height: 18, channels: 3, background: { r: 200 * k, g: 40, b: 90 } } }).png().toFile(join(root, 'folder', split, cls, `${i}.png`));
+        }
+      }
+    }
+    const f = cli('--dataset', 'folder', '--data', join(root, 'folder'), '--image-size', '16', '--out', join(root, 'cli-folder'));
+    assert.equal(f.status, 0, f.stderr);
+    const saved = await loadModel(join(root, 'cli-folder', 'best.safetensors'));
+    assert.deepEqual(saved.categories, ['cats', 'dogs']);
+    assert.deepEqual([saved.transforms!.resizeSize, saved.transforms!.cropSize], [18, 16]);
+    const m = cli('--dataset', 'mnist', '--out', join(root, 'cli-mnist'));
+    assert.equal(m.status, 2);
+    assert.match(m.stderr, /the mnist train files are not in .*empty-cache\/mnist; allow downloading/);
   });
 });

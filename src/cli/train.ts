@@ -1,17 +1,26 @@
-/** `vgg train`: fit a VGG on Fashion-MNIST or MNIST, with live progress, metrics, checkpoints and --resume. */
+/** `vgg train`: fit a VGG on Fashion-MNIST, MNIST, CIFAR-10 or a folder of images, with live progress, metrics, checkpoints and --resume. */
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { ArgumentError } from '../errors.js';
-import { DEBIAN_FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, MNIST_CLASSES, loadMnistSplit } from '../data/datasets/mnist.js';
+import type { Dataset } from '../data/dataset.js';
+import { ImageFolder } from '../data/datasets/image-folder.js';
+import { loadDataset } from '../data/datasets/load-dataset.js';
+import { datasetsCacheDir } from '../data/datasets/download.js';
+import { DEBIAN_FASHION_MNIST_DIR } from '../data/datasets/mnist.js';
 import { Trainer, type TrainOptions } from '../train/trainer.js';
+import { trainingPreset, type PresetName } from '../train/presets.js';
 import type { VggConfig } from '../models/vgg.js';
 import { parseCfg, parsePositiveInt } from './parse.js';
 
-type RunOptions = 'epochs' | 'batchSize' | 'lr' | 'optimizer' | 'schedule' | 'weightDecay' | 'labelSmoothing' | 'seed' | 'maxSteps' | 'augment';
+type RunOptions = 'epochs' | 'batchSize' | 'lr' | 'optimizer' | 'schedule' | 'weightDecay' | 'labelSmoothing' | 'seed' | 'maxSteps';
 
 interface TrainCliOptions extends Pick<TrainOptions, RunOptions> {
-  dataset: 'fashion-mnist' | 'mnist';
+  dataset: PresetName;
   data?: string;
+  download: boolean;
+  imageSize?: number;
+  augment: boolean;
   cfg: VggConfig;
   batchNorm: boolean;
   hidden: number;
@@ -34,18 +43,28 @@ function oneOf<T extends string>(values: readonly T[]) {
   };
 }
 
-/** Per-dataset normalisation (mean and std of the training pixels). */
-const DATASETS = {
-  'fashion-mnist': { classes: FASHION_MNIST_CLASSES, mean: 0.286, std: 0.353, dir: DEBIAN_FASHION_MNIST_DIR },
-  mnist: { classes: MNIST_CLASSES, mean: 0.1307, std: 0.3081, dir: '' },
-} as const;
+/** The train and test splits: an image folder's train/ and val/, or a public dataset (found, or downloaded with --download). */
+async function loadSplits(o: TrainCliOptions): Promise<[Dataset, Dataset]> {
+  if (o.dataset === 'folder') {
+    if (!o.data) throw new ArgumentError('--dataset folder needs --data <dir> with train/ and val/ subfolders, one folder of images per class in each');
+    if (o.download) throw new ArgumentError('--download fetches fashion-mnist, mnist or cifar10; an image folder is read from --data');
+    return Promise.all([ImageFolder.open(join(o.data, 'train')), ImageFolder.open(join(o.data, 'val'))]);
+  }
+  if (o.imageSize !== undefined) throw new ArgumentError(`--image-size applies to --dataset folder; ${o.dataset} images have a fixed size`);
+  const opts = { root: o.data, download: o.download, progress: true };
+  // One after the other: CIFAR-10's two splits come from one archive, downloaded once.
+  return [await loadDataset(o.dataset, 'train', opts), await loadDataset(o.dataset, 'test', opts)];
+}
 
 export function registerTrain(program: Command): void {
   program
     .command('train')
-    .description('train a VGG on Fashion-MNIST or MNIST (IDX files), writing metrics, a chart and checkpoints to --out')
-    .option('--dataset <name>', 'fashion-mnist or mnist', oneOf(['fashion-mnist', 'mnist'] as const), 'fashion-mnist')
-    .option('--data <dir>', `folder with the (gzipped) IDX files (default for fashion-mnist: ${DEBIAN_FASHION_MNIST_DIR})`)
+    .description('train a VGG on Fashion-MNIST, MNIST, CIFAR-10 or a folder of images, writing metrics, a chart and checkpoints to --out')
+    .option('--dataset <name>', 'fashion-mnist, mnist, cifar10 or folder', oneOf(['fashion-mnist', 'mnist', 'cifar10', 'folder'] as const), 'fashion-mnist')
+    .option('--data <dir>', `folder with the dataset's files (IDX files; cifar-10-batches-bin; for folder: train/ and val/ with a subfolder per class). ` +
+      `Default: ${DEBIAN_FASHION_MNIST_DIR} for fashion-mnist when installed, else ${join(datasetsCacheDir(), '<name>')} ($VGG_DATA_DIR sets the cache)`)
+    .option('--download', 'download a missing fashion-mnist, mnist or cifar10 into that folder', false)
+    .option('--image-size <n>', 'folder: side of the square training crops (default 224; evaluation resizes to size·256/224 and centre-crops)', parsePositiveInt)
     .option('--cfg <list>', 'layer list, e.g. 32,32,M,64,64,M,128,M', parseCfg, [32, 32, 'M', 64, 64, 'M', 128, 'M'] as VggConfig)
     .option('--batch-norm', 'BatchNorm after every conv', false)
     .option('--hidden <n>', 'width of the hidden classifier layers', parsePositiveInt, 256)
@@ -58,25 +77,23 @@ export function registerTrain(program: Command): void {
     .option('--schedule <name>', 'none, cosine, onecycle or step', oneOf(['none', 'cosine', 'onecycle', 'step'] as const), 'cosine')
     .option('--weight-decay <x>', 'weight decay', parseNumber, 5e-4)
     .option('--label-smoothing <x>', 'label smoothing', parseNumber, 0.1)
-    .option('--no-augment', 'no random crop / horizontal flip')
+    .option('--no-augment', 'no random crops or flips')
     .option('--seed <n>', 'random seed', parsePositiveInt, 1)
     .requiredOption('--out <dir>', 'run folder (e.g. runs/NAME)')
     .option('--resume', 'continue the run in --out exactly where it stopped', false)
     .option('--max-steps <n>', 'stop (saving everything) after this many steps', parsePositiveInt)
     .action(async (o: TrainCliOptions) => {
-      const ds = DATASETS[o.dataset];
-      const dir = o.data ?? ds.dir;
-      if (!dir) throw new ArgumentError(`give --data <dir> with the ${o.dataset} IDX files`);
-      const [train, test] = await Promise.all([loadMnistSplit(dir, 'train', ds.classes), loadMnistSplit(dir, 'test', ds.classes)]);
+      const [train, test] = await loadSplits(o);
+      const preset = trainingPreset(o.dataset, { augment: o.augment, imageSize: o.imageSize });
       const tty = Boolean(process.stderr.isTTY);
       const bar = tty ? new cliProgress.SingleBar({
         format: 'epoch {epoch} [{bar}] {value}/{total} | loss {loss} | acc {acc}% | {ips} img/s | {eta_formatted} left', stream: process.stderr,
       }, cliProgress.Presets.shades_classic) : null;
       let barEpoch = 0;
       const trainer = new Trainer(train, test, {
-        architecture: { cfg: [...o.cfg], batchNorm: o.batchNorm, inChannels: 1, numClasses: ds.classes.length, hiddenFeatures: o.hidden, dropout: o.dropout, poolSize: o.pool },
+        architecture: { cfg: [...o.cfg], batchNorm: o.batchNorm, inChannels: train.channels, numClasses: train.classes.length, hiddenFeatures: o.hidden, dropout: o.dropout, poolSize: o.pool },
         epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: o.optimizer, schedule: o.schedule, weightDecay: o.weightDecay,
-        labelSmoothing: o.labelSmoothing, seed: o.seed, maxSteps: o.maxSteps, augment: o.augment, outDir: o.out, resume: o.resume, mean: ds.mean, std: ds.std,
+        labelSmoothing: o.labelSmoothing, seed: o.seed, maxSteps: o.maxSteps, outDir: o.out, resume: o.resume, ...preset,
         onProgress: (p) => {
           if (!bar) return;
           if (p.epoch !== barEpoch) {

@@ -4,8 +4,14 @@
  * ImageFolder) implements this one interface, so the DataLoader and the
  * Trainer never need to know where images come from.
  */
+import { ArgumentError } from '../errors.js';
 import type { Generator } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
+
+/** A dataset file or folder is missing, malformed or hostile; the message names it. */
+export class DatasetError extends ArgumentError {
+  override name = 'DatasetError';
+}
 
 /** One labelled example: an image [C, H, W] with values in [0, 1] (like torchvision's ToTensor), and its class index. */
 export interface Sample {
@@ -32,3 +38,10 @@ export interface Dataset {
  * batches are prefetched, and a resumed run sees the same ones.
  */
 export type SampleTransform = (image: Tensor, g: Generator) => Tensor;
+
+/** Throws unless `index` is an integer in [0, length): every dataset's get() starts with this. */
+export function checkIndex(index: number, length: number): void {
+  if (!Number.isInteger(index) || index < 0 || index >= length) {
+    throw new ArgumentError(`sample index ${String(index)} is out of range for a dataset of ${length} samples`);
+  }
+}

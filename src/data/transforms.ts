@@ -16,12 +16,12 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { imageFromPixels } from './image.js';
 import { resamplePlanes } from './resample.js';
+import { cropSize, positiveInt, sizeList, type ImageSize } from './sizes.js';
 
 /** A transform: takes an image (or batch) tensor and returns a new one. */
 export type Transform = (img: Tensor) => Tensor;
 
-/** An int (the shorter side, or both sides for crops), `[n]` (the same) or `[height, width]`. */
-export type ImageSize = number | readonly [number] | readonly [number, number];
+export type { ImageSize } from './sizes.js';
 
 export interface ResizeOptions {
   /**
@@ -84,22 +84,6 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
   return typeof v;
-}
-
-function positiveInt(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
-    throw new ArgumentError(`${what} must be a positive integer, got ${String(v)}`);
-  }
-  return v;
-}
-
-/** `[n]` or `[h, w]` for a size argument (an int is `[n]`). */
-function sizeList(size: ImageSize, what: string): number[] {
-  const list = typeof size === 'number' ? [size] : Array.isArray(size) ? [...size] : null;
-  if (!list || list.length < 1 || list.length > 2) {
-    throw new ArgumentError(`${what} size must be an int, [size] or [height, width], got ${JSON.stringify(size)}`);
-  }
-  return list.map((v, i) => positiveInt(v, `${what} size${list.length === 2 ? `[${i}]` : ''}`));
 }
 
 /** Python's `round()`: halves go to the even neighbour. */
@@ -208,8 +192,7 @@ export function resize(size: ImageSize, opts: ResizeOptions = {}): Transform {
  * the crop it is first padded with zeros, `floor((h - H) / 2)` before and the rest after.
  */
 export function centerCrop(size: ImageSize): Transform {
-  const list = sizeList(size, 'centerCrop');
-  const [ch, cw] = list.length === 1 ? [list[0], list[0]] : list;
+  const [ch, cw] = cropSize(size, 'centerCrop');
   return (img: Tensor): Tensor => {
     const d = dims(img, 'centerCrop');
     const { height: H, width: W } = d;

@@ -63,14 +63,14 @@ export class HttpStatusError extends DownloadError {
   }
 }
 
-/** The sha256 of the downloaded bytes does not start with the prefix in the file name. */
+/** The sha256 of the downloaded bytes does not start with the prefix in the file name (or the md5 differs from the one asked for). */
 export class HashMismatchError extends DownloadError {
   override name = 'HashMismatchError';
-  constructor(url: string, readonly expected: string, readonly actual: string, readonly bytes: number) {
+  constructor(url: string, readonly expected: string, readonly actual: string, readonly bytes: number, readonly algorithm: 'sha256' | 'md5' = 'sha256') {
     super(
       'HASH_MISMATCH',
       url,
-      `Download of ${url} is corrupt: invalid hash value (expected sha256 starting with "${expected}", ` +
+      `Download of ${url} is corrupt: invalid hash value (expected ${algorithm === 'sha256' ? 'sha256 starting with' : 'md5'} "${expected}", ` +
         `got "${actual}" over ${bytes} bytes). Nothing was saved.`,
     );
   }
@@ -107,7 +107,8 @@ export class OfflineError extends DownloadError {
 // ---------------------------------------------------------------------------
 // Cache locations (torch.hub's rules)
 
-function expandUser(p: string): string {
+/** `~` and `~/…` as in the user's home folder (Python's `os.path.expanduser`). */
+export function expandUser(p: string): string {
   if (p === '~') return os.homedir();
   if (p.startsWith('~/') || p.startsWith(`~${path.sep}`)) return path.join(os.homedir(), p.slice(2));
   return p;
@@ -172,6 +173,8 @@ export function offlineFromEnv(): boolean {
 export interface DownloadOptions {
   /** Required start of the sha256 hex digest of the body; null/undefined/'' skips the check. */
   hashPrefix?: string | null;
+  /** The md5 hex digest the body must have (how torchvision checks dataset files); checked in the same pass. */
+  md5?: string;
   /** Show a progress bar on stderr (only drawn when stderr is a terminal). Default false. */
   progress?: boolean;
   /** Redirects followed before giving up (default 10). */
@@ -307,9 +310,11 @@ export async function downloadUrlToFile(url: string, dest: string, opts: Downloa
     bar = createByteProgress({ enabled: showBar, total: contentLength, label: path.basename(destAbs) });
 
     const hash = createHash('sha256');
+    const md5 = opts.md5 ? { hash: createHash('md5'), expected: opts.md5.toLowerCase() } : null;
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         hash.update(chunk);
+        md5?.hash.update(chunk);
         received += chunk.length;
         bar.update(received);
         callback(null, chunk);
@@ -324,6 +329,10 @@ export async function downloadUrlToFile(url: string, dest: string, opts: Downloa
     if (expectedHash !== null) {
       const actual = hash.digest('hex');
       if (!actual.startsWith(expectedHash)) throw new HashMismatchError(url, expectedHash, actual, received);
+    }
+    if (md5) {
+      const actual = md5.hash.digest('hex');
+      if (actual !== md5.expected) throw new HashMismatchError(url, md5.expected, actual, received, 'md5');
     }
     await rename(tmp, destAbs);
   } catch (err) {

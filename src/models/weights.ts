@@ -115,8 +115,8 @@ export class Weights {
 // ---------------------------------------------------------------------------
 // The table.
 
-const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
-const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
+export const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
+export const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
 const VGG_RECIPE = 'https://github.com/pytorch/vision/tree/main/references/classification#alexnet-and-vgg';
 const SCRATCH_DOCS = 'Trained from scratch on ImageNet-1K with torchvision\'s simplified classification recipe.';
 const URL_BASE = 'https://download.pytorch.org/models/';

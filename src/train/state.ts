@@ -1,7 +1,9 @@
 /**
  * Everything needed to continue a training run exactly: optimizer buffers
- * (safetensors) and the rest — epoch, step, scheduler, random generators,
+ * (safetensors) and the rest — epoch, step, scheduler, the dropout generator,
  * metrics so far — as JSON. Both are written to temporary files and renamed.
+ * The data order and augmentations need no state: the DataLoader derives them
+ * from the seed, the epoch and the step.
  */
 import { readFile } from 'node:fs/promises';
 import { Tensor } from '../tensor/tensor.js';
@@ -29,8 +31,7 @@ export interface TrainingState {
   /** Batches of `epoch` already done (0 at an epoch boundary). */
   stepInEpoch: number;
   globalStep: number;
-  shuffleAtEpochStart: GeneratorState;
-  augment: GeneratorState;
+  /** The default generator (dropout) at that point. */
   dropout: GeneratorState;
   scheduler: SchedulerStateDict;
   optimizer: { paramGroups: SavedParamGroup[]; scalars: Record<string, Record<string, number>> };

@@ -1,16 +1,20 @@
 /**
- * A training run on an in-memory grayscale dataset (Fashion-MNIST, MNIST):
- * epochs of shuffled, augmented batches, an evaluation after each epoch,
- * metrics files and a chart, the best and last model files, and a state file
- * from which `resume` continues exactly — weights, optimizer, scheduler,
- * epoch, step, random generators and data order. A non-finite loss stops the
- * run and keeps the last good checkpoint; `stop()` (Ctrl-C) saves and returns.
+ * A training run on any Dataset (Fashion-MNIST, MNIST, CIFAR-10, an image
+ * folder): epochs of shuffled, augmented batches from a DataLoader, an
+ * evaluation after each epoch, metrics files and a chart, the best and last
+ * model files, and a state file from which `resume` continues exactly —
+ * weights, optimizer, scheduler, epoch, step and the dropout generator. The
+ * data order and augmentations need no saved state: the DataLoader derives
+ * them from (seed, epoch, position), so restarting epoch e at batch s gives
+ * the batches an uninterrupted run would have seen. A non-finite loss stops
+ * the run and keeps the last good checkpoint; `stop()` (Ctrl-C) saves and
+ * returns.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ArgumentError } from '../errors.js';
 import { noGrad } from '../tensor/autograd.js';
-import { Generator, defaultGenerator, type GeneratorState } from '../tensor/rng.js';
+import { defaultGenerator } from '../tensor/rng.js';
 import { crossEntropy } from '../nn/loss.js';
 import { SGD } from '../nn/optim/sgd.js';
 import { Adam } from '../nn/optim/adam.js';
@@ -19,8 +23,9 @@ import type { Optimizer } from '../nn/optim/optimizer.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
 import { buildVgg, type VGG, type VggArchitecture } from '../models/vgg.js';
 import { saveModel, loadModel } from '../models/saved.js';
-import type { ImageDataset } from '../data/datasets/mnist.js';
-import { epochBatches, grayscaleBatch } from '../data/loader.js';
+import type { Dataset, SampleTransform } from '../data/dataset.js';
+import { DataLoader } from '../data/loader.js';
+import { imageClassification, type ImageClassificationSpec } from '../data/transforms.js';
 import { trainingChartHtml } from './chart.js';
 import { loadTrainingState, saveTrainingState, type EpochMetrics } from './state.js';
 
@@ -33,15 +38,26 @@ export interface TrainOptions {
   schedule: 'none' | 'cosine' | 'onecycle' | 'step';
   weightDecay: number;
   labelSmoothing: number;
+  /** Seeds the weights, dropout, data order and augmentations. */
   seed: number;
   outDir: string;
   /** Continue from the state in outDir. */
   resume?: boolean;
   /** Stop (saving everything) after this many steps in total: for tests and for splitting long runs. */
   maxSteps?: number;
-  mean: number;
-  std: number;
-  augment: boolean;
+  /** Augmentation and normalisation of training images (default none: the dataset's [0, 1] images). */
+  trainTransform?: SampleTransform;
+  /** Preprocessing of test images; default `imageClassification(preprocessing)` when that is given, else none. */
+  testTransform?: SampleTransform;
+  /**
+   * The evaluation preprocessing as data (mean/std per channel, grayscale, sizes), recorded in
+   * the saved models so `vgg classify` prepares images the way testTransform does.
+   */
+  preprocessing?: ImageClassificationSpec;
+  /** Batches loaded ahead while the model computes. Default 2. */
+  prefetch?: number;
+  /** Batch size for the evaluation. Default batchSize. */
+  evalBatchSize?: number;
   onProgress?: (p: { epoch: number; step: number; steps: number; loss: number; accuracy: number; imagesPerSecond: number }) => void;
   onEpoch?: (m: EpochMetrics) => void;
 }
@@ -57,12 +73,20 @@ export interface TrainResult {
 export class Trainer {
   private stopRequested = false;
 
-  constructor(private readonly train: ImageDataset, private readonly test: ImageDataset, private readonly opts: TrainOptions) {
-    if (train.classes.length !== opts.architecture.numClasses) {
-      throw new ArgumentError(`the dataset has ${train.classes.length} classes but the model ${opts.architecture.numClasses}`);
+  constructor(private readonly train: Dataset, private readonly test: Dataset, private readonly opts: TrainOptions) {
+    const { architecture: arch, preprocessing } = opts;
+    if (train.classes.length !== arch.numClasses) {
+      throw new ArgumentError(`the dataset has ${train.classes.length} classes but the model ${arch.numClasses}`);
     }
-    if (opts.architecture.inChannels !== 1) throw new ArgumentError('grayscale datasets need inChannels 1');
-    for (const [k, v] of [['epochs', opts.epochs], ['batchSize', opts.batchSize]] as const) {
+    if (test.classes.length !== train.classes.length || test.classes.some((c, i) => c !== train.classes[i])) {
+      throw new ArgumentError(`the test set's classes (${test.classes.join(', ')}) differ from the training set's (${train.classes.join(', ')})`);
+    }
+    if (test.channels !== train.channels) throw new ArgumentError(`the training images have ${train.channels} channel(s) but the test images ${test.channels}`);
+    const channels = preprocessing?.grayscale ? 1 : train.channels;
+    if (arch.inChannels !== channels) {
+      throw new ArgumentError(`the model takes ${arch.inChannels} input channel(s) but the images have ${channels} (${channels === 1 ? 'grayscale' : 'RGB'}); set inChannels to ${channels}`);
+    }
+    for (const [k, v] of [['epochs', opts.epochs], ['batchSize', opts.batchSize], ['evalBatchSize', opts.evalBatchSize ?? opts.batchSize]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`${k} must be a positive integer, got ${v}`);
     }
   }
@@ -89,37 +113,35 @@ export class Trainer {
     }
   }
 
-  private evaluate(model: VGG): { loss: number; accuracy: number } {
+  private async evaluate(model: VGG, loader: DataLoader): Promise<{ loss: number; accuracy: number }> {
     model.eval();
     let correct = 0;
     let lossSum = 0;
-    for (const idx of epochBatches(this.test.count, { batchSize: 500 })) {
-      const { x, y } = grayscaleBatch(this.test, idx, { mean: this.opts.mean, std: this.opts.std });
+    for await (const { x, y } of loader.epoch(0)) {
       const logits = noGrad(() => model.forward(x));
       lossSum += noGrad(() => crossEntropy(logits, y, { reduction: 'sum' })).item();
       const pred = logits.argmax(1).data;
       y.forEach((label, i) => { if (pred[i] === label) correct++; });
     }
-    return { loss: lossSum / this.test.count, accuracy: correct / this.test.count };
+    return { loss: lossSum / this.test.length, accuracy: correct / this.test.length };
   }
 
   private async saveModelFile(model: VGG, name: string): Promise<void> {
-    await saveModel(join(this.opts.outDir, name), model, {
-      categories: this.train.classes,
-      transforms: { kind: 'ImageClassification', grayscale: true, resizeSize: this.train.height, cropSize: this.train.height, mean: [this.opts.mean], std: [this.opts.std] },
-    });
+    await saveModel(join(this.opts.outDir, name), model, { categories: this.train.classes, transforms: this.opts.preprocessing });
   }
 
   async run(): Promise<TrainResult> {
     const o = this.opts;
     await mkdir(o.outDir, { recursive: true });
     const statePrefix = join(o.outDir, 'state');
-    const stepsPerEpoch = Math.floor(this.train.count / o.batchSize);
-    if (stepsPerEpoch < 1) throw new ArgumentError(`batch size ${o.batchSize} is larger than the ${this.train.count} training images`);
+    const trainLoader = new DataLoader(this.train, { batchSize: o.batchSize, shuffle: true, dropLast: true, seed: o.seed, transform: o.trainTransform, prefetch: o.prefetch });
+    const testTransform = o.testTransform ?? (o.preprocessing ? imageClassification(o.preprocessing) : undefined);
+    const testLoader = new DataLoader(this.test, { batchSize: o.evalBatchSize ?? o.batchSize, transform: testTransform, prefetch: o.prefetch });
+    const stepsPerEpoch = trainLoader.length;
+    if (stepsPerEpoch < 1) throw new ArgumentError(`batch size ${o.batchSize} is larger than the ${this.train.length} training images`);
+    if (this.test.length < 1) throw new ArgumentError('the test set is empty');
     defaultGenerator.manualSeed(o.seed);
     let model = buildVgg(o.architecture);
-    const shuffle = new Generator(o.seed + 1);
-    const augment = new Generator(o.seed + 2);
     let opt = this.makeOptimizer(model);
     let sched = this.makeScheduler(opt, stepsPerEpoch);
     let epoch = 1;
@@ -139,34 +161,27 @@ export class Trainer {
       sched?.loadStateDict(state.scheduler);
       ({ epoch, stepInEpoch, globalStep, metrics } = state);
       best = state.bestAccuracy;
-      shuffle.setState(state.shuffleAtEpochStart);
-      augment.setState(state.augment);
       defaultGenerator.setState(state.dropout);
     }
     /** Saves the model and everything needed to continue at (atEpoch, atStep). */
-    const checkpoint = async (atEpoch: number, atStep: number, shuffleAtEpochStart: GeneratorState): Promise<void> => {
+    const checkpoint = async (atEpoch: number, atStep: number): Promise<void> => {
       await this.saveModelFile(model, 'last.safetensors');
       await saveTrainingState(statePrefix, {
-        architecture: o.architecture, epoch: atEpoch, stepInEpoch: atStep, globalStep, shuffleAtEpochStart, augment: augment.getState(),
+        architecture: o.architecture, epoch: atEpoch, stepInEpoch: atStep, globalStep,
         dropout: defaultGenerator.getState(), scheduler: sched?.stateDict() ?? {}, metrics, bestAccuracy: best,
       }, opt.stateDict());
     };
     for (; epoch <= o.epochs; epoch++, stepInEpoch = 0) {
-      const epochStart = shuffle.getState();
-      const batches = epochBatches(this.train.count, { batchSize: o.batchSize, shuffle: true, dropLast: true, generator: shuffle });
       model.train();
       let seen = 0;
       let correct = 0;
       let lossSum = 0;
       const t0 = performance.now();
-      for (; stepInEpoch < batches.length; stepInEpoch++) {
+      for await (const { x, y } of trainLoader.epoch(epoch, stepInEpoch)) {
         if (this.stopRequested || (o.maxSteps !== undefined && globalStep >= o.maxSteps)) {
-          await checkpoint(epoch, stepInEpoch, epochStart);
+          await checkpoint(epoch, stepInEpoch);
           return { model, metrics, status: 'stopped', message: `stopped at epoch ${epoch}, step ${stepInEpoch}; continue with --resume` };
         }
-        const { x, y } = grayscaleBatch(this.train, batches[stepInEpoch], {
-          padCrop: o.augment ? 2 : 0, flip: o.augment ? 0.5 : 0, mean: o.mean, std: o.std, generator: augment,
-        });
         const logits = model.forward(x);
         const loss = crossEntropy(logits, y, { labelSmoothing: o.labelSmoothing });
         const value = loss.item();
@@ -178,13 +193,14 @@ export class Trainer {
         opt.step();
         sched?.step();
         globalStep++;
+        stepInEpoch++;
         const pred = logits.argmax(1).data;
         y.forEach((label, i) => { if (pred[i] === label) correct++; });
         lossSum += value * y.length;
         seen += y.length;
-        o.onProgress?.({ epoch, step: stepInEpoch + 1, steps: batches.length, loss: lossSum / seen, accuracy: correct / seen, imagesPerSecond: seen / ((performance.now() - t0) / 1000) });
+        o.onProgress?.({ epoch, step: stepInEpoch, steps: stepsPerEpoch, loss: lossSum / seen, accuracy: correct / seen, imagesPerSecond: seen / ((performance.now() - t0) / 1000) });
       }
-      const evaluation = this.evaluate(model);
+      const evaluation = await this.evaluate(model, testLoader);
       const seconds = (performance.now() - t0) / 1000;
       const m: EpochMetrics = { epoch, trainLoss: lossSum / Math.max(seen, 1), trainAccuracy: correct / Math.max(seen, 1), testLoss: evaluation.loss, testAccuracy: evaluation.accuracy, imagesPerSecond: seen / seconds, seconds };
       metrics.push(m);
@@ -194,7 +210,7 @@ export class Trainer {
         await this.saveModelFile(model, 'best.safetensors');
       }
       await this.writeMetrics(metrics);
-      await checkpoint(epoch + 1, 0, shuffle.getState());
+      await checkpoint(epoch + 1, 0);
     }
     return { model, metrics, status: 'finished' };
   }

@@ -5,11 +5,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
-import { ArgumentError } from '../../errors.js';
-
-export class DatasetError extends ArgumentError {
-  override name = 'DatasetError';
-}
+import { DatasetError } from '../dataset.js';
 
 export interface IdxArray {
   dims: number[];
