@@ -20,6 +20,9 @@ import { loadCifar10 } from '../src/data/datasets/cifar.js';
 import { composeSample, liftTransform, randomCrop, randomHorizontalFlip } from '../src/data/augment.js';
 import { normalize, type ImageClassificationSpec } from '../src/data/transforms.js';
 import { loadModel } from '../src/models/saved.js';
+import { replaceClassifierHead } from '../src/models/finetune.js';
+import type { Module } from '../src/nn/module.js';
+import type { Linear } from '../src/nn/layers/linear.js';
 import { Generator } from '../src/tensor/rng.js';
 import { ArgumentError } from '../src/errors.js';
 import { repoRoot } from './helpers/paths.js';
@@ -70,6 +73,17 @@ async function assertResumeExact(name: string, extra: Partial<TrainOptions>, sto
   const a = whole.model.stateDict();
   for (const [k, t] of second.model.stateDict()) assert.deepEqual(t.data, a.get(k)!.data, k);
   assert.deepEqual(second.metrics.map((m) => m.testAccuracy), whole.metrics.map((m) => m.testAccuracy));
+}
+
+/** A copy of a module's state (parameters and buffers), detached from the live tensors. */
+function snapshot(m: Module): Map<string, Float32Array> {
+  return new Map([...m.stateDict()].map(([k, t]) => [k, Float32Array.from(t.data)]));
+}
+
+function assertSameState(m: Module, expected: Map<string, Float32Array>, what: string): void {
+  const now = snapshot(m);
+  assert.deepEqual([...now.keys()], [...expected.keys()]);
+  for (const [k, v] of expected) assert.deepEqual(now.get(k), v, `${what}: ${k}`);
 }
 
 describe('training runs', () => {
@@ -172,6 +186,23 @@ describe('training runs', () => {
     assert.match(missing.stderr, /the fashion-mnist train files are not in .*nope; allow downloading .*--download/);
   });
 
+  it('fine-tunes: a trained model with a new head and frozen features learns the classes again, its features untouched', async () => {
+    const [train, test] = await Promise.all([loadMnistSplit(data, 'train'), loadMnistSplit(data, 'test')]);
+    const source = (await loadModel(join(root, 'learn', 'best.safetensors'))).model;
+    const features = snapshot(source.features);
+    const { key, previous } = replaceClassifierHead(source, 10, { generator: new Generator(5) });
+    assert.equal(key, 'classifier.6');
+    const out = join(root, 'finetune');
+    const result = await new Trainer(train, test, options(out, { initialModel: source, freezeFeatures: true })).run();
+    assert.equal(result.status, 'finished');
+    assert.ok(result.metrics[1].testAccuracy > 0.5, `test accuracy ${result.metrics[1].testAccuracy} after two epochs of the head alone (chance is 0.1)`);
+    const tuned = (await loadModel(join(out, 'last.safetensors'))).model;
+    assertSameState(tuned.features, features, 'frozen features (weights and BatchNorm statistics)');
+    assert.notDeepEqual(Float32Array.from((tuned.classifier.at(6) as Linear).weight.data), Float32Array.from(previous.weight.data));
+    await assert.rejects(new Trainer(train, test, options(out, { resume: true, epochs: 3 })).run(), /trained with features frozen; resume it the same way/);
+    assert.throws(() => new Trainer(train, test, options(out, { initialModel: source, architecture: { ...arch, hiddenFeatures: 64 } })), /initialModel is .* not the architecture given/);
+  });
+
   it('vgg train --dataset cifar10 and --dataset folder on the command line', async () => {
     const cli = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'train', '--cfg', '8,M,16,M',
       '--hidden', '16', '--pool', '2', '--epochs', '1', '--batch-size', '16', ...args], { encoding: 'utf8', env: { ...process.env, VGG_DATA_DIR: join(root, 'empty-cache') } });
@@ -194,6 +225,16 @@ describe('training runs', () => {
     const saved = await loadModel(join(root, 'cli-folder', 'best.safetensors'));
     assert.deepEqual(saved.categories, ['cats', 'dogs']);
     assert.deepEqual([saved.transforms!.resizeSize, saved.transforms!.cropSize], [18, 16]);
+    // Fine-tuning the RGB CIFAR-like model onto the two-class folder: new head, same features.
+    const source = (await loadModel(join(root, 'cifar-run', 'best.safetensors'))).model;
+    const t = cli('--dataset', 'folder', '--data', join(root, 'folder'), '--image-size', '16', '--finetune', join(root, 'cifar-run', 'best.safetensors'), '--out', join(root, 'cli-tuned'));
+    assert.equal(t.status, 0, t.stderr);
+    const tuned = await loadModel(join(root, 'cli-tuned', 'best.safetensors'));
+    assert.deepEqual([tuned.categories, tuned.architecture.numClasses, tuned.architecture.hiddenFeatures], [['cats', 'dogs'], 2, 32]);
+    assertSameState(tuned.model.features, snapshot(source.features), 'features after --finetune');
+    const stray = cli('--dataset', 'folder', '--data', join(root, 'folder'), '--weights', 'DEFAULT', '--out', join(root, 'cli-stray'));
+    assert.equal(stray.status, 2);
+    assert.match(stray.stderr, /--weights and --train-features go with --finetune/);
     const m = cli('--dataset', 'mnist', '--out', join(root, 'cli-mnist'));
     assert.equal(m.status, 2);
     assert.match(m.stderr, /the mnist train files are not in .*empty-cache\/mnist; allow downloading/);

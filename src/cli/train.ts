@@ -1,4 +1,5 @@
 /** `vgg train`: fit a VGG on Fashion-MNIST, MNIST, CIFAR-10 or a folder of images, with live progress, metrics, checkpoints and --resume. */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
@@ -10,7 +11,10 @@ import { datasetsCacheDir } from '../data/datasets/download.js';
 import { DEBIAN_FASHION_MNIST_DIR } from '../data/datasets/mnist.js';
 import { Trainer, type TrainOptions } from '../train/trainer.js';
 import { trainingPreset, type PresetName } from '../train/presets.js';
-import type { VggConfig } from '../models/vgg.js';
+import type { VGG, VggConfig } from '../models/vgg.js';
+import { replaceClassifierHead } from '../models/finetune.js';
+import { Generator } from '../tensor/rng.js';
+import { resolveModel } from './model-source.js';
 import { parseCfg, parsePositiveInt } from './parse.js';
 
 type RunOptions = 'epochs' | 'batchSize' | 'lr' | 'optimizer' | 'schedule' | 'weightDecay' | 'labelSmoothing' | 'seed' | 'maxSteps';
@@ -28,6 +32,9 @@ interface TrainCliOptions extends Pick<TrainOptions, RunOptions> {
   dropout: number;
   out: string;
   resume: boolean;
+  finetune?: string;
+  weights?: string;
+  trainFeatures: boolean;
 }
 
 function parseNumber(v: string): number {
@@ -56,6 +63,19 @@ async function loadSplits(o: TrainCliOptions): Promise<[Dataset, Dataset]> {
   return [await loadDataset(o.dataset, 'train', opts), await loadDataset(o.dataset, 'test', opts)];
 }
 
+/**
+ * The --finetune starting point: a pretrained VGG (registry weights, the
+ * embedded model, a checkpoint or a saved model file) with its last classifier
+ * layer replaced for `numClasses`, the new head seeded by the run's seed.
+ */
+async function pretrainedModel(o: TrainCliOptions, numClasses: number): Promise<VGG> {
+  const spec = o.finetune!;
+  const source = existsSync(spec) && !o.weights ? { weights: spec } : { model: spec, weights: o.weights };
+  const { model } = await resolveModel(source);
+  replaceClassifierHead(model, numClasses, { generator: new Generator(o.seed) });
+  return model;
+}
+
 export function registerTrain(program: Command): void {
   program
     .command('train')
@@ -65,6 +85,10 @@ export function registerTrain(program: Command): void {
       `Default: ${DEBIAN_FASHION_MNIST_DIR} for fashion-mnist when installed, else ${join(datasetsCacheDir(), '<name>')} ($VGG_DATA_DIR sets the cache)`)
     .option('--download', 'download a missing fashion-mnist, mnist or cifar10 into that folder', false)
     .option('--image-size <n>', 'folder: side of the square training crops (default 224; evaluation resizes to size·256/224 and centre-crops)', parsePositiveInt)
+    .option('--finetune <model>', 'start from a pretrained model instead: vgg11…vgg19_bn (ImageNet weights, see --weights), fashion_vgg, ' +
+      'or a model file saved by vgg train; its last classifier layer is replaced for the dataset\'s classes and --cfg … --dropout are ignored')
+    .option('--weights <name|file>', 'with --finetune ARCH: DEFAULT (downloaded once), another weights name, or a checkpoint file')
+    .option('--train-features', 'with --finetune: let the convolutional features learn too (default: frozen, BatchNorm kept in eval mode)', false)
     .option('--cfg <list>', 'layer list, e.g. 32,32,M,64,64,M,128,M', parseCfg, [32, 32, 'M', 64, 64, 'M', 128, 'M'] as VggConfig)
     .option('--batch-norm', 'BatchNorm after every conv', false)
     .option('--hidden <n>', 'width of the hidden classifier layers', parsePositiveInt, 256)
@@ -84,14 +108,19 @@ export function registerTrain(program: Command): void {
     .option('--max-steps <n>', 'stop (saving everything) after this many steps', parsePositiveInt)
     .action(async (o: TrainCliOptions) => {
       const [train, test] = await loadSplits(o);
+      if (!o.finetune && (o.weights || o.trainFeatures)) throw new ArgumentError('--weights and --train-features go with --finetune <model>');
       const preset = trainingPreset(o.dataset, { augment: o.augment, imageSize: o.imageSize });
+      const initialModel = o.finetune ? await pretrainedModel(o, train.classes.length) : undefined;
       const tty = Boolean(process.stderr.isTTY);
       const bar = tty ? new cliProgress.SingleBar({
         format: 'epoch {epoch} [{bar}] {value}/{total} | loss {loss} | acc {acc}% | {ips} img/s | {eta_formatted} left', stream: process.stderr,
       }, cliProgress.Presets.shades_classic) : null;
       let barEpoch = 0;
       const trainer = new Trainer(train, test, {
-        architecture: { cfg: [...o.cfg], batchNorm: o.batchNorm, inChannels: train.channels, numClasses: train.classes.length, hiddenFeatures: o.hidden, dropout: o.dropout, poolSize: o.pool },
+        architecture: initialModel?.architecture() ?? {
+          cfg: [...o.cfg], batchNorm: o.batchNorm, inChannels: train.channels, numClasses: train.classes.length, hiddenFeatures: o.hidden, dropout: o.dropout, poolSize: o.pool,
+        },
+        initialModel, freezeFeatures: Boolean(o.finetune) && !o.trainFeatures,
         epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: o.optimizer, schedule: o.schedule, weightDecay: o.weightDecay,
         labelSmoothing: o.labelSmoothing, seed: o.seed, maxSteps: o.maxSteps, outDir: o.out, resume: o.resume, ...preset,
         onProgress: (p) => {

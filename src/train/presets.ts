@@ -1,8 +1,8 @@
 /**
  * The usual training and evaluation transforms per dataset, as `vgg train`
  * uses them: normalisation by the training pixels' mean/std (ImageNet's for
- * image folders), and the standard augmentations — pad-2 random crop + flip
- * for 28×28 (Fashion-)MNIST, pad-4 random crop + flip for CIFAR-10, random
+ * image folders), and the standard augmentations — pad-2 random crop (+ flip for
+ * Fashion-MNIST; digits are not mirrored) for 28×28 (Fashion-)MNIST, pad-4 random crop + flip for CIFAR-10, random
  * resized crop + flip for image folders. `preprocessing` is the evaluation
  * transform as data, which saved models record for `vgg classify`.
  */
@@ -42,7 +42,8 @@ export function trainingPreset(name: PresetName, opts: PresetOptions = {}): Trai
     case 'fashion-mnist':
     case 'mnist':
       preprocessing = name === 'mnist' ? grayscaleSpec(0.1307, 0.3081) : grayscaleSpec(0.286, 0.353);
-      augmentations = [randomCrop(28, { padding: 2 }), randomHorizontalFlip(0.5)];
+      // A mirrored digit is often another digit (or none); mirrored clothes are still clothes.
+      augmentations = name === 'mnist' ? [randomCrop(28, { padding: 2 })] : [randomCrop(28, { padding: 2 }), randomHorizontalFlip(0.5)];
       break;
     case 'cifar10':
       preprocessing = { kind: 'ImageClassification', resizeSize: 32, cropSize: 32, mean: [0.4914, 0.4822, 0.4465], std: [0.2470, 0.2435, 0.2616] };

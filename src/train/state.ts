@@ -27,6 +27,8 @@ export interface EpochMetrics {
 export interface TrainingState {
   /** The model's layer list and options (VggArchitecture) — a resume into another model is refused. */
   architecture: unknown;
+  /** Whether `features` was frozen (absent in runs from before fine-tuning existed: false). */
+  freezeFeatures?: boolean;
   epoch: number;
   /** Batches of `epoch` already done (0 at an epoch boundary). */
   stepInEpoch: number;

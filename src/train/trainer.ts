@@ -22,6 +22,7 @@ import { CosineAnnealingLR, OneCycleLR, StepLR, type LRScheduler } from '../nn/o
 import type { Optimizer } from '../nn/optim/optimizer.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
 import { buildVgg, type VGG, type VggArchitecture } from '../models/vgg.js';
+import { freeze, trainableParameters } from '../nn/freeze.js';
 import { saveModel, loadModel } from '../models/saved.js';
 import type { Dataset, SampleTransform } from '../data/dataset.js';
 import { DataLoader } from '../data/loader.js';
@@ -31,6 +32,17 @@ import { loadTrainingState, saveTrainingState, type EpochMetrics } from './state
 
 export interface TrainOptions {
   architecture: VggArchitecture;
+  /**
+   * Start from this model (pretrained weights, a new head) instead of fresh
+   * weights; its architecture() must equal `architecture`. Resume ignores it.
+   */
+  initialModel?: VGG;
+  /**
+   * Train only the classifier: `features` frozen and kept in evaluation mode
+   * (pretrained BatchNorm statistics used and kept). Recorded in the state,
+   * so a resume must ask for the same.
+   */
+  freezeFeatures?: boolean;
   epochs: number;
   batchSize: number;
   lr: number;
@@ -86,6 +98,10 @@ export class Trainer {
     if (arch.inChannels !== channels) {
       throw new ArgumentError(`the model takes ${arch.inChannels} input channel(s) but the images have ${channels} (${channels === 1 ? 'grayscale' : 'RGB'}); set inChannels to ${channels}`);
     }
+    const initial = opts.initialModel?.architecture();
+    if (opts.initialModel && JSON.stringify(initial) !== JSON.stringify(arch)) {
+      throw new ArgumentError(`initialModel is ${JSON.stringify(initial)}, not the architecture given (${JSON.stringify(arch)})`);
+    }
     for (const [k, v] of [['epochs', opts.epochs], ['batchSize', opts.batchSize], ['evalBatchSize', opts.evalBatchSize ?? opts.batchSize]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`${k} must be a positive integer, got ${v}`);
     }
@@ -96,8 +112,10 @@ export class Trainer {
     this.stopRequested = true;
   }
 
+  /** Freezes `features` when asked, then builds the optimizer over what still learns. */
   private makeOptimizer(model: VGG): Optimizer {
-    const params = [...model.parameters()];
+    if (this.opts.freezeFeatures) freeze(model.features, { eval: true });
+    const params = trainableParameters(model);
     return this.opts.optimizer === 'adam'
       ? new Adam(params, { lr: this.opts.lr, weightDecay: this.opts.weightDecay })
       : new SGD(params, { lr: this.opts.lr, momentum: 0.9, nesterov: true, weightDecay: this.opts.weightDecay });
@@ -141,7 +159,7 @@ export class Trainer {
     if (stepsPerEpoch < 1) throw new ArgumentError(`batch size ${o.batchSize} is larger than the ${this.train.length} training images`);
     if (this.test.length < 1) throw new ArgumentError('the test set is empty');
     defaultGenerator.manualSeed(o.seed);
-    let model = buildVgg(o.architecture);
+    let model = o.initialModel ?? buildVgg(o.architecture);
     let opt = this.makeOptimizer(model);
     let sched = this.makeScheduler(opt, stepsPerEpoch);
     let epoch = 1;
@@ -153,6 +171,9 @@ export class Trainer {
       const { state, optimizer } = await loadTrainingState(statePrefix);
       if (JSON.stringify(state.architecture) !== JSON.stringify(o.architecture)) {
         throw new ArgumentError(`the state in ${o.outDir} is from a different model (${JSON.stringify(state.architecture)}); refusing to resume`);
+      }
+      if ((state.freezeFeatures ?? false) !== (o.freezeFeatures ?? false)) {
+        throw new ArgumentError(`the run in ${o.outDir} trained with features ${state.freezeFeatures ? 'frozen' : 'learning'}; resume it the same way`);
       }
       model = (await loadModel(join(o.outDir, 'last.safetensors'))).model;
       opt = this.makeOptimizer(model);
@@ -167,7 +188,7 @@ export class Trainer {
     const checkpoint = async (atEpoch: number, atStep: number): Promise<void> => {
       await this.saveModelFile(model, 'last.safetensors');
       await saveTrainingState(statePrefix, {
-        architecture: o.architecture, epoch: atEpoch, stepInEpoch: atStep, globalStep,
+        architecture: o.architecture, freezeFeatures: o.freezeFeatures ?? false, epoch: atEpoch, stepInEpoch: atStep, globalStep,
         dropout: defaultGenerator.getState(), scheduler: sched?.stateDict() ?? {}, metrics, bestAccuracy: best,
       }, opt.stateDict());
     };
