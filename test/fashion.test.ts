@@ -2,15 +2,19 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getModel, listModels, loadEmbeddedModel, FASHION_MNIST_CLASSES } from '../src/index.js';
+import { getModel, listModels, loadEmbeddedModel, noGrad, FASHION_MNIST_CLASSES } from '../src/index.js';
+import { DEBIAN_FASHION_MNIST_DIR, loadMnistSplit } from '../src/data/datasets/mnist.js';
+import { DataLoader } from '../src/data/loader.js';
+import { imageClassification } from '../src/data/transforms.js';
+import { liftTransform } from '../src/data/augment.js';
 import { repoRoot } from './helpers/paths.js';
 
 const samples = readdirSync(join(repoRoot, 'examples', 'fashion')).filter((f) => f.endsWith('.png')).sort().map((f) => join('examples', 'fashion', f));
 
 describe('fashion_vgg', () => {
-  it('is listed, loads with its categories and preprocessing, and its recorded accuracy is what the run measured', async () => {
+  it('is listed, loads with its categories and preprocessing, and records the command that trained it', async () => {
     assert.ok(listModels().includes('fashion_vgg'));
     const { model, categories, transforms, architecture } = await loadEmbeddedModel('fashion_vgg');
     assert.deepEqual(categories, FASHION_MNIST_CLASSES);
@@ -21,6 +25,20 @@ describe('fashion_vgg', () => {
     const record = JSON.parse(readFileSync(join(repoRoot, 'models', 'fashion_vgg.json'), 'utf8')) as { testAccuracy: number; command: string };
     assert.ok(record.testAccuracy > 0.9, `recorded test accuracy ${record.testAccuracy}`);
     assert.match(record.command, /vgg train/);
+  });
+
+  it('scores on the Fashion-MNIST test set exactly what models/fashion_vgg.json records', { skip: existsSync(DEBIAN_FASHION_MNIST_DIR) ? false : `needs Debian's dataset-fashion-mnist in ${DEBIAN_FASHION_MNIST_DIR}` }, async () => {
+    const { model, transforms } = await loadEmbeddedModel('fashion_vgg');
+    const test = await loadMnistSplit(DEBIAN_FASHION_MNIST_DIR, 'test');
+    model.eval();
+    let correct = 0;
+    for await (const { x, y } of new DataLoader(test, { batchSize: 500, transform: liftTransform(imageClassification(transforms!)) }).epoch(0)) {
+      const pred = noGrad(() => model.forward(x)).argmax(1).data;
+      y.forEach((label, i) => { if (pred[i] === label) correct++; });
+    }
+    const record = JSON.parse(readFileSync(join(repoRoot, 'models', 'fashion_vgg.json'), 'utf8')) as { testAccuracy: number };
+    // Float32 kernels may order sums differently from the run's own evaluation: allow a near-tie or two to flip.
+    assert.ok(Math.abs(correct / test.length - record.testAccuracy) <= 2e-4, `measured ${correct / test.length}, recorded ${record.testAccuracy}`);
   });
 
   it('`vgg classify --model fashion_vgg examples/fashion/*.png --json` works offline', () => {
