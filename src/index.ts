@@ -36,4 +36,4 @@ export { DatasetError, parseIdx } from './data/datasets/idx.js';
 export { epochBatches, grayscaleBatch } from './data/loader.js';
 export { Trainer, type TrainOptions, type TrainResult } from './train/trainer.js';
 export { compileInferencePlan, tryCompileInferencePlan, compileInferencePlanOrThrow, inferencePlanUnavailable, PlanUnsupportedError,
-  type InferencePlan, type CompileInferencePlanOptions, type PlanConvAlgo, type PlanOpTiming, type TryCompileResult } from './backend/native/plan.js';
+  type InferencePlan, type CompileInferencePlanOptions, type PlanConvAlgo, type PlanOpTiming, type PlanMemory, type TryCompileResult } from './backend/native/plan.js';
