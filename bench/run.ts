@@ -7,7 +7,8 @@
  * B, C, …) so machine noise hits everyone alike; medians after a warm-up. Each
  * contender's logits are checked against the plan's (max relative error).
  * The reference backend takes ~10 s per vgg11 image, so it runs batch 1 only,
- * with BENCH_REF_RUNS timed runs.
+ * with BENCH_REF_RUNS timed runs and no warm-up (its time is in long loops
+ * the JIT optimizes within the first milliseconds).
  *
  * Environment: BENCH_RUNS (default 5), BENCH_REF_RUNS (default 2, 0 skips),
  * BENCH_TFJS_RUNS (default BENCH_RUNS, 0 skips), BENCH_MODELS (default
@@ -35,6 +36,8 @@ interface Contender {
   /** Which peer column it is, if any. */
   peer?: typeof ORT | typeof TFJS;
   runs: number;
+  /** Whether an untimed run comes first. */
+  warmUp: boolean;
   /** One forward pass; returns the logits. */
   run(): Promise<Float32Array> | Float32Array;
 }
@@ -43,21 +46,22 @@ async function contenders(model: VGG, tfModel: TfjsVgg | null, x: Tensor, batch:
   const list: Contender[] = [];
   for (const b of listBackends()) {
     if (b === 'ref' && (batch !== 1 || refRuns === 0)) continue;
-    list.push({ name: `vgg-ts ${b}`, runs: b === 'ref' ? refRuns : runs, run: () => withBackend(b, () => noGrad(() => model.forward(x))).data });
+    const ref = b === 'ref';
+    list.push({ name: `vgg-ts ${b}`, runs: ref ? refRuns : runs, warmUp: !ref, run: () => withBackend(b, () => noGrad(() => model.forward(x))).data });
   }
   const plan = compileInferencePlan(model);
-  if (plan) list.push({ name: PLAN, runs, run: () => plan.run(x.data, batch, 224, 224).data });
+  if (plan) list.push({ name: PLAN, runs, warmUp: true, run: () => plan.run(x.data, batch, 224, 224).data });
   const session = await ort.InferenceSession.create(exportOnnxBytes(model, { inputShape: [batch, 3, 224, 224], dynamicBatch: true }), {
     intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential',
   });
   const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', x.data, [...x.shape]) };
   list.push({
-    name: `${ORT} ${ort.env.versions.common}`, peer: ORT, runs,
+    name: `${ORT} ${ort.env.versions.common}`, peer: ORT, runs, warmUp: true,
     run: async () => (await session.run(feeds))[session.outputNames[0]].data as Float32Array,
   });
   if (tfModel) {
     const xt = toNhwc(x.data, x.shape);
-    list.push({ name: TFJS, peer: TFJS, runs: tfjsRuns, run: () => tfModel.run(xt) });
+    list.push({ name: TFJS, peer: TFJS, runs: tfjsRuns, warmUp: true, run: () => tfModel.run(xt) });
   }
   return list;
 }
@@ -65,7 +69,7 @@ async function contenders(model: VGG, tfModel: TfjsVgg | null, x: Tensor, batch:
 async function main(): Promise<void> {
   const tfjs = tfjsRuns > 0 ? await initTfjsWasm() : null;
   console.log(`# forward, 224×224 — ${cpus()[0]?.model ?? 'unknown CPU'}, ${threads} cores, Node ${process.version}`);
-  console.log(`medians of ${runs} interleaved timed runs after 1 warm-up (reference backend: ${refRuns}, tfjs: ${tfjsRuns}); ` +
+  console.log(`medians of ${runs} interleaved timed runs after 1 warm-up (reference backend: ${refRuns}, no warm-up; tfjs: ${tfjsRuns}); ` +
     `${tfjs ?? 'tfjs skipped'}\n`);
   console.log('| model | batch | contender | median ms / image | ÷ onnxruntime | ÷ tfjs-wasm | logits vs plan (max rel. error) |');
   console.log('|---|---:|---|---:|---:|---:|---:|');
@@ -80,10 +84,11 @@ async function main(): Promise<void> {
       const logits = new Map<string, Float32Array>();
       for (let i = 0; i <= Math.max(...list.map((c) => c.runs)); i++) {
         for (const c of list) {
-          if (i > c.runs) continue;
+          const timed = !c.warmUp || i > 0;
+          if (i >= c.runs + (c.warmUp ? 1 : 0)) continue;
           const t0 = performance.now();
           logits.set(c.name, await c.run());
-          if (i > 0) times.get(c.name)!.push((performance.now() - t0) / batch);
+          if (timed) times.get(c.name)!.push((performance.now() - t0) / batch);
         }
       }
       const peerMs = (peer: string): number => {
