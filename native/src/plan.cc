@@ -26,7 +26,7 @@
 // bias and ReLU in its epilogue; a fused 2×2 pool pools pairs of rows.
 //
 // Linear: the rows of the model's own [out][in] weights, read in place, against
-// the activation rows (a second, packed copy would double the 470 MiB of
+// the activation rows (a second, packed copy would double the 472 MiB of
 // VGG16's classifier; at batch 1–8 the layer streams the weights once and is
 // as fast either way); bias and ReLU fused. See LinearOp.
 #include "plan.h"
