@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCheckpoint, savePth, vgg16 } from '../src/index.js';
+import { median } from './stats.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 
@@ -30,11 +31,6 @@ base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t = time.perf_counter(); sd = torch.load(sys.argv[1]); ms = (time.perf_counter() - t) * 1000
 print('{"ms": %f, "peakBytes": %d, "tensors": %d}' % (ms, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) * 1024, len(sd)))
 `;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 async function main(): Promise<void> {
   const self = fileURLToPath(import.meta.url);

@@ -13,7 +13,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { buildVgg, cfgs, randn, nn, optim, backend, manualSeed, type VggArchitecture } from '../src/index.js';
-import { median } from './run.js';
+import { median } from './stats.js';
 
 const rounds = Number(process.env.BENCH_RUNS ?? 5);
 const steps = Number(process.env.BENCH_STEPS ?? 10);

@@ -48,4 +48,4 @@ export { crop, hflip, randomCrop, randomHorizontalFlip, randomResizedCrop, rando
 export { Trainer, type TrainOptions, type TrainResult } from './train/trainer.js';
 export { trainingPreset, type TrainingPreset, type PresetName, type PresetOptions } from './train/presets.js';
 export { compileInferencePlan, tryCompileInferencePlan, compileInferencePlanOrThrow, inferencePlanUnavailable, PlanUnsupportedError,
-  type InferencePlan, type CompileInferencePlanOptions, type PlanConvAlgo, type PlanOpTiming, type TryCompileResult } from './backend/native/plan.js';
+  type InferencePlan, type CompileInferencePlanOptions, type PlanConvAlgo, type PlanOpTiming, type PlanMemory, type TryCompileResult } from './backend/native/plan.js';

@@ -25,9 +25,10 @@
 // scratch, then the 6×16 kernel against weight panels packed at build time,
 // bias and ReLU in its epilogue; a fused 2×2 pool pools pairs of rows.
 //
-// Linear: A = the activation rows read in place, B = weight panels packed at
-// build time ([⌈out/16⌉][in][16]); threads split the panels, K is blocked so a
-// panel block stays in L1 while every row group uses it; bias and ReLU fused.
+// Linear: the rows of the model's own [out][in] weights, read in place, against
+// the activation rows (a second, packed copy would double the 472 MiB of
+// VGG16's classifier; at batch 1–8 the layer streams the weights once and is
+// as fast either way); bias and ReLU fused. See LinearOp.
 #include "plan.h"
 
 #include <algorithm>
@@ -161,7 +162,7 @@ struct Act {
   }
 };
 
-enum SharedSlot { kShV = 0, kShTmp, kSharedSlots };
+enum SharedSlot { kShV = 0, kShXt, kSharedSlots };
 enum LocalSlot { kLoBand = 0, kLoPool, kLoV, kLoM, kLocalSlots };
 
 struct Ctx {
@@ -231,7 +232,10 @@ struct Op {
   virtual bool in_place() const { return false; }
   virtual void run(Ctx& ctx, const Act& in, float* out, const Act& o) = 0;
   virtual std::string describe() const = 0;
+  // Bytes of weights prepared and owned by the op.
   virtual size_t weight_bytes() const { return 0; }
+  // Bytes of the caller's weights the op reads in place at every run.
+  virtual size_t borrowed_bytes() const { return 0; }
   virtual void release() {}
 };
 
@@ -745,30 +749,22 @@ struct DirectConvOp : ConvBase {
   }
 };
 
+// Linear on the model's own weights W [out][in], read in place (borrowed, not
+// copied): y [N][out] = x [N][in] · Wᵀ + bias, ReLU. Threads split the output
+// features. Up to four rows run as `dot` tiles (4 rows × 3 weight rows, the
+// sums across the 8 lanes); more rows are transposed once into 8-lane chunks
+// XT [⌈N/8⌉][in][8] and run as `wt8` tiles (8 weight rows × 8 batch lanes),
+// which need no horizontal sums and one vector load per 8 FMAs.
 struct LinearOp : Op {
-  int64_t in_f = 0, out_f = 0, N16 = 0, NP = 0;
+  int64_t in_f = 0, out_f = 0;
   bool relu = false;
-  Buf Wp, bias;  // [NP][in][16], [N16]
+  const float* w = nullptr;  // [out][in], owned by the caller
+  Buf bias;                  // [out], zero when the layer has none
 
-  bool build(const float* w, const float* b) {
-    N16 = round_up(out_f, 16);
-    NP = N16 / 16;
-    if (!bias.zeros(size_t(N16)) || !Wp.reserve(size_t(NP) * in_f * 16)) return false;
+  bool build(const float* weights, const float* b) {
+    w = weights;
+    if (!bias.zeros(size_t(out_f))) return false;
     if (b) std::memcpy(bias.p, b, sizeof(float) * out_f);
-    float* wp = Wp.p;
-    const int64_t K = in_f, Nn = out_f;
-    parallel_for(0, NP, 1, [&](int64_t lo, int64_t hi) {
-      for (int64_t p = lo; p < hi; ++p) {
-        const float* rows[16];
-        for (int j = 0; j < 16; ++j) rows[j] = p * 16 + j < Nn ? w + (p * 16 + j) * K : nullptr;
-        float* d = wp + p * K * 16;
-        for (int64_t k0 = 0; k0 < K; k0 += 64) {
-          const int64_t k1 = std::min(K, k0 + 64);
-          for (int j = 0; j < 16; ++j)
-            for (int64_t kk = k0; kk < k1; ++kk) d[kk * 16 + j] = rows[j] ? rows[j][kk] : 0.f;
-        }
-      }
-    });
     return true;
   }
 
@@ -780,54 +776,76 @@ struct LinearOp : Op {
     }
     *out = in;
     out->C = out_f;
-    out->ld = N16;
+    out->ld = out_f;
     return true;
   }
 
   void run(Ctx& ctx, const Act& in, float* y, const Act& o) override {
+    if (in.N <= 4) run_rows(ctx, in, y, o);
+    else run_lanes(ctx, in, y, o);
+  }
+
+  // Up to four activation rows: `dot` tiles of 4 rows × 3 weight rows.
+  void run_rows(Ctx& ctx, const Act& in, float* y, const Act& o) const {
     const PlanKernels& k = *ctx.k;
     const int64_t M = in.N, K = in_f, lda = in.ld, ldo = o.ld;
-    // The six-row kernel reads six A rows (one or two rows have their own
-    // kernel): a last group of three to five rows is copied into scratch.
-    int64_t full = M / 6 * 6;
-    const int64_t rem = M - full;
-    const float* tail = nullptr;
-    if (rem >= 3) {
-      float* t = ctx.sh(kShTmp, size_t(6) * K);
-      if (!t) return;
-      for (int64_t r = 0; r < rem; ++r) std::memcpy(t + r * K, in.data + (full + r) * lda, sizeof(float) * K);
-      tail = t;
-    } else {
-      full = M;
-    }
-    const int64_t nkb = cdiv(K, kKc), KC = cdiv(K, nkb);
-    const int64_t pg = std::max<int64_t>(1, NP / (8 * ctx.nt));
-    for_items(cdiv(NP, pg), ctx.nt, [&](int64_t it, int) {
-      const int64_t p1 = std::min(NP, it * pg + pg);
-      for (int64_t p = it * pg; p < p1; ++p) {
-        for (int64_t k0 = 0; k0 < K; k0 += KC) {
-          const int64_t kc = std::min(KC, K - k0);
-          const bool last = k0 + kc == K;
-          const int flags = (k0 > 0 ? kPlanAcc : 0) | (last && relu ? kPlanRelu : 0);
-          const float* B = Wp.p + (p * K + k0) * 16;
-          const float* bs = last ? bias.p + p * 16 : nullptr;
-          for (int64_t r = 0; r < M; r += 6) {
-            const bool t = r >= full;
-            const float* a = t ? tail + k0 : in.data + r * lda + k0;
-            float* c = y + r * ldo + p * 16;
-            k.gemm(kc, a, t ? K : lda, B, c, c + 8, ldo, static_cast<int>(std::min<int64_t>(6, M - r)), bs, flags);
-          }
+    const int64_t groups = cdiv(out_f, 3), pg = std::max<int64_t>(1, groups / (8 * ctx.nt));
+    for_items(cdiv(groups, pg), ctx.nt, [&](int64_t it, int) {
+      const int64_t g1 = std::min(groups, it * pg + pg);
+      for (int64_t g = it * pg; g < g1; ++g) {
+        const int64_t j0 = g * 3;
+        k.dot(K, in.data, lda, static_cast<int>(M), w + j0 * K, K, static_cast<int>(std::min<int64_t>(3, out_f - j0)),
+              y + j0, ldo, bias.p + j0, relu ? kPlanRelu : 0);
+      }
+    });
+  }
+
+  // More rows: transposed into chunks of eight lanes, then `wt8` tiles of
+  // 8 weight rows × one chunk.
+  void run_lanes(Ctx& ctx, const Act& in, float* y, const Act& o) const {
+    const PlanKernels& k = *ctx.k;
+    const int64_t M = in.N, K = in_f, lda = in.ld, ldo = o.ld, nch = cdiv(M, 8);
+    float* xt = ctx.sh(kShXt, size_t(nch * K * 8));
+    if (!xt) return;
+    constexpr int64_t kT = 1024;  // k per transposition item
+    const int64_t tk = cdiv(K, kT);
+    for_items(nch * tk, ctx.nt, [&](int64_t it, int) {
+      const int64_t ch = it / tk, k0 = (it % tk) * kT, k1 = std::min(K, k0 + kT);
+      float* d = xt + (ch * K + k0) * 8;
+      for (int64_t m = 0; m < 8; ++m) {
+        const int64_t r = ch * 8 + m;
+        for (int64_t kk = k0; kk < k1; ++kk) d[(kk - k0) * 8 + m] = r < M ? in.data[r * lda + kk] : 0.f;
+      }
+    });
+    // K blocks of 128 KiB of XT (all chunks; at least 8 KiB a chunk), so the
+    // block stays in L2 while the work item's weight rows pass over it.
+    const int64_t nkb = cdiv(K, std::max<int64_t>(256, 4096 / nch)), KC = cdiv(K, nkb);
+    const int64_t groups = cdiv(out_f, 8), pg = std::max<int64_t>(1, groups / (8 * ctx.nt));
+    for_items(cdiv(groups, pg), ctx.nt, [&](int64_t it, int) {
+      const int64_t g1 = std::min(groups, it * pg + pg);
+      for (int64_t k0 = 0; k0 < K; k0 += KC) {
+        const int64_t kc = std::min(KC, K - k0);
+        const bool last = k0 + kc == K;
+        const int flags = (k0 > 0 ? kPlanAcc : 0) | (last && relu ? kPlanRelu : 0);
+        for (int64_t g = it * pg; g < g1; ++g) {
+          const int64_t j0 = g * 8;
+          const int rw = static_cast<int>(std::min<int64_t>(8, out_f - j0));
+          const float* bs = last ? bias.p + j0 : nullptr;
+          for (int64_t ch = 0; ch < nch; ++ch)
+            k.wt8(kc, w + j0 * K + k0, K, rw, xt + (ch * K + k0) * 8, y + ch * 8 * ldo + j0, ldo,
+                  static_cast<int>(std::min<int64_t>(8, M - ch * 8)), bs, flags);
         }
       }
     });
   }
 
   std::string describe() const override {
-    return "Linear " + num(in_f) + "->" + num(out_f) + (relu ? " + ReLU" : "") + " [GEMM on packed panels]";
+    return "Linear " + num(in_f) + "->" + num(out_f) + (relu ? " + ReLU" : "") + " [on the model's weights, in place]";
   }
-  size_t weight_bytes() const override { return (Wp.n + bias.n) * sizeof(float); }
+  size_t weight_bytes() const override { return bias.n * sizeof(float); }
+  size_t borrowed_bytes() const override { return w ? size_t(in_f) * out_f * sizeof(float) : 0; }
   void release() override {
-    Wp.release();
+    w = nullptr;
     bias.release();
   }
 };
@@ -1153,8 +1171,16 @@ size_t plan_weight_bytes(const Plan* p) {
   return n;
 }
 
-size_t plan_buffer_bytes(const Plan* p) {
-  size_t n = p->act[0].n + p->act[1].n;
+size_t plan_borrowed_bytes(const Plan* p) {
+  size_t n = 0;
+  for (const auto& op : p->ops) n += op->borrowed_bytes();
+  return n;
+}
+
+size_t plan_activation_bytes(const Plan* p) { return (p->act[0].n + p->act[1].n) * sizeof(float); }
+
+size_t plan_workspace_bytes(const Plan* p) {
+  size_t n = 0;
   for (const Buf& b : p->shared) n += b.n;
   for (const Buf& b : p->local) n += b.n;
   return n * sizeof(float);

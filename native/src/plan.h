@@ -17,7 +17,8 @@
 //   affine    per-channel scale and shift (a BatchNorm2d that follows no conv);
 //   relu      on any layout;
 //   flatten   to [N, C·H·W] in PyTorch's order;
-//   linear    GEMM on pre-packed weight panels with bias and ReLU fused.
+//   linear    dot products with the caller's [out][in] weights, read in place
+//             (not copied), bias and ReLU fused.
 #pragma once
 
 #include <cstddef>
@@ -56,6 +57,8 @@ bool plan_add_affine(Plan* p, const std::string& label, int64_t C, const float* 
                      std::string* err);
 bool plan_add_relu(Plan* p, const std::string& label, std::string* err);
 bool plan_add_flatten(Plan* p, const std::string& label, std::string* err);
+// w [out][in] is borrowed: every run reads it, so it must stay alive and
+// unchanged until the plan is released (bias is copied).
 bool plan_add_linear(Plan* p, const std::string& label, int64_t in, int64_t out, const float* w, const float* bias,
                      bool relu, std::string* err);
 bool plan_finish(Plan* p, std::string* err);
@@ -68,8 +71,13 @@ bool plan_run(Plan* p, const float* x, int64_t N, int64_t C, int64_t H, int64_t 
               std::string* err);
 
 std::string plan_describe(const Plan* p);
+// Bytes of prepared weights the plan owns.
 size_t plan_weight_bytes(const Plan* p);
-size_t plan_buffer_bytes(const Plan* p);
+// Bytes of the caller's weights the plan reads in place (the Linear layers).
+size_t plan_borrowed_bytes(const Plan* p);
+// Bytes of the two activation buffers, and of the transform / im2col scratch.
+size_t plan_activation_bytes(const Plan* p);
+size_t plan_workspace_bytes(const Plan* p);
 // Frees weights and buffers now; later runs fail.
 void plan_release(Plan* p);
 bool plan_released(const Plan* p);

@@ -38,6 +38,18 @@ struct PlanKernels {
   // columns 0..7 stored to C0 + r·ldc, columns 8..15 to C1 + r·ldc (skipped when C1 is null).
   void (*gemm)(int64_t kc, const float* A, int64_t lda, const float* B, float* C0, float* C1, int64_t ldc,
                int rows, const float* bias, int flags);
+  // A Linear layer on its own [out][in] weights, read in place: A = ra
+  // activation rows [ra][kc] at stride lda (1 <= ra <= 4), W = rw weight rows
+  // [rw][kc] at stride ldw (1 <= rw <= 3), C = [ra][rw] at stride ldc:
+  // v = Σ_k A[r][k]·W[j][k] (+ C if kPlanAcc) (+ bias[j]) (ReLU), stored to C[r·ldc + j].
+  void (*dot)(int64_t kc, const float* A, int64_t lda, int ra, const float* W, int64_t ldw, int rw, float* C,
+              int64_t ldc, const float* bias, int flags);
+  // The same layer for up to eight activation rows at once: W = rw weight rows
+  // [rw][kc] at stride ldw (1 <= rw <= 8), XT = the activation rows transposed,
+  // [kc][8] (lane m = row m), C = [cols][rw] at stride ldc (cols <= 8):
+  // v = Σ_k W[j][k]·XT[k][m] (+ C if kPlanAcc) (+ bias[j]) (ReLU), stored to C[m·ldc + j].
+  void (*wt8)(int64_t kc, const float* W, int64_t ldw, int rw, const float* XT, float* C, int64_t ldc, int cols,
+              const float* bias, int flags);
   // Winograd F(4×4,3×3) input transform of L consecutive tiles of one tile row:
   // tile l reads rows iy0..iy0+5, columns ix0+4l .. ix0+4l+5 of a blocked plane
   // [H][W][8] (zero outside) and writes (Bᵀ d B)[ξ] to V + l·ld_tile + ξ·ld_xi.

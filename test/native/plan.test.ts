@@ -130,6 +130,7 @@ describe('inference plan: small VGG-style models against the reference backend',
     try {
       addon.setIsa('generic');
       check(p, model, input([3, 3, 33, 47], 8), 'generic');
+      check(p, model, input([6, 3, 20, 24], 9), 'generic, batch 6 (the 8-lane Linear tiles)');
     } finally {
       addon.setIsa(before);
     }
@@ -176,7 +177,7 @@ describe('inference plan: standalone and fused ops', { skip }, () => {
     check(plan(model), model, input([2, 3, 149, 131], 36), '2x3x149x131');
   });
 
-  test('a classifier head alone: Flatten, Linear + ReLU, Dropout, batch 1 to 8', () => {
+  test('a classifier head alone: Flatten, Linear + ReLU, Dropout, batch 1 to 13', () => {
     const model = new Sequential(
       new AdaptiveAvgPool2d(2), new Flatten(), new Linear(6 * 4, 37), new ReLU(), new Dropout(), new Linear(37, 5),
     );
@@ -191,6 +192,37 @@ describe('inference plan: standalone and fused ops', { skip }, () => {
       new Conv2d(8, 16, 3, { padding: 1 }), new ReLU(true), new MaxPool2d(2, { stride: 2 }), new Flatten(),
     ), 30);
     for (const algo of ['auto', 'winograd'] as const) check(plan(model, algo), model, input([2, 3, 19, 26], 31), algo);
+  });
+});
+
+describe('inference plan: Linear weights read in place', { skip }, () => {
+  const head = (): Sequential => new Sequential(new Flatten(), new Linear(5 * 3 * 3, 19), new ReLU(), new Linear(19, 6));
+
+  test('the plan reads the model\'s Linear weights: an in-place change shows in the next run', () => {
+    const model = head();
+    const p = plan(model);
+    const fc = model.at(3) as Linear;
+    assert.equal(p.memory().sharedModelWeights, (45 * 19 + 19 * 6) * 4);
+    for (const n of [2, 7]) {
+      const x = input([n, 5, 3, 3], 80 + n);
+      const before = p.run(x.data, n, 3, 3).data;
+      fc.weight.data.forEach((v, i, w) => { w[i] = -2 * v; });
+      check(p, model, x, `batch ${n} after the change`);
+      assert.notDeepEqual(p.run(x.data, n, 3, 3).data, before);
+    }
+  });
+
+  test('a Linear weight whose buffer was transferred away makes run throw; dispose drops the references', () => {
+    const model = head();
+    const p = compileInferencePlanOrThrow(model);
+    const x = input([1, 5, 3, 3], 90);
+    p.run(x.data, 1, 3, 3);
+    const w = (model.at(1) as Linear).weight.data;
+    structuredClone(w.buffer, { transfer: [w.buffer as ArrayBuffer] });
+    assert.throws(() => p.run(x.data, 1, 3, 3), /1-2: the Linear weights this plan reads in place were detached or moved/);
+    assert.ok(p.memory().activations > 0);
+    p.dispose();
+    assert.deepEqual(p.memory(), { preparedWeights: 0, sharedModelWeights: 0, activations: 0, workspace: 0 });
   });
 });
 
@@ -210,6 +242,19 @@ describe('inference plan: torchvision VGGs', { skip }, () => {
     const model = heScaled(vgg16({ initWeights: false }), 60);
     const p = plan(model);
     assert.match(p.describe(), /winograd/);
+    // No second copy of the classifier: the plan shares the Linear weights and
+    // prepares only the convs (Winograd: 36 values per 9 kernel taps, channels
+    // padded to 8 in and 16 out, buffers rounded up to 2 MiB huge pages) and
+    // the biases.
+    let linearBytes = 0;
+    let convBound = 1 << 20;
+    for (const m of model.modules()) {
+      if (m instanceof Linear) linearBytes += m.weight.numel * 4;
+      if (m instanceof Conv2d) convBound += (2 << 20) + 4 * 4 * m.kernelSize[0] * m.kernelSize[1] * Math.ceil(m.inChannels / 8) * 8 * Math.ceil(m.outChannels / 16) * 16;
+    }
+    assert.equal(p.memory().sharedModelWeights, linearBytes);
+    assert.equal(p.memory().preparedWeights, p.weightBytes);
+    assert.ok(p.weightBytes < convBound, `prepared ${p.weightBytes} B > ${convBound} B: more than the convs (classifier ${linearBytes} B)`);
     assert.deepEqual(p.outputShape(1, 224, 224), [1, 1000]);
     check(p, model, input([1, 3, 32, 32], 61), 'vgg16 1x3x32x32');
     const x = input([1, 3, 224, 224], 62);

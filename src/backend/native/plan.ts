@@ -13,22 +13,29 @@
  *   is never written. 3×3 stride-1 convs run as Winograd F(4×4,3×3) on weights
  *   transformed once here; other convs (and the first layer, straight from the
  *   NCHW input) as im2col + GEMM on weight panels packed once here.
- * - `Linear [ReLU]` is a GEMM on weight panels packed once here, bias and ReLU
- *   fused; Dropout is dropped (the identity at inference).
+ * - `Linear [ReLU]` runs on the Linear's own weight array, read in place (not
+ *   copied), bias and ReLU fused; Dropout is dropped (the identity at inference).
  * - Other pools, a lone BatchNorm2d (as scale + shift) and a lone ReLU run as
  *   separate native ops. AdaptiveAvgPool2d is free when the map already has the
  *   output size (VGG at 224×224).
  *
  * The plan always computes the inference (eval-mode) function, whatever
- * `model.training` says, and it is a snapshot: weights changed afterwards
- * (training, loadStateDict) need a new plan. Activations live in two native
- * buffers that grow to the largest layer for the batch and input size in use;
- * `run` accepts any batch and any input size the model accepts.
+ * `model.training` says. Weights changed afterwards (training, loadStateDict)
+ * need a new plan: the conv weights are a prepared snapshot, while the Linear
+ * weights are read live, so until then a plan would mix old and new weights.
+ * Activations live in two native buffers that grow to the largest layer for
+ * the batch and input size in use; `run` accepts any batch and any input size
+ * the model accepts.
  *
- * Memory: the plan holds its own prepared copy of every weight (Winograd
- * weights take 4× the space of the 3×3 kernels): about 720 MiB for VGG16, on top
- * of the model itself. `dispose()` frees it at once; otherwise the garbage
- * collector does when the plan is unreachable.
+ * Memory (`memory()`): the plan holds prepared conv weights (Winograd weights
+ * take 4× the space of the 3×3 kernels: 240 MiB for VGG16's 56 MiB of conv
+ * weights), two activation buffers and workspace, and references to the Linear
+ * weight arrays it reads (472 MiB for VGG16), nothing else of the model. So the model may be dropped after compiling: its
+ * conv weights are then freed, its classifier lives on in the plan.
+ * `dispose()` frees the plan's memory and references at once; otherwise the
+ * garbage collector does when the plan is unreachable. Transferring a Linear
+ * weight's ArrayBuffer away (postMessage with a transfer list) makes later runs
+ * throw.
  */
 import { Module } from '../../nn/module.js';
 import { Conv2d } from '../../nn/layers/conv.js';
@@ -60,6 +67,18 @@ export interface PlanOpTiming {
   ms: number;
 }
 
+/** What a plan holds, in bytes (see InferencePlan.memory). */
+export interface PlanMemory {
+  /** Weights the plan prepared and owns: transformed or packed conv weights, biases. */
+  preparedWeights: number;
+  /** The model's own weights the plan reads in place (the Linear layers): shared, not copied. */
+  sharedModelWeights: number;
+  /** The two ping-pong activation buffers, at the largest batch and input size run so far. */
+  activations: number;
+  /** Transform and im2col scratch, likewise. */
+  workspace: number;
+}
+
 export interface InferencePlan {
   /**
    * Runs the plan on x = [batch, C, inH, inW] (plain NCHW float32). Returns a
@@ -80,8 +99,10 @@ export interface InferencePlan {
   describe(): string;
   /** Input channels, when the first layer fixes them. */
   readonly inChannels: number | null;
-  /** Bytes of prepared weights held natively. */
+  /** Bytes of prepared weights held natively (memory().preparedWeights). */
   readonly weightBytes: number;
+  /** What the plan holds now; all zero once disposed. */
+  memory(): PlanMemory;
 }
 
 /** Why a model cannot become a plan (also returned as `reason` by tryCompileInferencePlan). */
@@ -115,7 +136,7 @@ interface PlanAddon extends NativeAddon {
   planRun(plan: PlanHandle, x: Float32Array, N: number, C: number, H: number, W: number): Float32Array;
   planOutputShape(plan: PlanHandle, N: number, C: number, H: number, W: number): number[];
   planDescribe(plan: PlanHandle): string;
-  planInfo(plan: PlanHandle): { weightBytes: number; bufferBytes: number; disposed: boolean };
+  planInfo(plan: PlanHandle): { weightBytes: number; borrowedBytes: number; activationBytes: number; workspaceBytes: number; disposed: boolean };
   planSetProfile(plan: PlanHandle, on: boolean): void;
   planTimings(plan: PlanHandle): [string, number][];
   planDispose(plan: PlanHandle): void;
@@ -378,6 +399,11 @@ class NativeInferencePlan implements InferencePlan {
     readonly weightBytes: number,
   ) {}
 
+  memory(): PlanMemory {
+    const info = this.addon.planInfo(this.handle);
+    return { preparedWeights: info.weightBytes, sharedModelWeights: info.borrowedBytes, activations: info.activationBytes, workspace: info.workspaceBytes };
+  }
+
   private check(): void {
     if (this.disposed) throw new Error('this inference plan has been disposed');
   }
@@ -437,7 +463,8 @@ class NativeInferencePlan implements InferencePlan {
     this.check();
     const info = this.addon.planInfo(this.handle);
     const mb = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
-    return `inference plan (${this.addon.getIsa()}, ${this.addon.getNumThreads()} threads; weights ${mb(info.weightBytes)}, buffers ${mb(info.bufferBytes)})\n` +
+    return `inference plan (${this.addon.getIsa()}, ${this.addon.getNumThreads()} threads; prepared weights ${mb(info.weightBytes)}, ` +
+      `model weights read in place ${mb(info.borrowedBytes)}, buffers ${mb(info.activationBytes + info.workspaceBytes)})\n` +
       this.addon.planDescribe(this.handle).trimEnd();
   }
 }
