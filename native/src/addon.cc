@@ -248,6 +248,33 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
   return finish(env);
 }
 
+// batchNormBackward(g, x, N, C, HW, mean, invStd, weight | null, batchStats, gx | null, gWeight, gBias)
+napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
+  VGG_ARGS(12, "batchNormBackward");
+  int64_t s[3];
+  if (!get_sizes(env, args, 2, 3, s)) return nullptr;
+  const int64_t N = s[0], C = s[1], HW = s[2];
+  const double len = double(N) * C * HW;
+  bool batch_stats = false;
+  View<float> g, x, mean, invstd, weight, gx, gweight, gbias;
+  if (napi_get_value_bool(env, args[8], &batch_stats) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "batchNormBackward: batchStats must be a boolean");
+    return nullptr;
+  }
+  if (!napi::get_array(env, args[0], "g", len, &g) || !napi::get_array(env, args[1], "x", len, &x) ||
+      !napi::get_array(env, args[5], "mean", double(C), &mean) ||
+      !napi::get_array(env, args[6], "invStd", double(C), &invstd) ||
+      !napi::get_array(env, args[7], "weight", double(C), &weight, true) ||
+      !napi::get_array(env, args[9], "gx", len, &gx, true) ||
+      !napi::get_array(env, args[10], "gWeight", double(C), &gweight) ||
+      !napi::get_array(env, args[11], "gBias", double(C), &gbias))
+    return nullptr;
+  std::lock_guard<std::mutex> lk(g_kernel_mu);
+  batchnorm_backward(g.data, x.data, N, C, HW, mean.data, invstd.data, weight.data, batch_stats, gx.data, gweight.data,
+                     gbias.data);
+  return finish(env);
+}
+
 // channelMoments(x, N, C, HW, mean: Float64Array, variance: Float64Array)
 napi_value ChannelMoments(napi_env env, napi_callback_info info) {
   VGG_ARGS(6, "channelMoments");
@@ -424,6 +451,7 @@ NAPI_MODULE_INIT() {
       VGG_FN("adaptiveAvgPool2d", AdaptiveAvgPool2d),
       VGG_FN("adaptiveAvgPool2dBackward", AdaptiveAvgPool2dBackward),
       VGG_FN("batchNorm", BatchNorm),
+      VGG_FN("batchNormBackward", BatchNormBackward),
       VGG_FN("channelMoments", ChannelMoments),
       VGG_FN("unary", Unary),
       VGG_FN("binary", Binary),

@@ -9,7 +9,8 @@
 //   backward input   Winograd on the flipped, transposed weights when the
 //                    forward could use it (padding ≤ 2); otherwise GEMM (Wᵀ·gy)
 //                    + col2im. 1×1/stride 1/no padding: one GEMM per image.
-//   backward weight  im2col + GEMM (gy · colᵀ), accumulated over images/chunks.
+//   backward weight  im2col + GEMM (gy · colᵀ), several images per GEMM when their
+//                    columns fit the budget, else chunks of one image.
 #include <algorithm>
 #include <cstring>
 
@@ -60,15 +61,16 @@ int64_t col_chunk(const ConvParams& p) {
   return std::min<int64_t>(hw, std::max<int64_t>(256, kColBudget / std::max<int64_t>(kdim, 1)));
 }
 
-// col[r][j], r = (c·kH + u)·kW + v, j < np: input pixel seen by kernel tap (u,v) of
-// channel c at output position p0 + j of image xn[C,H,W] (0 outside the image).
-void im2col(const float* xn, const ConvParams& p, int64_t p0, int64_t np, float* col) {
+// col[r·ld + j], r = (c·kH + u)·kW + v, j < np: input pixel seen by kernel tap (u,v)
+// of channel c at output position p0 + j of image xn[C,H,W] (0 outside the image).
+// ld ≥ np lets several images' columns sit side by side in one buffer.
+void im2col(const float* xn, const ConvParams& p, int64_t p0, int64_t np, float* col, int64_t ld) {
   const int64_t K = p.kH * p.kW;
   parallel_for(0, p.inC * K, std::max<int64_t>(1, 16384 / std::max<int64_t>(np, 1)), [&](int64_t lo, int64_t hi) {
     for (int64_t r = lo; r < hi; ++r) {
       const int64_t c = r / K, u = (r % K) / p.kW, v = r % p.kW;
       const float* plane = xn + c * p.inH * p.inW;
-      float* dst = col + r * np;
+      float* dst = col + r * ld;
       int64_t j = 0, oy = p0 / p.outW, ox = p0 % p.outW;
       while (j < np) {
         const int64_t run = std::min<int64_t>(p.outW - ox, np - j);
@@ -166,7 +168,7 @@ void conv2d_forward(const float* x, const float* w, const float* bias, float* y,
     if (!col) return;
     for (int64_t p0 = 0; p0 < hw; p0 += chunk) {
       const int64_t np = std::min<int64_t>(chunk, hw - p0);
-      im2col(xn, p, p0, np, col);
+      im2col(xn, p, p0, np, col, np);
       sgemm(false, false, p.outC, np, kdim, 1.f, w, kdim, col, np, beta, yn + p0, hw);
     }
   }
@@ -207,6 +209,10 @@ void conv2d_backward_input(const float* gy, const float* w, float* gx, const Con
 }
 
 // gy[N,Cout,outH,outW], x[N,Cin,H,W] -> gw[Cout, Cin·kH·kW] (overwritten), summed over images.
+// When whole images fit the column budget, m images go into one GEMM
+// (gy gathered to [Cout][m·outH·outW], columns side by side): one GEMM per image
+// has a reduction of only outH·outW (49 at 7×7), and small maps then spend their
+// time packing and synchronising instead of multiplying.
 void conv2d_backward_weight(const float* gy, const float* x, float* gw, const ConvParams& p) {
   const int64_t hw = p.outH * p.outW, inHW = p.inH * p.inW;
   const int64_t kdim = p.inC * p.kH * p.kW;
@@ -216,20 +222,43 @@ void conv2d_backward_weight(const float* gy, const float* x, float* gw, const Co
     return;
   }
   bool first = true;
+  if (is_pointwise(p)) {
+    for (int64_t n = 0; n < p.batch; ++n) {
+      sgemm(false, true, p.outC, p.inC, hw, 1.f, gy + n * p.outC * hw, hw, x + n * p.inC * inHW, hw, first ? 0.f : 1.f, gw, p.inC);
+      first = false;
+    }
+    return;
+  }
+  const int64_t chunk = col_chunk(p);
+  if (chunk == hw) {
+    const int64_t group = std::clamp<int64_t>(kColBudget / (kdim * hw), 1, p.batch);
+    float* col = scratch(0, kScratchCol, static_cast<size_t>(kdim) * group * hw);
+    float* g = group > 1 ? scratch(0, kScratchGy, static_cast<size_t>(p.outC) * group * hw) : nullptr;
+    if (!col || (group > 1 && !g)) return;
+    for (int64_t n0 = 0; n0 < p.batch; n0 += group) {
+      const int64_t m = std::min(group, p.batch - n0), K = m * hw;
+      for (int64_t i = 0; i < m; ++i) im2col(x + (n0 + i) * p.inC * inHW, p, 0, hw, col + i * hw, K);
+      const float* a = gy + n0 * p.outC * hw;
+      if (m > 1) {
+        parallel_for(0, p.outC, 1, [&](int64_t lo, int64_t hi) {
+          for (int64_t c = lo; c < hi; ++c)
+            for (int64_t i = 0; i < m; ++i) std::memcpy(g + c * K + i * hw, a + (i * p.outC + c) * hw, sizeof(float) * hw);
+        });
+        a = g;
+      }
+      sgemm(false, true, p.outC, kdim, K, 1.f, a, K, col, K, first ? 0.f : 1.f, gw, kdim);
+      first = false;
+    }
+    return;
+  }
+  float* col = scratch(0, kScratchCol, static_cast<size_t>(kdim) * chunk);
+  if (!col) return;
   for (int64_t n = 0; n < p.batch; ++n) {
     const float* gyn = gy + n * p.outC * hw;
     const float* xn = x + n * p.inC * inHW;
-    if (is_pointwise(p)) {
-      sgemm(false, true, p.outC, p.inC, hw, 1.f, gyn, hw, xn, hw, first ? 0.f : 1.f, gw, p.inC);
-      first = false;
-      continue;
-    }
-    const int64_t chunk = col_chunk(p);
-    float* col = scratch(0, kScratchCol, static_cast<size_t>(kdim) * chunk);
-    if (!col) return;
     for (int64_t p0 = 0; p0 < hw; p0 += chunk) {
       const int64_t np = std::min<int64_t>(chunk, hw - p0);
-      im2col(xn, p, p0, np, col);
+      im2col(xn, p, p0, np, col, np);
       sgemm(false, true, p.outC, kdim, np, 1.f, gyn + p0, hw, col, np, first ? 0.f : 1.f, gw, kdim);
       first = false;
     }

@@ -126,6 +126,42 @@ void batchnorm(const float* x, float* y, int64_t N, int64_t C, int64_t HW, const
   });
 }
 
+// g, x [N,C,HW] -> gweight[c] = Σ g·x̂, gbias[c] = Σ g (float64 sums, x̂ = (x − mean)·invstd)
+// and, when gx is given, gx = weight·invstd·(g − [Σg + x̂·Σg·x̂]/count), the bracket only
+// with batch statistics (they depend on x). Threads own channels; no reduction across them.
+void batchnorm_backward(const float* g, const float* x, int64_t N, int64_t C, int64_t HW, const float* mean,
+                        const float* invstd, const float* weight, bool batch_stats, float* gx, float* gweight,
+                        float* gbias) {
+  parallel_for(0, C, grain_for(N * HW), [&](int64_t lo, int64_t hi) {
+    for (int64_t c = lo; c < hi; ++c) {
+      const double m = mean[c], s = invstd[c];
+      double sum_g = 0, sum_gxhat = 0;
+      for (int64_t n = 0; n < N; ++n) {
+        const float* gs = g + (n * C + c) * HW;
+        const float* xs = x + (n * C + c) * HW;
+        for (int64_t i = 0; i < HW; ++i) {
+          sum_g += gs[i];
+          sum_gxhat += static_cast<double>(gs[i]) * (static_cast<double>(xs[i]) - m) * s;
+        }
+      }
+      gweight[c] = static_cast<float>(sum_gxhat);
+      gbias[c] = static_cast<float>(sum_g);
+      if (!gx) continue;
+      const double count = static_cast<double>(N * HW);
+      const double scale = (weight ? static_cast<double>(weight[c]) : 1.0) * s;
+      const double mean_g = batch_stats ? sum_g / count : 0.0;
+      const double mean_gxhat = batch_stats ? sum_gxhat / count : 0.0;
+      for (int64_t n = 0; n < N; ++n) {
+        const float* gs = g + (n * C + c) * HW;
+        const float* xs = x + (n * C + c) * HW;
+        float* out = gx + (n * C + c) * HW;
+        for (int64_t i = 0; i < HW; ++i)
+          out[i] = static_cast<float>(scale * (gs[i] - mean_g - (static_cast<double>(xs[i]) - m) * s * mean_gxhat));
+      }
+    }
+  });
+}
+
 // x[N,C,HW] -> per-channel mean and biased variance, two passes in float64.
 void channel_moments(const float* x, int64_t N, int64_t C, int64_t HW, double* mean, double* var) {
   parallel_for(0, C, grain_for(N * HW), [&](int64_t lo, int64_t hi) {

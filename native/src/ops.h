@@ -21,6 +21,9 @@ void adaptive_avgpool2d_backward(const float* gy, float* gx, int64_t planes, int
                                  int64_t ow);
 void batchnorm(const float* x, float* y, int64_t N, int64_t C, int64_t HW, const float* mean, const float* invstd,
                const float* weight, const float* bias);
+void batchnorm_backward(const float* g, const float* x, int64_t N, int64_t C, int64_t HW, const float* mean,
+                        const float* invstd, const float* weight, bool batch_stats, float* gx, float* gweight,
+                        float* gbias);
 void channel_moments(const float* x, int64_t N, int64_t C, int64_t HW, double* mean, double* var);
 void unary(int op, const float* x, float* y, int64_t n);
 // out[index] = a[Σ index_d·aStride_d] op b[Σ index_d·bStride_d] over outShape (rank dims).

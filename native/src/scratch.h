@@ -15,7 +15,7 @@ enum ScratchSlot {
   kScratchWinoU,       // transformed weights (thread 0 only)
   kScratchWinoV,       // transformed input tiles
   kScratchWinoM,       // transform-domain products
-  kScratchMisc,
+  kScratchGy,          // output gradients gathered over images (conv weight gradient; thread 0 only)
   kScratchSlots
 };
 

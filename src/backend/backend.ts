@@ -73,6 +73,15 @@ export interface Backend {
     x: Float32Array, N: number, C: number, HW: number,
     mean: Float32Array, invStd: Float32Array, weight: Float32Array | null, bias: Float32Array | null,
   ): Float32Array;
+  /**
+   * Gradients of batchNorm given the upstream gradient g[N,C,HW], with sums in float64:
+   * gWeight[c] = Σ g·x̂, gBias[c] = Σ g (x̂ = (x − mean)·invStd), and, when needInput,
+   * gx = weight·invStd·(g − [Σ g + x̂·Σ g·x̂]/count) with the bracket only for batch statistics.
+   */
+  batchNormBackward(
+    g: Float32Array, x: Float32Array, N: number, C: number, HW: number,
+    mean: Float32Array, invStd: Float32Array, weight: Float32Array | null, batchStats: boolean, needInput: boolean,
+  ): { gx: Float32Array | null; gWeight: Float32Array; gBias: Float32Array };
   /** Per-channel mean and biased variance of x[N,C,HW], accumulated in float64. */
   channelMoments(x: Float32Array, N: number, C: number, HW: number): { mean: Float64Array; variance: Float64Array };
 

@@ -53,6 +53,10 @@ export interface NativeAddon {
     x: Float32Array, y: Float32Array, N: number, C: number, HW: number,
     mean: Float32Array, invStd: Float32Array, weight: Float32Array | null, bias: Float32Array | null,
   ): void;
+  batchNormBackward(
+    g: Float32Array, x: Float32Array, N: number, C: number, HW: number, mean: Float32Array, invStd: Float32Array,
+    weight: Float32Array | null, batchStats: boolean, gx: Float32Array | null, gWeight: Float32Array, gBias: Float32Array,
+  ): void;
   channelMoments(x: Float32Array, N: number, C: number, HW: number, mean: Float64Array, variance: Float64Array): void;
   unary(op: number, x: Float32Array, y: Float32Array): void;
   binary(
@@ -221,6 +225,14 @@ export function createNativeBackend(addon: NativeAddon, fallback?: Backend): Bac
       const y = new Float32Array(N * C * HW);
       addon.batchNorm(x, y, N, C, HW, mean, invStd, weight, bias);
       return y;
+    },
+
+    batchNormBackward(g, x, N, C, HW, mean, invStd, weight, batchStats, needInput) {
+      const gx = needInput ? new Float32Array(N * C * HW) : null;
+      const gWeight = new Float32Array(C);
+      const gBias = new Float32Array(C);
+      addon.batchNormBackward(g, x, N, C, HW, mean, invStd, weight, batchStats, gx, gWeight, gBias);
+      return { gx, gWeight, gBias };
     },
 
     channelMoments(x, N, C, HW) {

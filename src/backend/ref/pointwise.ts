@@ -113,6 +113,47 @@ export function batchNorm(
   return y;
 }
 
+/**
+ * With batch statistics the mean and variance depend on x, which adds the two
+ * correction terms: gx = invStd/n · (n·ĝ − Σĝ − x̂·Σ(ĝ·x̂)), where ĝ = g·γ.
+ * The per-channel sums are one cheap pass; the input gradient, a second pass
+ * as large as the activation, is skipped when nothing upstream needs it (a
+ * frozen trunk in front of this layer).
+ */
+export function batchNormBackward(
+  g: Float32Array, x: Float32Array, N: number, C: number, HW: number,
+  mean: Float32Array, invStd: Float32Array, weight: Float32Array | null, batchStats: boolean, needInput: boolean,
+): { gx: Float32Array | null; gWeight: Float32Array; gBias: Float32Array } {
+  const gx = needInput ? new Float32Array(x.length) : null;
+  const gWeight = new Float32Array(C);
+  const gBias = new Float32Array(C);
+  const count = N * HW;
+  for (let c = 0; c < C; c++) {
+    const m = mean[c];
+    const s = invStd[c];
+    let sumG = 0;
+    let sumGXhat = 0;
+    for (let n = 0; n < N; n++) {
+      const base = (n * C + c) * HW;
+      for (let i = base; i < base + HW; i++) {
+        sumG += g[i];
+        sumGXhat += g[i] * (x[i] - m) * s;
+      }
+    }
+    gWeight[c] = sumGXhat;
+    gBias[c] = sumG;
+    if (!gx) continue;
+    const scale = (weight ? weight[c] : 1) * s;
+    const meanG = batchStats ? sumG / count : 0;
+    const meanGXhat = batchStats ? sumGXhat / count : 0;
+    for (let n = 0; n < N; n++) {
+      const base = (n * C + c) * HW;
+      for (let i = base; i < base + HW; i++) gx[i] = scale * (g[i] - meanG - (x[i] - m) * s * meanGXhat);
+    }
+  }
+  return { gx, gWeight, gBias };
+}
+
 /** Two-pass mean and biased variance per channel in float64 (stable for large activations). */
 export function channelMoments(x: Float32Array, N: number, C: number, HW: number): { mean: Float64Array; variance: Float64Array } {
   const mean = new Float64Array(C);
