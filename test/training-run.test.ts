@@ -9,7 +9,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -184,6 +185,28 @@ describe('training runs', () => {
     const missing = spawnSync(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'train', '--data', join(root, 'nope'), '--out', out], { encoding: 'utf8' });
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /the fashion-mnist train files are not in .*nope; allow downloading .*--download/);
+  });
+
+  it('Ctrl-C (SIGINT) saves the run and exits cleanly; --resume finishes it', async () => {
+    const out = join(root, 'sigint');
+    const args = [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'train', '--data', data, '--cfg', '8,M,16,M', '--hidden', '32', '--pool', '2', '--batch-size', '32', '--out', out];
+    const child = spawn(process.execPath, [...args, '--epochs', '1000'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
+      if (/epoch 1\/1000/.test(stderr) && child.exitCode === null) child.kill('SIGINT');
+    });
+    const [code] = await once(child, 'exit') as [number | null];
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /interrupted; saving the run so --resume can continue it/);
+    assert.match(stderr, /stopped at epoch \d+, step \d+; continue with --resume/);
+    const state = JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')) as { epoch: number; globalStep: number };
+    assert.ok(state.epoch >= 2 && state.globalStep >= 20, `saved at epoch ${state.epoch}, step ${state.globalStep}`);
+    await loadModel(join(out, 'last.safetensors'));
+    const resumed = spawnSync(process.execPath, [...args, '--epochs', String(state.epoch), '--resume'], { encoding: 'utf8' });
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stderr, new RegExp(`epoch ${state.epoch}/${state.epoch}: train loss`));
   });
 
   it('fine-tunes: a trained model with a new head and frozen features learns the classes again, its features untouched', async () => {
