@@ -26,6 +26,10 @@ ConvAlgo g_algo = ConvAlgo::automatic;
 
 // Column buffer budget (floats) for im2col chunks.
 constexpr int64_t kColBudget = int64_t(1) << 21;
+// Columns per weight-gradient GEMM when whole images are grouped: about one
+// core's L2 (512 KB), so the GEMM packs columns im2col has just written while
+// they are still in cache (8 MB groups ran 20–30 % slower at 28×28 and 14×14).
+constexpr int64_t kGradColBudget = int64_t(1) << 17;
 
 bool is_pointwise(const ConvParams& p) {
   return p.kH == 1 && p.kW == 1 && p.strideH == 1 && p.strideW == 1 && p.padH == 0 && p.padW == 0 &&
@@ -231,7 +235,7 @@ void conv2d_backward_weight(const float* gy, const float* x, float* gw, const Co
   }
   const int64_t chunk = col_chunk(p);
   if (chunk == hw) {
-    const int64_t group = std::clamp<int64_t>(kColBudget / (kdim * hw), 1, p.batch);
+    const int64_t group = std::clamp<int64_t>(kGradColBudget / (kdim * hw), 1, p.batch);
     float* col = scratch(0, kScratchCol, static_cast<size_t>(kdim) * group * hw);
     float* g = group > 1 ? scratch(0, kScratchGy, static_cast<size_t>(p.outC) * group * hw) : nullptr;
     if (!col || (group > 1 && !g)) return;
