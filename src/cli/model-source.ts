@@ -7,6 +7,7 @@ import { loadCheckpoint, type LoadCheckpointOptions } from '../io/checkpoint.js'
 import type { Linear } from '../nn/layers/linear.js';
 import { OfflineError } from '../io/hub.js';
 import { imageClassification, type Transform } from '../data/transforms.js';
+import { IMAGE_EXTENSIONS } from '../data/datasets/image-folder.js';
 import { loadModel } from '../models/saved.js';
 import { getModel, isEmbeddedModel, loadEmbeddedModel } from '../models/registry.js';
 import { vggBuilders, type VGG } from '../models/vgg.js';
@@ -81,8 +82,6 @@ export async function modelFromCheckpoint(arch: string, file: string, opts: Load
   return model;
 }
 
-export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif']);
-
 /**
  * Files as given, and image files found (recursively, sorted) in the folders
  * given; other files in folders are skipped with a note through `skipped`.
@@ -93,7 +92,7 @@ export async function expandImagePaths(inputs: readonly string[], skipped: (path
     for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) await walk(path);
-      else if (IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) out.push(path);
+      else if (IMAGE_EXTENSIONS.includes(extname(entry.name).toLowerCase())) out.push(path);
       else skipped(path);
     }
   };

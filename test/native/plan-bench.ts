@@ -20,26 +20,12 @@ import { Generator } from '../../src/tensor/rng.js';
 import { Conv2d } from '../../src/nn/layers/conv.js';
 import { vgg16 } from '../../src/models/vgg.js';
 import { exportOnnxBytes } from '../../src/io/onnx.js';
+import { maxRelError, median } from '../../bench/stats.js';
 
 const batches = (process.env.BENCH_BATCHES ?? '1,8').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 const modes = (process.env.BENCH_MODES ?? 'plan,layer,ort').split(',');
 const size = Number(process.env.BENCH_SIZE ?? 224);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-function relError(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    s = Math.max(s, Math.abs(b[i]));
-  }
-  return s === 0 ? d : d / s;
-}
 
 // Fast to build: PyTorch's default init (no normal draws for 138 M weights),
 // conv weights scaled to He variance so activations keep their size.
@@ -89,7 +75,7 @@ for (const batch of batches) {
     console.log(`| ${batch} | ${m} | ${med.toFixed(1)} | ${Math.min(...ts).toFixed(1)} | ${ratio} |`);
   }
   for (const m of modes.filter((k) => k !== 'plan' && outs.has(k))) {
-    console.log(`|  | (plan vs ${m}: max relative difference of the logits ${relError(outs.get('plan')!, outs.get(m)!).toExponential(2)}) | | | |`);
+    console.log(`|  | (plan vs ${m}: max relative difference of the logits ${maxRelError(outs.get('plan')!, outs.get(m)!).toExponential(2)}) | | | |`);
   }
   if (process.env.BENCH_PROFILE === '1') {
     for (const { label, ms } of plan.profile(x.data, batch, size, size)) console.log(`|  | ${label} | ${(ms / batch).toFixed(2)} | | |`);
