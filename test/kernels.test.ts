@@ -67,6 +67,18 @@ for (const name of listBackends()) {
       }
     });
 
+    it('reluBackward passes g exactly where y > 0 and +0 elsewhere', () => {
+      const b = setBackend(name);
+      const n = 50001;
+      const y = random(n);
+      const g = random(n);
+      y.set([0, -0, Number.NaN, Infinity, -Infinity, 1e-45]);
+      g.set([1, 1, 1, -0, Number.NaN, 2], 0);
+      const gx = b.reluBackward(g, y);
+      assert.equal(gx.length, n);
+      for (let i = 0; i < n; i++) assert.ok(Object.is(gx[i], y[i] > 0 ? g[i] : 0), `y ${y[i]}, g ${g[i]} -> ${gx[i]}`);
+    });
+
     it('the VGG 3x3 shapes, including a 224-pixel first layer', () => {
       const b = setBackend(name);
       for (const [C, O, H, W] of [[3, 64, 224, 224], [64, 128, 28, 28], [512, 512, 2, 1], [35, 13, 9, 31]]) {

@@ -306,6 +306,18 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   return finish(env);
 }
 
+// reluBackward(g, y, gx)
+napi_value ReluBackward(napi_env env, napi_callback_info info) {
+  VGG_ARGS(3, "reluBackward");
+  View<float> g, y, gx;
+  if (!napi::get_array(env, args[0], "g", 0, &g) || !napi::get_array(env, args[1], "y", double(g.length), &y) ||
+      !napi::get_array(env, args[2], "gx", double(g.length), &gx))
+    return nullptr;
+  std::lock_guard<std::mutex> lk(g_kernel_mu);
+  relu_backward(g.data, y.data, gx.data, static_cast<int64_t>(g.length));
+  return finish(env);
+}
+
 // binary(op, a, aStrides, b, bStrides, outShape, out)
 napi_value Binary(napi_env env, napi_callback_info info) {
   VGG_ARGS(7, "binary");
@@ -454,6 +466,7 @@ NAPI_MODULE_INIT() {
       VGG_FN("batchNormBackward", BatchNormBackward),
       VGG_FN("channelMoments", ChannelMoments),
       VGG_FN("unary", Unary),
+      VGG_FN("reluBackward", ReluBackward),
       VGG_FN("binary", Binary),
       VGG_FN("sumAxis", SumAxis),
       VGG_FN("maxAxis", MaxAxis),

@@ -65,38 +65,59 @@ int64_t col_chunk(const ConvParams& p) {
   return std::min<int64_t>(hw, std::max<int64_t>(256, kColBudget / std::max<int64_t>(kdim, 1)));
 }
 
-// col[r·ld + j], r = (c·kH + u)·kW + v, j < np: input pixel seen by kernel tap (u,v)
-// of channel c at output position p0 + j of image xn[C,H,W] (0 outside the image).
+// dst[j], j < np: row r = (c·kH + u)·kW + v of the columns, the input pixel seen by
+// kernel tap (u,v) of channel c at output position p0 + j of image xn[C,H,W]
+// (0 outside the image). With stride 1 each output row's run splits into a zero
+// head, a contiguous copy and a zero tail, so no pixel is bounds-checked.
+void im2col_row(const float* xn, const ConvParams& p, int64_t r, int64_t p0, int64_t np, float* dst) {
+  const int64_t K = p.kH * p.kW;
+  const int64_t c = r / K, u = (r % K) / p.kW, v = r % p.kW;
+  const float* plane = xn + c * p.inH * p.inW;
+  int64_t j = 0, oy = p0 / p.outW, ox = p0 % p.outW;
+  while (j < np) {
+    const int64_t run = std::min<int64_t>(p.outW - ox, np - j);
+    const int64_t iy = oy * p.strideH - p.padH + u * p.dilH;
+    float* out = dst + j;
+    if (iy < 0 || iy >= p.inH) {
+      for (int64_t e = 0; e < run; ++e) out[e] = 0.f;
+    } else {
+      const float* row = plane + iy * p.inW;
+      const int64_t ix0 = ox * p.strideW - p.padW + v * p.dilW;
+      if (p.strideW == 1) {
+        const int64_t lo = std::clamp<int64_t>(-ix0, 0, run), hi = std::clamp<int64_t>(p.inW - ix0, lo, run);
+        for (int64_t e = 0; e < lo; ++e) out[e] = 0.f;
+        for (int64_t e = lo; e < hi; ++e) out[e] = row[ix0 + e];
+        for (int64_t e = hi; e < run; ++e) out[e] = 0.f;
+      } else {
+        for (int64_t e = 0; e < run; ++e) {
+          const int64_t ix = ix0 + e * p.strideW;
+          out[e] = (ix >= 0 && ix < p.inW) ? row[ix] : 0.f;
+        }
+      }
+    }
+    j += run;
+    ox = 0;
+    ++oy;
+  }
+}
+
+// col[r·ld + j], j < np: im2col_row r of image xn at output positions p0 + j.
 // ld ≥ np lets several images' columns sit side by side in one buffer.
 void im2col(const float* xn, const ConvParams& p, int64_t p0, int64_t np, float* col, int64_t ld) {
-  const int64_t K = p.kH * p.kW;
-  parallel_for(0, p.inC * K, std::max<int64_t>(1, 16384 / std::max<int64_t>(np, 1)), [&](int64_t lo, int64_t hi) {
-    for (int64_t r = lo; r < hi; ++r) {
-      const int64_t c = r / K, u = (r % K) / p.kW, v = r % p.kW;
-      const float* plane = xn + c * p.inH * p.inW;
-      float* dst = col + r * ld;
-      int64_t j = 0, oy = p0 / p.outW, ox = p0 % p.outW;
-      while (j < np) {
-        const int64_t run = std::min<int64_t>(p.outW - ox, np - j);
-        const int64_t iy = oy * p.strideH - p.padH + u * p.dilH;
-        if (iy < 0 || iy >= p.inH) {
-          std::memset(dst + j, 0, sizeof(float) * run);
-        } else {
-          const float* row = plane + iy * p.inW;
-          const int64_t ix0 = ox * p.strideW - p.padW + v * p.dilW;
-          if (p.strideW == 1 && ix0 >= 0 && ix0 + run <= p.inW) {
-            std::memcpy(dst + j, row + ix0, sizeof(float) * run);
-          } else {
-            for (int64_t e = 0; e < run; ++e) {
-              const int64_t ix = ix0 + e * p.strideW;
-              dst[j + e] = (ix >= 0 && ix < p.inW) ? row[ix] : 0.f;
-            }
-          }
-        }
-        j += run;
-        ox = 0;
-        ++oy;
-      }
+  parallel_for(0, p.inC * p.kH * p.kW, std::max<int64_t>(1, 16384 / std::max<int64_t>(np, 1)),
+               [&](int64_t lo, int64_t hi) {
+                 for (int64_t r = lo; r < hi; ++r) im2col_row(xn, p, r, p0, np, col + r * ld);
+               });
+}
+
+// The whole-image columns of m consecutive images x[m,C,H,W] side by side:
+// col[r·m·hw + i·hw + j] for image i, in one parallel region.
+void im2col_images(const float* x, const ConvParams& p, int64_t m, float* col) {
+  const int64_t rows = p.inC * p.kH * p.kW, hw = p.outH * p.outW, inImage = p.inC * p.inH * p.inW;
+  parallel_for(0, rows * m, std::max<int64_t>(1, 16384 / std::max<int64_t>(hw, 1)), [&](int64_t lo, int64_t hi) {
+    for (int64_t t = lo; t < hi; ++t) {
+      const int64_t r = t / m, i = t % m;
+      im2col_row(x + i * inImage, p, r, 0, hw, col + (r * m + i) * hw);
     }
   });
 }
@@ -241,7 +262,7 @@ void conv2d_backward_weight(const float* gy, const float* x, float* gw, const Co
     if (!col || (group > 1 && !g)) return;
     for (int64_t n0 = 0; n0 < p.batch; n0 += group) {
       const int64_t m = std::min(group, p.batch - n0), K = m * hw;
-      for (int64_t i = 0; i < m; ++i) im2col(x + (n0 + i) * p.inC * inHW, p, 0, hw, col + i * hw, K);
+      im2col_images(x + n0 * p.inC * inHW, p, m, col);
       const float* a = gy + n0 * p.outC * hw;
       if (m > 1) {
         parallel_for(0, p.outC, 1, [&](int64_t lo, int64_t hi) {

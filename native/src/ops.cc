@@ -17,12 +17,58 @@ int64_t grain_for(int64_t per_item) {
   return std::max<int64_t>(1, kGrainElems / std::max<int64_t>(per_item, 1));
 }
 
+// Channel sums keep kLanes float64 partial sums (element i goes to lane i mod kLanes,
+// a row's tail to lane 0) so the adds vectorise instead of waiting on one chain.
+constexpr int64_t kLanes = 8;
+
+double fold(const double (&lanes)[kLanes]) {
+  return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+}
+
+// 1 if, of two candidates in scan order, the pooling rule keeps the later one
+// (larger, or NaN while the earlier one is not), else 0. Bitwise, not ||: a
+// branch here mispredicts on every other window of real activations.
+inline int32_t later_wins(float earlier, float later) {
+  return static_cast<int32_t>(later > earlier) |
+         (static_cast<int32_t>(later != later) & static_cast<int32_t>(earlier == earlier));
+}
+
+// VGG's pool (2×2 windows, stride 2, no padding, every window inside the image):
+// a tournament over each window's four values keeps the generic scan's choice
+// (first NaN, else first maximum) without its per-tap bounds checks.
+void maxpool2x2(const float* x, float* y, int32_t* idx, const PoolParams& p) {
+  const int64_t inPlane = p.inH * p.inW, outPlane = p.outH * p.outW;
+  parallel_for(0, p.planes, grain_for(outPlane * 4), [&](int64_t lo, int64_t hi) {
+    for (int64_t c = lo; c < hi; ++c) {
+      const float* xc = x + c * inPlane;
+      for (int64_t oy = 0; oy < p.outH; ++oy) {
+        const int32_t r0 = static_cast<int32_t>(2 * oy * p.inW), r1 = static_cast<int32_t>(r0 + p.inW);
+        float* yr = y + c * outPlane + oy * p.outW;
+        int32_t* ir = idx + c * outPlane + oy * p.outW;
+        for (int64_t ox = 0; ox < p.outW; ++ox) {
+          const int32_t i = static_cast<int32_t>(2 * ox);
+          const int32_t top = r0 + i + later_wins(xc[r0 + i], xc[r0 + i + 1]);
+          const int32_t bottom = r1 + i + later_wins(xc[r1 + i], xc[r1 + i + 1]);
+          const int32_t best = top + (bottom - top) * later_wins(xc[top], xc[bottom]);
+          yr[ox] = xc[best];
+          ir[ox] = best;
+        }
+      }
+    }
+  });
+}
+
 }  // namespace
 
 // x[planes,inH,inW] -> y[planes,outH,outW], idx = flat in-plane index of the max
 // (−inf padding; NaN wins and stops the scan; first maximum wins; −1 if the window is empty).
 void maxpool2d(const float* x, float* y, int32_t* idx, const PoolParams& p) {
   const int64_t inPlane = p.inH * p.inW, outPlane = p.outH * p.outW;
+  if (p.kH == 2 && p.kW == 2 && p.strideH == 2 && p.strideW == 2 && p.padH == 0 && p.padW == 0 && p.dilH == 1 &&
+      p.dilW == 1 && 2 * p.outH <= p.inH && 2 * p.outW <= p.inW) {
+    maxpool2x2(x, y, idx, p);
+    return;
+  }
   parallel_for(0, p.planes, grain_for(outPlane * p.kH * p.kW), [&](int64_t lo, int64_t hi) {
     for (int64_t c = lo; c < hi; ++c) {
       const float* xc = x + c * inPlane;
@@ -135,15 +181,22 @@ void batchnorm_backward(const float* g, const float* x, int64_t N, int64_t C, in
   parallel_for(0, C, grain_for(N * HW), [&](int64_t lo, int64_t hi) {
     for (int64_t c = lo; c < hi; ++c) {
       const double m = mean[c], s = invstd[c];
-      double sum_g = 0, sum_gxhat = 0;
+      double lanes_g[kLanes] = {}, lanes_gxhat[kLanes] = {};
       for (int64_t n = 0; n < N; ++n) {
         const float* gs = g + (n * C + c) * HW;
         const float* xs = x + (n * C + c) * HW;
-        for (int64_t i = 0; i < HW; ++i) {
-          sum_g += gs[i];
-          sum_gxhat += static_cast<double>(gs[i]) * (static_cast<double>(xs[i]) - m) * s;
+        int64_t i = 0;
+        for (; i + kLanes <= HW; i += kLanes)
+          for (int64_t l = 0; l < kLanes; ++l) {
+            lanes_g[l] += gs[i + l];
+            lanes_gxhat[l] += static_cast<double>(gs[i + l]) * (static_cast<double>(xs[i + l]) - m) * s;
+          }
+        for (; i < HW; ++i) {
+          lanes_g[0] += gs[i];
+          lanes_gxhat[0] += static_cast<double>(gs[i]) * (static_cast<double>(xs[i]) - m) * s;
         }
       }
+      const double sum_g = fold(lanes_g), sum_gxhat = fold(lanes_gxhat);
       gweight[c] = static_cast<float>(sum_gxhat);
       gbias[c] = static_cast<float>(sum_g);
       if (!gx) continue;
@@ -167,22 +220,31 @@ void channel_moments(const float* x, int64_t N, int64_t C, int64_t HW, double* m
   parallel_for(0, C, grain_for(N * HW), [&](int64_t lo, int64_t hi) {
     for (int64_t c = lo; c < hi; ++c) {
       const double count = static_cast<double>(N * HW);
-      double s = 0;
+      double lanes[kLanes] = {};
       for (int64_t n = 0; n < N; ++n) {
         const float* xs = x + (n * C + c) * HW;
-        for (int64_t i = 0; i < HW; ++i) s += xs[i];
+        int64_t i = 0;
+        for (; i + kLanes <= HW; i += kLanes)
+          for (int64_t l = 0; l < kLanes; ++l) lanes[l] += xs[i + l];
+        for (; i < HW; ++i) lanes[0] += xs[i];
       }
-      const double m = s / count;
-      double v = 0;
+      const double m = fold(lanes) / count;
+      double sq[kLanes] = {};
       for (int64_t n = 0; n < N; ++n) {
         const float* xs = x + (n * C + c) * HW;
-        for (int64_t i = 0; i < HW; ++i) {
+        int64_t i = 0;
+        for (; i + kLanes <= HW; i += kLanes)
+          for (int64_t l = 0; l < kLanes; ++l) {
+            const double d = xs[i + l] - m;
+            sq[l] += d * d;
+          }
+        for (; i < HW; ++i) {
           const double d = xs[i] - m;
-          v += d * d;
+          sq[0] += d * d;
         }
       }
       mean[c] = m;
-      var[c] = v / count;
+      var[c] = fold(sq) / count;
     }
   });
 }
@@ -218,6 +280,16 @@ void unary(int op, const float* x, float* y, int64_t n) {
         break;
       default:
         break;
+    }
+  });
+}
+
+void relu_backward(const float* g, const float* y, float* gx, int64_t n) {
+  parallel_for(0, n, kGrainElems, [&](int64_t lo, int64_t hi) {
+    // g is read unconditionally so the compiler can select instead of branching.
+    for (int64_t i = lo; i < hi; ++i) {
+      const float gi = g[i];
+      gx[i] = y[i] > 0.f ? gi : 0.f;
     }
   });
 }

@@ -1,6 +1,7 @@
 // Pooling, normalisation, elementwise and reduction kernels (float32, row-major).
-// Results match the reference TypeScript backend bit for bit: the same
-// accumulation order, float64 where it computes in float64.
+// Results match the reference TypeScript backend: float64 where it computes in
+// float64; channel sums add in eight float64 lanes, so they may differ from its
+// single running sum in the last bits of a float64.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +27,8 @@ void batchnorm_backward(const float* g, const float* x, int64_t N, int64_t C, in
                         float* gbias);
 void channel_moments(const float* x, int64_t N, int64_t C, int64_t HW, double* mean, double* var);
 void unary(int op, const float* x, float* y, int64_t n);
+// gx[i] = g[i] where y[i] > 0, else +0 (ReLU's gradient from its output).
+void relu_backward(const float* g, const float* y, float* gx, int64_t n);
 // out[index] = a[Σ index_d·aStride_d] op b[Σ index_d·bStride_d] over outShape (rank dims).
 void binary(int op, const float* a, const int64_t* as, const float* b, const int64_t* bs, const int64_t* shape,
             int rank, float* out);

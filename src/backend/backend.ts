@@ -86,6 +86,8 @@ export interface Backend {
   channelMoments(x: Float32Array, N: number, C: number, HW: number): { mean: Float64Array; variance: Float64Array };
 
   unary(op: UnaryOp, x: Float32Array): Float32Array;
+  /** ReLU's gradient from its output: g where y > 0, else +0. */
+  reluBackward(g: Float32Array, y: Float32Array): Float32Array;
   /** Broadcasting binary op: strides of 0 repeat an operand along that axis of outShape. */
   binary(
     op: BinaryOp, a: Float32Array, aStrides: readonly number[], b: Float32Array, bStrides: readonly number[],

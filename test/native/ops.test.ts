@@ -95,6 +95,23 @@ describe('native pointwise, pooling and reductions', { skip }, () => {
     }
   });
 
+  test('maxPool2d 2x2/stride 2 keeps the first NaN, else the first maximum, in every window pattern', () => {
+    assert.ok(addon);
+    const be = createNativeBackend(addon);
+    // Every assignment of {−0, +0, 1, NaN} to a window's four cells, one window per plane,
+    // plus an odd-sized image whose last row and column no window covers.
+    const values = [-0, 0, 1, Number.NaN];
+    const x = new Float32Array(256 * 4);
+    for (let w = 0; w < 256; w++) for (let cell = 0; cell < 4; cell++) x[w * 4 + cell] = values[(w >> (2 * cell)) & 3];
+    const rng = makeRng(26);
+    for (const [p, input] of [[poolParams(256, 2, 2, 2, 2, 0, 1), x], [poolParams(3, 9, 7, 2, 2, 0, 1), randomArray(3 * 9 * 7, rng)]] as const) {
+      const { y, indices } = be.maxPool2d(input, p);
+      const want = naiveMaxPool(input, p);
+      assert.deepEqual([...indices], want.idx);
+      want.y.forEach((v, i) => assert.ok(Object.is(y[i], Math.fround(v)), `window ${i}: ${y[i]} vs ${v}`));
+    }
+  });
+
   test('adaptiveAvgPool2d and its backward', () => {
     assert.ok(addon);
     const be = createNativeBackend(addon);

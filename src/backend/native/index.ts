@@ -59,6 +59,7 @@ export interface NativeAddon {
   ): void;
   channelMoments(x: Float32Array, N: number, C: number, HW: number, mean: Float64Array, variance: Float64Array): void;
   unary(op: number, x: Float32Array, y: Float32Array): void;
+  reluBackward(g: Float32Array, y: Float32Array, gx: Float32Array): void;
   binary(
     op: number, a: Float32Array, aStrides: readonly number[], b: Float32Array, bStrides: readonly number[],
     outShape: readonly number[], out: Float32Array,
@@ -248,6 +249,12 @@ export function createNativeBackend(addon: NativeAddon, fallback?: Backend): Bac
       const y = new Float32Array(x.length);
       addon.unary(code, x, y);
       return y;
+    },
+
+    reluBackward(g, y) {
+      const gx = new Float32Array(g.length);
+      addon.reluBackward(g, y, gx);
+      return gx;
     },
 
     binary(op, a, aStrides, b, bStrides, outShape) {

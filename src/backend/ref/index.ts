@@ -3,7 +3,7 @@ import type { Backend } from '../backend.js';
 import { gemmBlocked } from './gemm.js';
 import { conv2dIm2col, conv2dIm2colBackwardInput, conv2dIm2colBackwardWeight } from './conv.js';
 import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
-import { batchNorm, batchNormBackward, binary, channelMoments, maxAxis, sumAxis, unary } from './pointwise.js';
+import { batchNorm, batchNormBackward, binary, channelMoments, maxAxis, reluBackward, sumAxis, unary } from './pointwise.js';
 
 export function createRefBackend(): Backend {
   return {
@@ -20,6 +20,7 @@ export function createRefBackend(): Backend {
     batchNormBackward,
     channelMoments,
     unary,
+    reluBackward,
     binary,
     sumAxis,
     maxAxis,

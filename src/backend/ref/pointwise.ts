@@ -29,6 +29,18 @@ export function unary(op: UnaryOp, x: Float32Array): Float32Array {
   return out;
 }
 
+/**
+ * Done on the bit patterns (g's bits AND an all-ones or all-zeros mask): the
+ * same values as a conditional, without a branch that mispredicts on half the elements.
+ */
+export function reluBackward(g: Float32Array, y: Float32Array): Float32Array {
+  const out = new Float32Array(g.length);
+  const gBits = new Int32Array(g.buffer, g.byteOffset, g.length);
+  const outBits = new Int32Array(out.buffer);
+  for (let i = 0; i < out.length; i++) outBits[i] = gBits[i] & -(y[i] > 0);
+  return out;
+}
+
 /** Walks outShape with an odometer, advancing each operand by its (possibly zero) strides. */
 export function binary(
   op: BinaryOp, a: Float32Array, aStrides: readonly number[], b: Float32Array, bStrides: readonly number[],
