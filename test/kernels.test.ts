@@ -79,6 +79,44 @@ for (const name of listBackends()) {
       for (let i = 0; i < n; i++) assert.ok(Object.is(gx[i], y[i] > 0 ? g[i] : 0), `y ${y[i]}, g ${g[i]} -> ${gx[i]}`);
     });
 
+    it('sgdStep: PyTorch\'s update order and float32 rounding points, bit for bit', () => {
+      const b = setBackend(name);
+      const f = Math.fround;
+      const n = 40003;
+      for (const o of [
+        { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 5e-4, nesterov: true, maximize: false },
+        { lr: 0.03, momentum: 0.8, dampening: 0.25, weightDecay: 0, nesterov: false, maximize: true },
+        { lr: 0.5, momentum: 0, dampening: 0, weightDecay: 0.01, nesterov: false, maximize: false },
+      ]) {
+        const w = random(n);
+        const grad = random(n);
+        const buf = o.momentum ? random(n) : null;
+        const want = { w: w.slice(), buf: buf?.slice() ?? null };
+        for (let i = 0; i < n; i++) {
+          let d = o.maximize ? -grad[i] : grad[i];
+          if (o.weightDecay) d = f(d + f(o.weightDecay) * w[i]);
+          if (want.buf) {
+            want.buf[i] = f(f(want.buf[i] * f(o.momentum)) + f(1 - o.dampening) * d);
+            d = o.nesterov ? f(d + f(o.momentum) * want.buf[i]) : want.buf[i];
+          }
+          want.w[i] = f(w[i] + f(-o.lr) * d);
+        }
+        b.sgdStep(w, grad, buf, false, o);
+        assert.deepEqual(w, want.w, JSON.stringify(o));
+        assert.deepEqual(buf, want.buf, JSON.stringify(o));
+      }
+      // The first momentum step fills the buffer with the decayed gradient.
+      const w = random(n);
+      const grad = random(n);
+      const buf = new Float32Array(n);
+      const o = { lr: 0.1, momentum: 0.9, dampening: 0.5, weightDecay: 1e-3, nesterov: false, maximize: false };
+      const d = Float32Array.from(grad, (g, i) => f(g + f(1e-3) * w[i]));
+      const wantW = Float32Array.from(w, (v, i) => f(v + f(-0.1) * d[i]));
+      b.sgdStep(w, grad, buf, true, o);
+      assert.deepEqual(buf, d);
+      assert.deepEqual(w, wantW);
+    });
+
     it('the VGG 3x3 shapes, including a 224-pixel first layer', () => {
       const b = setBackend(name);
       for (const [C, O, H, W] of [[3, 64, 224, 224], [64, 128, 28, 28], [512, 512, 2, 1], [35, 13, 9, 31]]) {

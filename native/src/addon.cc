@@ -306,6 +306,28 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   return finish(env);
 }
 
+// sgdStep(w, grad, buf | null, first, nesterov, maximize, lr, momentum, dampening, weightDecay)
+napi_value SgdStep(napi_env env, napi_callback_info info) {
+  VGG_ARGS(10, "sgdStep");
+  View<float> w, grad, buf;
+  SgdParams o;
+  if (!napi::get_array(env, args[0], "w", 0, &w) || !napi::get_array(env, args[1], "grad", double(w.length), &grad) ||
+      !napi::get_array(env, args[2], "buf", double(w.length), &buf, true) ||
+      !napi::get_bool(env, args[3], "first", &o.first) || !napi::get_bool(env, args[4], "nesterov", &o.nesterov) ||
+      !napi::get_bool(env, args[5], "maximize", &o.maximize) || !napi::get_double(env, args[6], "lr", &o.lr) ||
+      !napi::get_double(env, args[7], "momentum", &o.momentum) ||
+      !napi::get_double(env, args[8], "dampening", &o.dampening) ||
+      !napi::get_double(env, args[9], "weightDecay", &o.weight_decay))
+    return nullptr;
+  if (ranges_overlap(w.data, w.length * sizeof(float), grad.data, grad.length * sizeof(float)) ||
+      (buf.data && (ranges_overlap(buf.data, buf.length * sizeof(float), w.data, w.length * sizeof(float)) ||
+                    ranges_overlap(buf.data, buf.length * sizeof(float), grad.data, grad.length * sizeof(float)))))
+    return napi::throw_range(env, "sgdStep: w, grad and buf must not overlap");
+  std::lock_guard<std::mutex> lk(g_kernel_mu);
+  sgd_step(w.data, grad.data, buf.data, static_cast<int64_t>(w.length), o);
+  return finish(env);
+}
+
 // reluBackward(g, y, gx)
 napi_value ReluBackward(napi_env env, napi_callback_info info) {
   VGG_ARGS(3, "reluBackward");
@@ -467,6 +489,7 @@ NAPI_MODULE_INIT() {
       VGG_FN("channelMoments", ChannelMoments),
       VGG_FN("unary", Unary),
       VGG_FN("reluBackward", ReluBackward),
+      VGG_FN("sgdStep", SgdStep),
       VGG_FN("binary", Binary),
       VGG_FN("sumAxis", SumAxis),
       VGG_FN("maxAxis", MaxAxis),

@@ -284,6 +284,25 @@ void unary(int op, const float* x, float* y, int64_t n) {
   });
 }
 
+void sgd_step(float* w, const float* grad, float* buf, int64_t n, const SgdParams& o) {
+  const double mom = static_cast<float>(o.momentum), keep = static_cast<float>(1.0 - o.dampening);
+  const double wd = static_cast<float>(o.weight_decay), neg_lr = static_cast<float>(-o.lr);
+  const bool decay = o.weight_decay != 0;
+  parallel_for(0, n, kGrainElems, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i) {
+      float d = o.maximize ? -grad[i] : grad[i];
+      if (decay) d = static_cast<float>(d + wd * w[i]);
+      float step = d;
+      if (buf) {
+        const float b = o.first ? d : static_cast<float>(static_cast<double>(static_cast<float>(buf[i] * mom)) + keep * d);
+        buf[i] = b;
+        step = o.nesterov ? static_cast<float>(d + mom * b) : b;
+      }
+      w[i] = static_cast<float>(w[i] + neg_lr * step);
+    }
+  });
+}
+
 void relu_backward(const float* g, const float* y, float* gx, int64_t n) {
   parallel_for(0, n, kGrainElems, [&](int64_t lo, int64_t hi) {
     // g is read unconditionally so the compiler can select instead of branching.

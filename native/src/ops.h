@@ -27,6 +27,15 @@ void batchnorm_backward(const float* g, const float* x, int64_t N, int64_t C, in
                         float* gbias);
 void channel_moments(const float* x, int64_t N, int64_t C, int64_t HW, double* mean, double* var);
 void unary(int op, const float* x, float* y, int64_t n);
+struct SgdParams {
+  double lr, momentum, dampening, weight_decay;
+  bool nesterov, maximize, first;
+};
+// One SGD update of w[n] in place (PyTorch 1.13's order; buf[n] is the momentum
+// buffer or null). Each value is computed in float64 from float32 inputs and
+// rounded where PyTorch stores a float32 temporary, as the reference backend does,
+// so the two agree bit for bit.
+void sgd_step(float* w, const float* grad, float* buf, int64_t n, const SgdParams& o);
 // gx[i] = g[i] where y[i] > 0, else +0 (ReLU's gradient from its output).
 void relu_backward(const float* g, const float* y, float* gx, int64_t n);
 // out[index] = a[Σ index_d·aStride_d] op b[Σ index_d·bStride_d] over outShape (rank dims).

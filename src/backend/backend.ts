@@ -37,6 +37,16 @@ export interface Pool2dParams extends Window2d {
 export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'sigmoid' | 'tanh';
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min';
 
+/** One parameter's SGD hyper-parameters for `sgdStep` (PyTorch's names, camel-cased). */
+export interface SgdStepOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
 export interface Backend {
   readonly name: string;
 
@@ -86,6 +96,13 @@ export interface Backend {
   channelMoments(x: Float32Array, N: number, C: number, HW: number): { mean: Float64Array; variance: Float64Array };
 
   unary(op: UnaryOp, x: Float32Array): Float32Array;
+  /**
+   * One SGD update of w in place from its gradient, with PyTorch 1.13's order
+   * (see nn/optim/sgd.ts) and float32 rounding wherever PyTorch stores a
+   * temporary. `buf` is the momentum buffer (null without momentum); `first`
+   * fills it from this step instead of decaying it.
+   */
+  sgdStep(w: Float32Array, grad: Float32Array, buf: Float32Array | null, first: boolean, o: SgdStepOptions): void;
   /** ReLU's gradient from its output: g where y > 0, else +0. */
   reluBackward(g: Float32Array, y: Float32Array): Float32Array;
   /** Broadcasting binary op: strides of 0 repeat an operand along that axis of outShape. */

@@ -60,6 +60,10 @@ export interface NativeAddon {
   channelMoments(x: Float32Array, N: number, C: number, HW: number, mean: Float64Array, variance: Float64Array): void;
   unary(op: number, x: Float32Array, y: Float32Array): void;
   reluBackward(g: Float32Array, y: Float32Array, gx: Float32Array): void;
+  sgdStep(
+    w: Float32Array, grad: Float32Array, buf: Float32Array | null, first: boolean, nesterov: boolean, maximize: boolean,
+    lr: number, momentum: number, dampening: number, weightDecay: number,
+  ): void;
   binary(
     op: number, a: Float32Array, aStrides: readonly number[], b: Float32Array, bStrides: readonly number[],
     outShape: readonly number[], out: Float32Array,
@@ -249,6 +253,10 @@ export function createNativeBackend(addon: NativeAddon, fallback?: Backend): Bac
       const y = new Float32Array(x.length);
       addon.unary(code, x, y);
       return y;
+    },
+
+    sgdStep(w, grad, buf, first, o) {
+      addon.sgdStep(w, grad, buf, first, o.nesterov, o.maximize, o.lr, o.momentum, o.dampening, o.weightDecay);
     },
 
     reluBackward(g, y) {

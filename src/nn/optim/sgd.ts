@@ -9,9 +9,10 @@
  *   p ← p − lr · g
  *
  * Arithmetic is float32 with PyTorch's scalars and rounding points, so the
- * numbers track PyTorch's closely.
+ * numbers track PyTorch's closely; the update is a backend kernel (sgdStep).
  */
 import { ArgumentError } from '../../errors.js';
+import { backend } from '../../backend/registry.js';
 import { Optimizer, checkBool, checkOption, type GroupOptions, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 export interface SGDOptions extends GroupOptions {
@@ -24,8 +25,6 @@ export interface SGDOptions extends GroupOptions {
   nesterov: boolean;
   maximize: boolean;
 }
-
-const f = Math.fround;
 
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsInput<SGDOptions>, opts: Partial<SGDOptions> = {}) {
@@ -42,38 +41,17 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected updateGroup(g: SGDOptions & ParamGroup): void {
-    const wd = f(g.weightDecay);
-    const mom = f(g.momentum);
-    const keep = f(1 - g.dampening);
-    const negLr = f(-g.lr);
     for (const p of g.params) {
       if (!p.grad) continue;
-      const w = p.data;
-      const grad = p.grad.data;
-      const n = w.length;
-      // d = (±g) + wd · p, rounded to float32 like PyTorch's temporary
-      const d: Float32Array = new Float32Array(n);
-      for (let i = 0; i < n; i++) {
-        const gi = g.maximize ? -grad[i] : grad[i];
-        d[i] = g.weightDecay !== 0 ? gi + wd * w[i] : gi;
-      }
-      let step: Float32Array = d;
+      let buf: Float32Array | null = null;
+      let first = false;
       if (g.momentum !== 0) {
         const state = this.stateOf(p);
-        let buf = state.momentum_buffer as Float32Array | undefined;
-        if (!buf) {
-          buf = d.slice();
-          state.momentum_buffer = buf;
-        } else {
-          for (let i = 0; i < n; i++) buf[i] = f(buf[i] * mom) + keep * d[i];
-        }
-        if (g.nesterov) {
-          for (let i = 0; i < n; i++) d[i] = d[i] + mom * buf[i];
-        } else {
-          step = buf;
-        }
+        first = state.momentum_buffer === undefined;
+        buf = (state.momentum_buffer as Float32Array | undefined) ?? new Float32Array(p.numel);
+        state.momentum_buffer = buf;
       }
-      for (let i = 0; i < n; i++) w[i] = w[i] + negLr * step[i];
+      backend().sgdStep(p.data, p.grad.data, buf, first, g);
     }
   }
 }
