@@ -40,6 +40,15 @@ struct WinoProblem {
 };
 void winograd_conv3x3(const WinoProblem& q);
 
+// Up to kWinoMaxCW tiles taken from anywhere in a batch, one per lane: tile l is
+// tile row th[l], tile column tw[l] of image n[l]. Maps narrower than a vector of
+// tiles fill the lanes from several tile rows and images this way.
+constexpr int kWinoMaxCW = 16;
+struct WinoLanes {
+  int L;
+  int64_t n[kWinoMaxCW], th[kWinoMaxCW], tw[kWinoMaxCW];
+};
+
 // Per-ISA tile transforms (wino_transforms.inc), CW tiles per call.
 struct WinoTransforms {
   int cw;      // tiles per input/output call
@@ -51,6 +60,13 @@ struct WinoTransforms {
   // m[ξ*ldm + l] (l < L) -> y[oy0+p, ox0+4l+q] = (Aᵀ m A)[p,q] + bias, clipped to [OH,OW].
   void (*output)(const float* m, int64_t ldm, float bias, float* y, int64_t OH, int64_t OW, int64_t oy0,
                  int64_t ox0, int L);
+  // As input, for the tiles of t: image n's plane is xc + n·img_stride, tile (th, tw)
+  // covers rows 4th − padH .. +5 and columns 4tw − padW .. +5.
+  void (*input_lanes)(const float* xc, int64_t img_stride, int64_t H, int64_t W, int64_t padH, int64_t padW,
+                      const WinoLanes& t, float* out, int64_t ldo);
+  // As output, for the tiles of t: image n's plane is y + n·img_stride.
+  void (*output_lanes)(const float* m, int64_t ldm, float bias, float* y, int64_t img_stride, int64_t OH,
+                       int64_t OW, const WinoLanes& t);
   // U[qp][ξ][c][mr] = (G g Gᵀ)[ξ] for output-channel panels qp in [qlo, qhi) of mr
   // channels (mr <= lanes of this ISA; channels >= K are zero), where
   // g(k,c,u,v) is read as in WinoProblem.

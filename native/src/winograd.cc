@@ -72,6 +72,23 @@ void for_each_chunk(const Plan& pl, int64_t t0, int64_t Tb, F&& f) {
   }
 }
 
+// Maps narrower than CW tiles fill each transform call's lanes from several tile
+// rows and images (WinoLanes); wider ones transform runs within a tile row.
+bool gathers_lanes(const Plan& pl) { return pl.tW < pl.CW; }
+
+// The L tiles t .. t+L−1 of the batch, one per lane.
+WinoLanes lanes_from(const Plan& pl, int64_t t, int64_t L) {
+  WinoLanes lanes;
+  lanes.L = static_cast<int>(L);
+  for (int64_t l = 0; l < L; ++l) {
+    const int64_t rowi = (t + l) / pl.tW;
+    lanes.n[l] = rowi / pl.tH;
+    lanes.th[l] = rowi % pl.tH;
+    lanes.tw[l] = (t + l) % pl.tW;
+  }
+  return lanes;
+}
+
 // V[p][ξ][c][NR] for the tiles of block [t0, t0+Tb) and channels [clo, chi).
 // Channels are the inner loop so that the 36 output streams advance one
 // 64-byte row at a time within the panel's region.
@@ -79,12 +96,22 @@ void input_transform(const Plan& pl, int64_t t0, int64_t Tb, float* V, int64_t c
   const WinoProblem& q = *pl.q;
   const int NR = pl.NR;
   const int64_t C = q.C, ldv = C * NR, HW = q.H * q.W;
-  for_each_chunk(pl, t0, Tb, [&](int64_t tl, int64_t n, int64_t th, int64_t tw, int L) {
-    const float* plane = q.x + (n * C + clo) * HW;
-    float* out = V + ((tl / NR) * 36 * C + clo) * NR + tl % NR;
-    const int64_t iy0 = th * 4 - q.padH, ix0 = tw * 4 - q.padW;
-    for (int64_t c = clo; c < chi; ++c, plane += HW, out += NR) pl.tf->input(plane, q.H, q.W, iy0, ix0, L, out, ldv);
-  });
+  if (gathers_lanes(pl)) {
+    for (int64_t tl = 0; tl < Tb; tl += pl.CW) {
+      const WinoLanes lanes = lanes_from(pl, t0 + tl, std::min<int64_t>(pl.CW, Tb - tl));
+      float* out = V + ((tl / NR) * 36 * C + clo) * NR + tl % NR;
+      for (int64_t c = clo; c < chi; ++c, out += NR)
+        pl.tf->input_lanes(q.x + c * HW, C * HW, q.H, q.W, q.padH, q.padW, lanes, out, ldv);
+    }
+  } else {
+    for_each_chunk(pl, t0, Tb, [&](int64_t tl, int64_t n, int64_t th, int64_t tw, int L) {
+      const float* plane = q.x + (n * C + clo) * HW;
+      float* out = V + ((tl / NR) * 36 * C + clo) * NR + tl % NR;
+      const int64_t iy0 = th * 4 - q.padH, ix0 = tw * 4 - q.padW;
+      for (int64_t c = clo; c < chi; ++c, plane += HW, out += NR)
+        pl.tf->input(plane, q.H, q.W, iy0, ix0, L, out, ldv);
+    });
+  }
   // Zero the unused columns of the last panel.
   const int64_t pad0 = Tb, pad1 = pl.P * NR;
   if (pad1 > pad0) {
@@ -119,7 +146,16 @@ void transform_gemms(const Plan& pl, const float* V, float* M, int64_t ilo, int6
 // for output channels [klo, khi) and the tiles of block [t0, t0+Tb).
 void output_transform(const Plan& pl, int64_t t0, int64_t Tb, const float* M, int64_t klo, int64_t khi) {
   const WinoProblem& q = *pl.q;
-  const int64_t ldrow = pl.P * pl.NR, ldm = pl.Kp * ldrow;
+  const int64_t ldrow = pl.P * pl.NR, ldm = pl.Kp * ldrow, outPlane = q.OH * q.OW;
+  if (gathers_lanes(pl)) {
+    for (int64_t tl = 0; tl < Tb; tl += pl.CW) {
+      const WinoLanes lanes = lanes_from(pl, t0 + tl, std::min<int64_t>(pl.CW, Tb - tl));
+      for (int64_t k = klo; k < khi; ++k)
+        pl.tf->output_lanes(M + k * ldrow + tl, ldm, q.bias ? q.bias[k] : 0.f, q.y + k * outPlane, q.K * outPlane, q.OH,
+                            q.OW, lanes);
+    }
+    return;
+  }
   for (int64_t k = klo; k < khi; ++k) {
     const float bias = q.bias ? q.bias[k] : 0.f;
     for_each_chunk(pl, t0, Tb, [&](int64_t tl, int64_t n, int64_t th, int64_t tw, int L) {

@@ -29,6 +29,9 @@ const SHAPES: ConvShape[] = [
   { batch: 1, inC: 13, outC: 17, inH: 70, inW: 69, k: [3, 3], pad: [1, 1] },
   { batch: 8, inC: 9, outC: 11, inH: 6, inW: 5, k: [3, 3], pad: [1, 0] },
   { batch: 2, inC: 270, outC: 9, inH: 6, inW: 6, k: [3, 3], pad: [1, 1] },
+  // Maps narrower than a vector of tiles: lanes gathered across tile rows and images.
+  { batch: 40, inC: 8, outC: 16, inH: 14, inW: 14, k: [3, 3], pad: [1, 1] },
+  { batch: 24, inC: 10, outC: 9, inH: 7, inW: 7, k: [3, 3], pad: [1, 1] },
   // im2col-only shapes.
   { batch: 2, inC: 5, outC: 7, inH: 17, inW: 19, k: [5, 5], stride: [2, 2], pad: [2, 2] },
   { batch: 1, inC: 6, outC: 10, inH: 15, inW: 14, k: [3, 2], stride: [2, 1], pad: [1, 0], dilation: [1, 2] },
