@@ -117,6 +117,52 @@ for (const name of listBackends()) {
       assert.deepEqual(w, wantW);
     });
 
+    it('adamStep: Adam and AdamW with PyTorch\'s rounding points, bit for bit', () => {
+      const b = setBackend(name);
+      const f = Math.fround;
+      const n = 40003;
+      const cases = [
+        { decoupled: false, amsgrad: false, maximize: false, weightDecay: 0.01, step: 1 },
+        { decoupled: true, amsgrad: true, maximize: false, weightDecay: 0.05, step: 7 },
+        { decoupled: false, amsgrad: true, maximize: true, weightDecay: 0, step: 3 },
+      ];
+      for (const c of cases) {
+        const [lr, beta1, beta2, eps] = [1e-3, 0.9, 0.999, 1e-8];
+        const s = {
+          b1: f(beta1), b2: f(beta2), oneMinusB1: f(1 - beta1), oneMinusB2: f(1 - beta2), eps: f(eps),
+          wd: f(c.weightDecay), l2: !c.decoupled && c.weightDecay !== 0, decay: f(1 - lr * c.weightDecay), decoupled: c.decoupled,
+          negStepSize: f(-(lr / (1 - beta1 ** c.step))), bc2Sqrt: f(Math.sqrt(1 - beta2 ** c.step)), amsgrad: c.amsgrad, maximize: c.maximize,
+        };
+        const w = random(n);
+        const grad = random(n);
+        const m = random(n);
+        const v = random(n).map(Math.abs);
+        const vMax = c.amsgrad ? random(n).map(Math.abs) : null;
+        vMax?.set([0, 0.5]);
+        const want = { w: w.slice(), m: m.slice(), v: v.slice(), vMax: vMax?.slice() ?? null };
+        for (let i = 0; i < n; i++) {
+          let p = c.decoupled ? f(w[i] * s.decay) : w[i];
+          let g = c.maximize ? -grad[i] : grad[i];
+          if (s.l2) g = f(g + s.wd * p);
+          want.m[i] = f(f(m[i] * s.b1) + s.oneMinusB1 * g);
+          want.v[i] = f(f(v[i] * s.b2) + f(f(s.oneMinusB2 * g) * g));
+          let second = want.v[i];
+          if (want.vMax) {
+            want.vMax[i] = Math.max(want.vMax[i], want.v[i]);
+            second = want.vMax[i];
+          }
+          p = f(p + f(f(s.negStepSize * want.m[i]) / f(f(f(Math.sqrt(second)) / s.bc2Sqrt) + s.eps)));
+          want.w[i] = p;
+        }
+        b.adamStep(w, grad, m, v, vMax, s);
+        const label = JSON.stringify(c);
+        assert.deepEqual(m, want.m, label);
+        assert.deepEqual(v, want.v, label);
+        assert.deepEqual(vMax, want.vMax, label);
+        assert.deepEqual(w, want.w, label);
+      }
+    });
+
     it('the VGG 3x3 shapes, including a 224-pixel first layer', () => {
       const b = setBackend(name);
       for (const [C, O, H, W] of [[3, 64, 224, 224], [64, 128, 28, 28], [512, 512, 2, 1], [35, 13, 9, 31]]) {

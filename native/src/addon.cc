@@ -328,6 +328,33 @@ napi_value SgdStep(napi_env env, napi_callback_info info) {
   return finish(env);
 }
 
+// adamStep(w, grad, m, v, vMax | null, scalars[9], l2, decoupled, amsgrad, maximize)
+// scalars: b1, b2, 1 − b1, 1 − b2, eps, wd, decay, negStepSize, bc2Sqrt (float32 values).
+napi_value AdamStep(napi_env env, napi_callback_info info) {
+  VGG_ARGS(10, "adamStep");
+  View<float> w, grad, m, v, vmax, sc;
+  AdamScalars s;
+  if (!napi::get_array(env, args[0], "w", 0, &w) || !napi::get_array(env, args[1], "grad", double(w.length), &grad) ||
+      !napi::get_array(env, args[2], "m", double(w.length), &m) ||
+      !napi::get_array(env, args[3], "v", double(w.length), &v) ||
+      !napi::get_array(env, args[4], "vMax", double(w.length), &vmax, true) ||
+      !napi::get_array(env, args[5], "scalars", 9, &sc) || !napi::get_bool(env, args[6], "l2", &s.l2) ||
+      !napi::get_bool(env, args[7], "decoupled", &s.decoupled) || !napi::get_bool(env, args[8], "amsgrad", &s.amsgrad) ||
+      !napi::get_bool(env, args[9], "maximize", &s.maximize))
+    return nullptr;
+  const size_t bytes = w.length * sizeof(float);
+  const float* bufs[] = {w.data, grad.data, m.data, v.data, vmax.data};
+  for (int i = 0; i < 5; ++i)
+    for (int j = i + 1; j < 5; ++j)
+      if (bufs[i] && bufs[j] && ranges_overlap(bufs[i], bytes, bufs[j], bytes))
+        return napi::throw_range(env, "adamStep: w, grad, m, v and vMax must not overlap");
+  s.b1 = sc.data[0], s.b2 = sc.data[1], s.one_minus_b1 = sc.data[2], s.one_minus_b2 = sc.data[3], s.eps = sc.data[4];
+  s.wd = sc.data[5], s.decay = sc.data[6], s.neg_step_size = sc.data[7], s.bc2_sqrt = sc.data[8];
+  std::lock_guard<std::mutex> lk(g_kernel_mu);
+  adam_step(w.data, grad.data, m.data, v.data, vmax.data, static_cast<int64_t>(w.length), s);
+  return finish(env);
+}
+
 // reluBackward(g, y, gx)
 napi_value ReluBackward(napi_env env, napi_callback_info info) {
   VGG_ARGS(3, "reluBackward");
@@ -490,6 +517,7 @@ NAPI_MODULE_INIT() {
       VGG_FN("unary", Unary),
       VGG_FN("reluBackward", ReluBackward),
       VGG_FN("sgdStep", SgdStep),
+      VGG_FN("adamStep", AdamStep),
       VGG_FN("binary", Binary),
       VGG_FN("sumAxis", SumAxis),
       VGG_FN("maxAxis", MaxAxis),

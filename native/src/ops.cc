@@ -303,6 +303,34 @@ void sgd_step(float* w, const float* grad, float* buf, int64_t n, const SgdParam
   });
 }
 
+void adam_step(float* w, const float* grad, float* m, float* v, float* v_max, int64_t n, const AdamScalars& s) {
+  // Every operand below is a float32 value widened to double: products of two are
+  // exact, and each result is rounded once to float32 where the reference rounds.
+  const double b1 = s.b1, b2 = s.b2, c1 = s.one_minus_b1, c2 = s.one_minus_b2, eps = s.eps, wd = s.wd;
+  const double decay = s.decay, neg_step = s.neg_step_size, bc2 = s.bc2_sqrt;
+  parallel_for(0, n, kGrainElems, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i) {
+      float wi = s.decoupled ? static_cast<float>(w[i] * decay) : w[i];
+      float gi = s.maximize ? -grad[i] : grad[i];
+      if (s.l2) gi = static_cast<float>(gi + wd * wi);
+      const float mi = static_cast<float>(static_cast<float>(m[i] * b1) + c1 * gi);
+      const float sq = static_cast<float>(static_cast<float>(c2 * gi) * static_cast<double>(gi));
+      const float vi = static_cast<float>(static_cast<float>(v[i] * b2) + static_cast<double>(sq));
+      m[i] = mi;
+      v[i] = vi;
+      float second = vi;
+      if (v_max) {
+        if (vi > v_max[i] || vi != vi) v_max[i] = vi;
+        second = v_max[i];
+      }
+      const float root = static_cast<float>(std::sqrt(static_cast<double>(second)));
+      const float denom = static_cast<float>(static_cast<float>(root / bc2) + eps);
+      const float update = static_cast<float>(static_cast<float>(neg_step * mi) / static_cast<double>(denom));
+      w[i] = static_cast<float>(wi + static_cast<double>(update));
+    }
+  });
+}
+
 void relu_backward(const float* g, const float* y, float* gx, int64_t n) {
   parallel_for(0, n, kGrainElems, [&](int64_t lo, int64_t hi) {
     // g is read unconditionally so the compiler can select instead of branching.

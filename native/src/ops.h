@@ -36,6 +36,14 @@ struct SgdParams {
 // rounded where PyTorch stores a float32 temporary, as the reference backend does,
 // so the two agree bit for bit.
 void sgd_step(float* w, const float* grad, float* buf, int64_t n, const SgdParams& o);
+struct AdamScalars {
+  float b1, b2, one_minus_b1, one_minus_b2, eps, wd, decay, neg_step_size, bc2_sqrt;
+  bool l2, decoupled, amsgrad, maximize;
+};
+// One Adam/AdamW update of w[n] in place with moments m, v (and v_max with amsgrad,
+// else null), from the float32 scalars the optimizer derived (nn/optim/adam.ts);
+// rounding as in sgd_step, so it agrees with the reference backend bit for bit.
+void adam_step(float* w, const float* grad, float* m, float* v, float* v_max, int64_t n, const AdamScalars& s);
 // gx[i] = g[i] where y[i] > 0, else +0 (ReLU's gradient from its output).
 void relu_backward(const float* g, const float* y, float* gx, int64_t n);
 // out[index] = a[Σ index_d·aStride_d] op b[Σ index_d·bStride_d] over outShape (rank dims).

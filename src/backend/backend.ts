@@ -47,6 +47,29 @@ export interface SgdStepOptions {
   maximize: boolean;
 }
 
+/**
+ * One Adam/AdamW step's float32 scalars, derived once per parameter by the
+ * optimizer (nn/optim/adam.ts) so every backend uses the same values.
+ */
+export interface AdamStepScalars {
+  b1: number;
+  b2: number;
+  oneMinusB1: number;
+  oneMinusB2: number;
+  eps: number;
+  /** L2 penalty added to the gradient (Adam), when `l2`. */
+  wd: number;
+  l2: boolean;
+  /** Decoupled decay factor 1 − lr·weightDecay applied to w first (AdamW), when `decoupled`. */
+  decay: number;
+  decoupled: boolean;
+  /** −lr / (1 − β1^t) and √(1 − β2^t). */
+  negStepSize: number;
+  bc2Sqrt: number;
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
 export interface Backend {
   readonly name: string;
 
@@ -103,6 +126,14 @@ export interface Backend {
    * fills it from this step instead of decaying it.
    */
   sgdStep(w: Float32Array, grad: Float32Array, buf: Float32Array | null, first: boolean, o: SgdStepOptions): void;
+  /**
+   * One Adam/AdamW update of w in place, with the moment buffers m and v (and
+   * vMax with amsgrad, else null); PyTorch 1.13's order and float32 rounding
+   * points (see nn/optim/adam.ts).
+   */
+  adamStep(
+    w: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, vMax: Float32Array | null, s: AdamStepScalars,
+  ): void;
   /** ReLU's gradient from its output: g where y > 0, else +0. */
   reluBackward(g: Float32Array, y: Float32Array): Float32Array;
   /** Broadcasting binary op: strides of 0 repeat an operand along that axis of outShape. */

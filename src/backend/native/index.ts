@@ -60,6 +60,10 @@ export interface NativeAddon {
   channelMoments(x: Float32Array, N: number, C: number, HW: number, mean: Float64Array, variance: Float64Array): void;
   unary(op: number, x: Float32Array, y: Float32Array): void;
   reluBackward(g: Float32Array, y: Float32Array, gx: Float32Array): void;
+  adamStep(
+    w: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, vMax: Float32Array | null, scalars: Float32Array,
+    l2: boolean, decoupled: boolean, amsgrad: boolean, maximize: boolean,
+  ): void;
   sgdStep(
     w: Float32Array, grad: Float32Array, buf: Float32Array | null, first: boolean, nesterov: boolean, maximize: boolean,
     lr: number, momentum: number, dampening: number, weightDecay: number,
@@ -257,6 +261,11 @@ export function createNativeBackend(addon: NativeAddon, fallback?: Backend): Bac
 
     sgdStep(w, grad, buf, first, o) {
       addon.sgdStep(w, grad, buf, first, o.nesterov, o.maximize, o.lr, o.momentum, o.dampening, o.weightDecay);
+    },
+
+    adamStep(w, grad, m, v, vMax, s) {
+      const scalars = Float32Array.of(s.b1, s.b2, s.oneMinusB1, s.oneMinusB2, s.eps, s.wd, s.decay, s.negStepSize, s.bc2Sqrt);
+      addon.adamStep(w, grad, m, v, vMax, scalars, s.l2, s.decoupled, s.amsgrad, s.maximize);
     },
 
     reluBackward(g, y) {

@@ -2,7 +2,7 @@
 import type { Backend } from '../backend.js';
 import { gemmBlocked } from './gemm.js';
 import { conv2dIm2col, conv2dIm2colBackwardInput, conv2dIm2colBackwardWeight } from './conv.js';
-import { sgdStep } from './optim.js';
+import { adamStep, sgdStep } from './optim.js';
 import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { batchNorm, batchNormBackward, binary, channelMoments, maxAxis, reluBackward, sumAxis, unary } from './pointwise.js';
 
@@ -23,6 +23,7 @@ export function createRefBackend(): Backend {
     unary,
     reluBackward,
     sgdStep,
+    adamStep,
     binary,
     sumAxis,
     maxAxis,

@@ -11,10 +11,13 @@
  *   denom ← √v / √(1 − β2^t) + eps
  *   p ← p − (lr / (1 − β1^t)) · m / denom
  *
- * Arithmetic is float32 with PyTorch's scalars and rounding points.
+ * Arithmetic is float32 with PyTorch's scalars and rounding points; the
+ * scalars are derived here once per parameter and the update is a backend
+ * kernel (adamStep).
  */
 import { Optimizer, checkBool, checkOption, type GroupOptions, type ParamGroup, type ParamsInput } from './optimizer.js';
 import { ArgumentError } from '../../errors.js';
+import { backend } from '../../backend/registry.js';
 
 export interface AdamOptions extends GroupOptions {
   lr: number;
@@ -41,18 +44,22 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
 
   protected updateGroup(g: AdamOptions & ParamGroup): void {
     const [beta1, beta2] = g.betas;
-    const b1 = f(beta1);
-    const b2 = f(beta2);
-    const oneMinusB1 = f(1 - beta1);
-    const oneMinusB2 = f(1 - beta2);
-    const eps = f(g.eps);
-    const wd = f(g.weightDecay);
-    const decay = f(1 - g.lr * g.weightDecay);
+    const scalars = {
+      b1: f(beta1),
+      b2: f(beta2),
+      oneMinusB1: f(1 - beta1),
+      oneMinusB2: f(1 - beta2),
+      eps: f(g.eps),
+      wd: f(g.weightDecay),
+      l2: !this.decoupled && g.weightDecay !== 0,
+      decay: f(1 - g.lr * g.weightDecay),
+      decoupled: this.decoupled,
+      amsgrad: g.amsgrad,
+      maximize: g.maximize,
+    };
     for (const p of g.params) {
       if (!p.grad) continue;
-      const w = p.data;
-      const grad = p.grad.data;
-      const n = w.length;
+      const n = p.numel;
       const state = this.stateOf(p);
       if (state.step === undefined) {
         state.step = 0;
@@ -62,30 +69,10 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
       if (g.amsgrad && !state.max_exp_avg_sq) state.max_exp_avg_sq = new Float32Array(n);
       const step = (state.step as number) + 1;
       state.step = step;
-      const m = state.exp_avg as Float32Array;
-      const v = state.exp_avg_sq as Float32Array;
+      const negStepSize = f(-(g.lr / (1 - beta1 ** step)));
+      const bc2Sqrt = f(Math.sqrt(1 - beta2 ** step));
       const vMax = g.amsgrad ? (state.max_exp_avg_sq as Float32Array) : null;
-      const biasCorrection1 = 1 - beta1 ** step;
-      const biasCorrection2 = 1 - beta2 ** step;
-      const negStepSize = f(-(g.lr / biasCorrection1));
-      const bc2Sqrt = f(Math.sqrt(biasCorrection2));
-      const l2 = !this.decoupled && g.weightDecay !== 0;
-      if (this.decoupled) for (let i = 0; i < n; i++) w[i] = w[i] * decay;
-      for (let i = 0; i < n; i++) {
-        let gi = g.maximize ? -grad[i] : grad[i];
-        if (l2) gi = f(gi + wd * w[i]);
-        const mi = f(f(m[i] * b1) + oneMinusB1 * gi);
-        const vi = f(f(v[i] * b2) + f(f(oneMinusB2 * gi) * gi));
-        m[i] = mi;
-        v[i] = vi;
-        let second = vi;
-        if (vMax) {
-          if (vi > vMax[i] || Number.isNaN(vi)) vMax[i] = vi;
-          second = vMax[i];
-        }
-        const denom = f(f(f(Math.sqrt(second)) / bc2Sqrt) + eps);
-        w[i] = w[i] + f(f(negStepSize * mi) / denom);
-      }
+      backend().adamStep(p.data, p.grad.data, state.exp_avg as Float32Array, state.exp_avg_sq as Float32Array, vMax, { ...scalars, negStepSize, bc2Sqrt });
     }
   }
 }
