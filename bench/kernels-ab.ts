@@ -89,3 +89,11 @@ const grads = params.map((p) => random(p.length));
 const bufs = params.map((p) => random(p.length));
 const sgd = { lr: 0.01, momentum: 0.9, dampening: 0, weightDecay: 5e-4, nesterov: true, maximize: false };
 row('sgdStep over fashion_vgg-sized tensors (0.5M)', has('sgdStep') ? a : ref, (be) => params.forEach((p, i) => be.sgdStep(p, grads[i], bufs[i], false, sgd)));
+const moments = () => params.map((p) => random(p.length).map(Math.abs));
+const [m, v] = [moments(), moments()];
+const adam = {
+  b1: Math.fround(0.9), b2: Math.fround(0.999), oneMinusB1: Math.fround(0.1), oneMinusB2: Math.fround(0.001), eps: Math.fround(1e-8),
+  wd: Math.fround(0.01), l2: false, decay: Math.fround(1 - 1e-5), decoupled: true, negStepSize: Math.fround(-1e-3), bc2Sqrt: 1,
+  amsgrad: false, maximize: false,
+};
+row('adamStep (AdamW) over fashion_vgg-sized tensors (0.5M)', has('adamStep') ? a : ref, (be) => params.forEach((p, i) => be.adamStep(p, grads[i], m[i], v[i], null, adam)));
