@@ -30,7 +30,10 @@ export * from './data/transforms.js';
 export { classify, topK, stack, type Classification, type ClassifyOptions, type TopK } from './models/classify.js';
 export { saveModel, loadModel, type ModelInfo, type LoadedModel } from './models/saved.js';
 export { buildVgg, type VggArchitecture } from './models/vgg.js';
-export { replaceClassifierHead, prepareFineTune, type ReplaceHeadOptions, type ReplacedHead, type PrepareFineTuneOptions } from './models/finetune.js';
+export {
+  replaceClassifierHead, prepareFineTune, frozenFeaturesForward,
+  type ReplaceHeadOptions, type ReplacedHead, type PrepareFineTuneOptions, type FrozenFeaturesForward,
+} from './models/finetune.js';
 export { freeze, unfreeze, trainableParameters, type FreezeOptions } from './nn/freeze.js';
 export { InferencePool, type InferencePoolOptions } from './models/pool.js';
 export { DatasetError, type Dataset, type Sample, type SampleTransform } from './data/dataset.js';

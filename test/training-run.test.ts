@@ -27,6 +27,12 @@ import type { Linear } from '../src/nn/layers/linear.js';
 import { Generator } from '../src/tensor/rng.js';
 import { ArgumentError } from '../src/errors.js';
 import { repoRoot } from './helpers/paths.js';
+import { backend, registerBackend, setBackend } from '../src/backend/registry.js';
+import type { Backend } from '../src/backend/backend.js';
+import { inferencePlanUnavailable, tryCompileInferencePlan } from '../src/backend/native/plan.js';
+import { buildVgg } from '../src/models/vgg.js';
+import { noGrad } from '../src/tensor/autograd.js';
+import { randn } from '../src/tensor/creation.js';
 import { idxFile, writeSyntheticCifar } from './data/helpers.js';
 
 /** n images of 28×28: a bright 3-pixel-wide vertical bar at column 2 + 2.5·label, plus noise. */
@@ -226,6 +232,42 @@ describe('training runs', () => {
     assert.notDeepEqual(Float32Array.from((tuned.classifier.at(6) as Linear).weight.data), Float32Array.from(previous.weight.data));
     await assert.rejects(new Trainer(train, test, options(out, { resume: true, epochs: 3 })).run(), /trained with features frozen; resume it the same way/);
     assert.throws(() => new Trainer(train, test, options(out, { initialModel: source, architecture: { ...arch, hiddenFeatures: 64 } })), /initialModel is .* not the architecture given/);
+  });
+
+  it('with the native addon, a frozen trunk and the evaluations run as inference plans (no layer-by-layer conv), giving the model\'s own logits', { skip: inferencePlanUnavailable() ?? false }, async () => {
+    const [train, test] = await Promise.all([loadMnistSplit(data, 'train'), loadMnistSplit(data, 'test')]);
+    const calls = new Map<string, number>();
+    const active = backend();
+    registerBackend('counting-plan', () => new Proxy(active, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          calls.set(String(prop), (calls.get(String(prop)) ?? 0) + 1);
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    }) as Backend);
+    setBackend('counting-plan');
+    let result;
+    try {
+      result = await new Trainer(train, test, options(join(root, 'planned'), { initialModel: buildVgg(arch), freezeFeatures: true, epochs: 1 })).run();
+    } finally {
+      setBackend(active.name);
+    }
+    assert.equal(result.status, 'finished');
+    assert.equal(calls.get('conv2d') ?? 0, 0, 'no conv ran layer by layer');
+    assert.equal(calls.get('batchNorm') ?? 0, 0, 'no batch norm ran layer by layer');
+    assert.ok((calls.get('gemm') ?? 0) > 0, 'the classifier still trains on the backend');
+    const model = result.model.eval();
+    const plan = tryCompileInferencePlan(model.features).plan;
+    assert.ok(plan);
+    const x = randn([3, 1, 28, 28], { generator: new Generator(8) });
+    const viaPlan = noGrad(() => model.head(plan.forward(x))).data;
+    const eager = noGrad(() => model.forward(x)).data;
+    plan.dispose();
+    const scale = Math.max(...eager.map(Math.abs));
+    viaPlan.forEach((v, i) => assert.ok(Math.abs(v - eager[i]) <= 1e-4 * scale, `logit ${i}: ${v} vs ${eager[i]}`));
   });
 
   it('vgg train --dataset cifar10 and --dataset folder on the command line', async () => {

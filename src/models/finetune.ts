@@ -10,6 +10,8 @@ import { Sequential } from '../nn/layers/sequential.js';
 import { constant_, normal_ } from '../nn/init.js';
 import { freeze } from '../nn/freeze.js';
 import type { Generator } from '../tensor/rng.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { tryCompileInferencePlan } from '../backend/native/plan.js';
 import { VGG } from './vgg.js';
 
 export interface ReplaceHeadOptions {
@@ -91,4 +93,31 @@ export function prepareFineTune(model: Module, opts: PrepareFineTuneOptions): Re
   const replaced = replaceClassifierHead(model, opts.numClasses, opts);
   if (features) freeze(features, { eval: opts.featuresEval ?? false });
   return replaced;
+}
+
+/** A training forward for a VGG whose `features` are frozen (see frozenFeaturesForward). */
+export interface FrozenFeaturesForward {
+  /** Logits for x [N, C, H, W]; gradients reach the classifier only. */
+  forward(x: Tensor): Tensor;
+  /** Whether the trunk runs as an inference plan (false: layer by layer). */
+  readonly planned: boolean;
+  /** Frees the plan's prepared weights; the model itself is untouched. */
+  dispose(): void;
+}
+
+/**
+ * Frozen features never change while they stay frozen, so they can run as a
+ * native inference plan (weights transformed once, conv + ReLU + pool fused),
+ * 2–3× faster than layer by layer; the classifier runs on the backend with
+ * autograd. Without the addon, or for layers a plan cannot take, the forward
+ * is the model's own. Unfreezing or editing the features afterwards needs a
+ * new one.
+ */
+export function frozenFeaturesForward(model: VGG): FrozenFeaturesForward {
+  const trunk = tryCompileInferencePlan(model.features).plan;
+  return {
+    forward: (x) => (trunk ? model.head(trunk.forward(x)) : model.forward(x)),
+    planned: trunk !== null,
+    dispose: () => trunk?.dispose(),
+  };
 }

@@ -163,7 +163,12 @@ export class VGG extends Module {
       }
       throw e;
     }
-    x = this.callChild('avgpool', this.avgpool, x);
+    return this.head(x);
+  }
+
+  /** The rest of forward after `features`: avgpool, flatten, classifier (for features computed elsewhere). */
+  head(features: Tensor): Tensor {
+    const x = this.callChild('avgpool', this.avgpool, features);
     return this.callChild('classifier', this.classifier, x.flatten(1));
   }
 }

@@ -8,7 +8,8 @@
  * them from (seed, epoch, position), so restarting epoch e at batch s gives
  * the batches an uninterrupted run would have seen. A non-finite loss stops
  * the run and keeps the last good checkpoint; `stop()` (Ctrl-C) saves and
- * returns.
+ * returns. Where the native addon can plan them, evaluations and a frozen
+ * `features` trunk run as inference plans (2–3× faster than layer by layer).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,11 +25,13 @@ import { writeFileAtomic } from '../io/checkpoint.js';
 import { buildVgg, type VGG, type VggArchitecture } from '../models/vgg.js';
 import { freeze, trainableParameters } from '../nn/freeze.js';
 import { saveModel, loadModel } from '../models/saved.js';
+import { frozenFeaturesForward } from '../models/finetune.js';
 import type { Dataset, SampleTransform } from '../data/dataset.js';
 import { DataLoader } from '../data/loader.js';
 import { imageClassification, type ImageClassificationSpec } from '../data/transforms.js';
 import { trainingChartHtml } from './chart.js';
 import { loadTrainingState, saveTrainingState, type EpochMetrics } from './state.js';
+import { tryCompileInferencePlan } from '../backend/native/plan.js';
 
 export interface TrainOptions {
   architecture: VggArchitecture;
@@ -133,13 +136,19 @@ export class Trainer {
 
   private async evaluate(model: VGG, loader: DataLoader): Promise<{ loss: number; accuracy: number }> {
     model.eval();
+    // Compiled for this evaluation only: the weights change between epochs.
+    const plan = tryCompileInferencePlan(model).plan;
     let correct = 0;
     let lossSum = 0;
-    for await (const { x, y } of loader.epoch(0)) {
-      const logits = noGrad(() => model.forward(x));
-      lossSum += noGrad(() => crossEntropy(logits, y, { reduction: 'sum' })).item();
-      const pred = logits.argmax(1).data;
-      y.forEach((label, i) => { if (pred[i] === label) correct++; });
+    try {
+      for await (const { x, y } of loader.epoch(0)) {
+        const logits = noGrad(() => (plan ? plan.forward(x) : model.forward(x)));
+        lossSum += noGrad(() => crossEntropy(logits, y, { reduction: 'sum' })).item();
+        const pred = logits.argmax(1).data;
+        y.forEach((label, i) => { if (pred[i] === label) correct++; });
+      }
+    } finally {
+      plan?.dispose();
     }
     return { loss: lossSum / this.test.length, accuracy: correct / this.test.length };
   }
@@ -192,48 +201,53 @@ export class Trainer {
         dropout: defaultGenerator.getState(), scheduler: sched?.stateDict() ?? {}, metrics, bestAccuracy: best,
       }, opt.stateDict());
     };
-    for (; epoch <= o.epochs; epoch++, stepInEpoch = 0) {
-      model.train();
-      let seen = 0;
-      let correct = 0;
-      let lossSum = 0;
-      const t0 = performance.now();
-      for await (const { x, y } of trainLoader.epoch(epoch, stepInEpoch)) {
-        if (this.stopRequested || (o.maxSteps !== undefined && globalStep >= o.maxSteps)) {
-          await checkpoint(epoch, stepInEpoch);
-          return { model, metrics, status: 'stopped', message: `stopped at epoch ${epoch}, step ${stepInEpoch}; continue with --resume` };
+    const frozen = o.freezeFeatures ? frozenFeaturesForward(model) : null;
+    try {
+      for (; epoch <= o.epochs; epoch++, stepInEpoch = 0) {
+        model.train();
+        let seen = 0;
+        let correct = 0;
+        let lossSum = 0;
+        const t0 = performance.now();
+        for await (const { x, y } of trainLoader.epoch(epoch, stepInEpoch)) {
+          if (this.stopRequested || (o.maxSteps !== undefined && globalStep >= o.maxSteps)) {
+            await checkpoint(epoch, stepInEpoch);
+            return { model, metrics, status: 'stopped', message: `stopped at epoch ${epoch}, step ${stepInEpoch}; continue with --resume` };
+          }
+          const logits = frozen ? frozen.forward(x) : model.forward(x);
+          const loss = crossEntropy(logits, y, { labelSmoothing: o.labelSmoothing });
+          const value = loss.item();
+          if (!Number.isFinite(value)) {
+            return { model, metrics, status: 'diverged', message: `loss became ${value} at epoch ${epoch}, step ${stepInEpoch}; the last good checkpoint in ${o.outDir} was kept (try a lower --lr)` };
+          }
+          opt.zeroGrad();
+          loss.backward();
+          opt.step();
+          sched?.step();
+          globalStep++;
+          stepInEpoch++;
+          const pred = logits.argmax(1).data;
+          y.forEach((label, i) => { if (pred[i] === label) correct++; });
+          lossSum += value * y.length;
+          seen += y.length;
+          o.onProgress?.({ epoch, step: stepInEpoch, steps: stepsPerEpoch, loss: lossSum / seen, accuracy: correct / seen, imagesPerSecond: seen / ((performance.now() - t0) / 1000) });
         }
-        const logits = model.forward(x);
-        const loss = crossEntropy(logits, y, { labelSmoothing: o.labelSmoothing });
-        const value = loss.item();
-        if (!Number.isFinite(value)) {
-          return { model, metrics, status: 'diverged', message: `loss became ${value} at epoch ${epoch}, step ${stepInEpoch}; the last good checkpoint in ${o.outDir} was kept (try a lower --lr)` };
+        const evaluation = await this.evaluate(model, testLoader);
+        const seconds = (performance.now() - t0) / 1000;
+        const m: EpochMetrics = { epoch, trainLoss: lossSum / Math.max(seen, 1), trainAccuracy: correct / Math.max(seen, 1), testLoss: evaluation.loss, testAccuracy: evaluation.accuracy, imagesPerSecond: seen / seconds, seconds };
+        metrics.push(m);
+        o.onEpoch?.(m);
+        if (m.testAccuracy > best) {
+          best = m.testAccuracy;
+          await this.saveModelFile(model, 'best.safetensors');
         }
-        opt.zeroGrad();
-        loss.backward();
-        opt.step();
-        sched?.step();
-        globalStep++;
-        stepInEpoch++;
-        const pred = logits.argmax(1).data;
-        y.forEach((label, i) => { if (pred[i] === label) correct++; });
-        lossSum += value * y.length;
-        seen += y.length;
-        o.onProgress?.({ epoch, step: stepInEpoch, steps: stepsPerEpoch, loss: lossSum / seen, accuracy: correct / seen, imagesPerSecond: seen / ((performance.now() - t0) / 1000) });
+        await this.writeMetrics(metrics);
+        await checkpoint(epoch + 1, 0);
       }
-      const evaluation = await this.evaluate(model, testLoader);
-      const seconds = (performance.now() - t0) / 1000;
-      const m: EpochMetrics = { epoch, trainLoss: lossSum / Math.max(seen, 1), trainAccuracy: correct / Math.max(seen, 1), testLoss: evaluation.loss, testAccuracy: evaluation.accuracy, imagesPerSecond: seen / seconds, seconds };
-      metrics.push(m);
-      o.onEpoch?.(m);
-      if (m.testAccuracy > best) {
-        best = m.testAccuracy;
-        await this.saveModelFile(model, 'best.safetensors');
-      }
-      await this.writeMetrics(metrics);
-      await checkpoint(epoch + 1, 0);
+      return { model, metrics, status: 'finished' };
+    } finally {
+      frozen?.dispose();
     }
-    return { model, metrics, status: 'finished' };
   }
 
   private async writeMetrics(metrics: EpochMetrics[]): Promise<void> {

@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArgumentError } from '../../src/errors.js';
 import { buildVgg, type VGG, type VggArchitecture } from '../../src/models/vgg.js';
-import { replaceClassifierHead, prepareFineTune } from '../../src/models/finetune.js';
+import { replaceClassifierHead, prepareFineTune, frozenFeaturesForward } from '../../src/models/finetune.js';
+import { inferencePlanUnavailable } from '../../src/backend/native/plan.js';
+import { crossEntropy } from '../../src/nn/loss.js';
 import { saveModel, loadModel } from '../../src/models/saved.js';
 import { trainableParameters } from '../../src/nn/freeze.js';
 import { Module } from '../../src/nn/module.js';
@@ -115,6 +117,25 @@ describe('prepareFineTune', () => {
     assert.equal(net.at(1), head);
     assert.throws(() => prepareFineTune(smallVgg(), { numClasses: 0 }), /numClasses must be a positive integer, got 0/);
     assert.throws(() => prepareFineTune(smallVgg(), undefined as never), /needs options with numClasses/);
+  });
+});
+
+describe('frozenFeaturesForward', () => {
+  it('gives the model\'s own logits, with the trunk planned when the addon is there, and gradients for the classifier only', () => {
+    const model = buildVgg({ ...ARCH, dropout: 0 });
+    prepareFineTune(model, { numClasses: 3, featuresEval: true, generator: new Generator(4) });
+    model.train();
+    const frozen = frozenFeaturesForward(model);
+    assert.equal(frozen.planned, inferencePlanUnavailable() === null);
+    const logits = frozen.forward(x);
+    const eager = noGrad(() => model.forward(x)).data;
+    const scale = Math.max(...eager.map(Math.abs));
+    logits.data.forEach((v, i) => assert.ok(Math.abs(v - eager[i]) <= 1e-4 * scale, `logit ${i}: ${v} vs ${eager[i]}`));
+    crossEntropy(logits, [0, 2]).backward();
+    for (const [k, p] of model.classifier.namedParameters('classifier')) assert.ok(p.grad, `${k} has a gradient`);
+    for (const [k, p] of model.features.namedParameters('features')) assert.equal(p.grad, null, k);
+    frozen.dispose();
+    if (frozen.planned) assert.throws(() => frozen.forward(x), /dispose/);
   });
 });
 
