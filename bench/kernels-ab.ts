@@ -14,6 +14,7 @@ import { resolve } from 'node:path';
 import type { Backend, Conv2dParams } from '../src/backend/backend.js';
 import { createNativeBackend, type NativeAddon } from '../src/backend/native/index.js';
 import { createRefBackend } from '../src/backend/ref/index.js';
+import { getModel } from '../src/models/registry.js';
 import { median } from './stats.js';
 
 const [oldPath, newPath = 'native/build/Release/vgg_native.node'] = process.argv.slice(2);
@@ -84,11 +85,12 @@ row(`channelMoments, ${C}×${H}×${H}`, a, (be) => be.channelMoments(x, N, C, H 
 row(`batchNormBackward, ${C}×${H}×${H}`, a, (be) => be.batchNormBackward(g, x, N, C, H * H, stat(0.1), stat(2), stat(1.1), true, true));
 const has = (name: string): boolean => typeof (oldAddon as unknown as Record<string, unknown>)[name] === 'function';
 row(`reluBackward, ${C}×${H}×${H}`, has('reluBackward') ? a : ref, (be) => be.reluBackward(g, x));
-const params = Array.from({ length: 12 }, (_, i) => random([288, 9216, 18432, 36864, 73728, 294912, 65536, 2560, 32, 64, 128, 256][i]));
+// The embedded model's own parameter tensors (shipped in the package: no download).
+const params = [...(await getModel('fashion_vgg', { weights: 'DEFAULT' })).parameters()].map((p) => random(p.numel));
 const grads = params.map((p) => random(p.length));
 const bufs = params.map((p) => random(p.length));
 const sgd = { lr: 0.01, momentum: 0.9, dampening: 0, weightDecay: 5e-4, nesterov: true, maximize: false };
-row('sgdStep over fashion_vgg-sized tensors (0.5M)', has('sgdStep') ? a : ref, (be) => params.forEach((p, i) => be.sgdStep(p, grads[i], bufs[i], false, sgd)));
+row('sgdStep over fashion_vgg\'s parameters (0.5M)', has('sgdStep') ? a : ref, (be) => params.forEach((p, i) => be.sgdStep(p, grads[i], bufs[i], false, sgd)));
 const moments = () => params.map((p) => random(p.length).map(Math.abs));
 const [m, v] = [moments(), moments()];
 const adam = {
@@ -96,4 +98,4 @@ const adam = {
   wd: Math.fround(0.01), l2: false, decay: Math.fround(1 - 1e-5), decoupled: true, negStepSize: Math.fround(-1e-3), bc2Sqrt: 1,
   amsgrad: false, maximize: false,
 };
-row('adamStep (AdamW) over fashion_vgg-sized tensors (0.5M)', has('adamStep') ? a : ref, (be) => params.forEach((p, i) => be.adamStep(p, grads[i], m[i], v[i], null, adam)));
+row('adamStep (AdamW) over fashion_vgg\'s parameters (0.5M)', has('adamStep') ? a : ref, (be) => params.forEach((p, i) => be.adamStep(p, grads[i], m[i], v[i], null, adam)));

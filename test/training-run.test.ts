@@ -27,8 +27,8 @@ import type { Linear } from '../src/nn/layers/linear.js';
 import { Generator } from '../src/tensor/rng.js';
 import { ArgumentError } from '../src/errors.js';
 import { repoRoot } from './helpers/paths.js';
-import { backend, registerBackend, setBackend } from '../src/backend/registry.js';
-import type { Backend } from '../src/backend/backend.js';
+import { backend, setBackend } from '../src/backend/registry.js';
+import { registerCountingBackend } from './helpers/counting-backend.js';
 import { inferencePlanUnavailable, tryCompileInferencePlan } from '../src/backend/native/plan.js';
 import { buildVgg } from '../src/models/vgg.js';
 import { noGrad } from '../src/tensor/autograd.js';
@@ -236,18 +236,8 @@ describe('training runs', () => {
 
   it('with the native addon, a frozen trunk and the evaluations run as inference plans (no layer-by-layer conv), giving the model\'s own logits', { skip: inferencePlanUnavailable() ?? false }, async () => {
     const [train, test] = await Promise.all([loadMnistSplit(data, 'train'), loadMnistSplit(data, 'test')]);
-    const calls = new Map<string, number>();
     const active = backend();
-    registerBackend('counting-plan', () => new Proxy(active, {
-      get(target, prop, receiver) {
-        const v = Reflect.get(target, prop, receiver) as unknown;
-        if (typeof v !== 'function') return v;
-        return (...args: unknown[]) => {
-          calls.set(String(prop), (calls.get(String(prop)) ?? 0) + 1);
-          return (v as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    }) as Backend);
+    const calls = registerCountingBackend('counting-plan');
     setBackend('counting-plan');
     let result;
     try {

@@ -25,6 +25,15 @@ double fold(const double (&lanes)[kLanes]) {
   return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
 }
 
+// Calls add(lane, i) for i < n in that lane order (whole blocks of kLanes, then the tail in lane 0).
+template <class F>
+inline void for_lanes(int64_t n, F&& add) {
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int64_t l = 0; l < kLanes; ++l) add(l, i + l);
+  for (; i < n; ++i) add(0, i);
+}
+
 // 1 if, of two candidates in scan order, the pooling rule keeps the later one
 // (larger, or NaN while the earlier one is not), else 0. Bitwise, not ||: a
 // branch here mispredicts on every other window of real activations.
@@ -185,16 +194,10 @@ void batchnorm_backward(const float* g, const float* x, int64_t N, int64_t C, in
       for (int64_t n = 0; n < N; ++n) {
         const float* gs = g + (n * C + c) * HW;
         const float* xs = x + (n * C + c) * HW;
-        int64_t i = 0;
-        for (; i + kLanes <= HW; i += kLanes)
-          for (int64_t l = 0; l < kLanes; ++l) {
-            lanes_g[l] += gs[i + l];
-            lanes_gxhat[l] += static_cast<double>(gs[i + l]) * (static_cast<double>(xs[i + l]) - m) * s;
-          }
-        for (; i < HW; ++i) {
-          lanes_g[0] += gs[i];
-          lanes_gxhat[0] += static_cast<double>(gs[i]) * (static_cast<double>(xs[i]) - m) * s;
-        }
+        for_lanes(HW, [&](int64_t l, int64_t i) {
+          lanes_g[l] += gs[i];
+          lanes_gxhat[l] += static_cast<double>(gs[i]) * (static_cast<double>(xs[i]) - m) * s;
+        });
       }
       const double sum_g = fold(lanes_g), sum_gxhat = fold(lanes_gxhat);
       gweight[c] = static_cast<float>(sum_gxhat);
@@ -223,25 +226,16 @@ void channel_moments(const float* x, int64_t N, int64_t C, int64_t HW, double* m
       double lanes[kLanes] = {};
       for (int64_t n = 0; n < N; ++n) {
         const float* xs = x + (n * C + c) * HW;
-        int64_t i = 0;
-        for (; i + kLanes <= HW; i += kLanes)
-          for (int64_t l = 0; l < kLanes; ++l) lanes[l] += xs[i + l];
-        for (; i < HW; ++i) lanes[0] += xs[i];
+        for_lanes(HW, [&](int64_t l, int64_t i) { lanes[l] += xs[i]; });
       }
       const double m = fold(lanes) / count;
       double sq[kLanes] = {};
       for (int64_t n = 0; n < N; ++n) {
         const float* xs = x + (n * C + c) * HW;
-        int64_t i = 0;
-        for (; i + kLanes <= HW; i += kLanes)
-          for (int64_t l = 0; l < kLanes; ++l) {
-            const double d = xs[i + l] - m;
-            sq[l] += d * d;
-          }
-        for (; i < HW; ++i) {
+        for_lanes(HW, [&](int64_t l, int64_t i) {
           const double d = xs[i] - m;
-          sq[0] += d * d;
-        }
+          sq[l] += d * d;
+        });
       }
       mean[c] = m;
       var[c] = fold(sq) / count;

@@ -42,6 +42,7 @@ export interface SgdStepOptions {
   lr: number;
   momentum: number;
   dampening: number;
+  /** L2 penalty added to the gradient. */
   weightDecay: number;
   nesterov: boolean;
   maximize: boolean;

@@ -6,8 +6,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { backend, registerBackend, withBackend } from '../../src/backend/registry.js';
-import type { Backend } from '../../src/backend/backend.js';
+import { withBackend } from '../../src/backend/registry.js';
+import { registerCountingBackend } from '../helpers/counting-backend.js';
 import { ArgumentError } from '../../src/errors.js';
 import { buildVgg, type VGG } from '../../src/models/vgg.js';
 import { freeze, unfreeze, trainableParameters } from '../../src/nn/freeze.js';
@@ -36,18 +36,7 @@ function trainStep(model: VGG, opt?: AnyOptimizer): void {
 }
 
 /** How often each kernel ran while `fn` ran, on a backend that forwards to the active one. */
-const calls = new Map<string, number>();
-const base = backend();
-registerBackend('counting', () => new Proxy(base, {
-  get(target, prop, receiver) {
-    const v = Reflect.get(target, prop, receiver) as unknown;
-    if (typeof v !== 'function') return v;
-    return (...args: unknown[]) => {
-      calls.set(String(prop), (calls.get(String(prop)) ?? 0) + 1);
-      return (v as (...a: unknown[]) => unknown).apply(target, args);
-    };
-  },
-}) as Backend);
+const calls = registerCountingBackend('counting');
 
 function countKernels(fn: () => void): (name: string) => number {
   calls.clear();

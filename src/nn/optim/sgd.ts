@@ -13,18 +13,11 @@
  */
 import { ArgumentError } from '../../errors.js';
 import { backend } from '../../backend/registry.js';
+import type { SgdStepOptions } from '../../backend/backend.js';
 import { Optimizer, checkBool, checkOption, type GroupOptions, type ParamGroup, type ParamsInput } from './optimizer.js';
 
-export interface SGDOptions extends GroupOptions {
-  /** Learning rate (required: in the options or in every group). */
-  lr: number;
-  momentum: number;
-  dampening: number;
-  /** L2 penalty added to the gradient. */
-  weightDecay: number;
-  nesterov: boolean;
-  maximize: boolean;
-}
+/** The hyper-parameters sgdStep takes; lr is required, in the options or in every group. */
+export interface SGDOptions extends GroupOptions, SgdStepOptions {}
 
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsInput<SGDOptions>, opts: Partial<SGDOptions> = {}) {
