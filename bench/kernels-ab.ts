@@ -61,10 +61,29 @@ const N = 64;
 
 console.log(`medians of ${rounds} alternating runs, ms per call\n`);
 console.log('| kernel (batch 64) | A ms | B ms | B ÷ A |\n|---|---:|---:|---:|');
-for (const [C, K, H] of [[1, 32, 28], [32, 32, 28], [32, 64, 14], [64, 64, 14], [64, 128, 7]]) {
+for (const [C, K, H] of [
+  [1, 32, 28],
+  [32, 32, 28],
+  [32, 64, 14],
+  [64, 64, 14],
+  [64, 128, 7],
+]) {
   const p: Conv2dParams = {
-    batch: N, inChannels: C, outChannels: K, inH: H, inW: H, outH: H, outW: H,
-    kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1,
+    batch: N,
+    inChannels: C,
+    outChannels: K,
+    inH: H,
+    inW: H,
+    outH: H,
+    outW: H,
+    kernelH: 3,
+    kernelW: 3,
+    strideH: 1,
+    strideW: 1,
+    padH: 1,
+    padW: 1,
+    dilationH: 1,
+    dilationW: 1,
   };
   const x = random(N * C * H * H);
   const gy = random(N * K * H * H);
@@ -78,11 +97,27 @@ for (const [C, K, H] of [[1, 32, 28], [32, 32, 28], [32, 64, 14], [64, 64, 14], 
 const [C, H] = [32, 28];
 const x = random(N * C * H * H);
 const g = random(N * C * H * H);
-const pool = { planes: N * C, inH: H, inW: H, outH: H / 2, outW: H / 2, kernelH: 2, kernelW: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, dilationH: 1, dilationW: 1 };
+const pool = {
+  planes: N * C,
+  inH: H,
+  inW: H,
+  outH: H / 2,
+  outW: H / 2,
+  kernelH: 2,
+  kernelW: 2,
+  strideH: 2,
+  strideW: 2,
+  padH: 0,
+  padW: 0,
+  dilationH: 1,
+  dilationW: 1,
+};
 const stat = (v: number): Float32Array => new Float32Array(C).fill(v);
 row(`maxPool2d 2×2, ${C}×${H}×${H}`, a, (be) => be.maxPool2d(x, pool));
 row(`channelMoments, ${C}×${H}×${H}`, a, (be) => be.channelMoments(x, N, C, H * H));
-row(`batchNormBackward, ${C}×${H}×${H}`, a, (be) => be.batchNormBackward(g, x, N, C, H * H, stat(0.1), stat(2), stat(1.1), true, true));
+row(`batchNormBackward, ${C}×${H}×${H}`, a, (be) =>
+  be.batchNormBackward(g, x, N, C, H * H, stat(0.1), stat(2), stat(1.1), true, true),
+);
 const has = (name: string): boolean => typeof (oldAddon as unknown as Record<string, unknown>)[name] === 'function';
 row(`reluBackward, ${C}×${H}×${H}`, has('reluBackward') ? a : ref, (be) => be.reluBackward(g, x));
 // The embedded model's own parameter tensors (shipped in the package: no download).
@@ -90,12 +125,26 @@ const params = [...(await getModel('fashion_vgg', { weights: 'DEFAULT' })).param
 const grads = params.map((p) => random(p.length));
 const bufs = params.map((p) => random(p.length));
 const sgd = { lr: 0.01, momentum: 0.9, dampening: 0, weightDecay: 5e-4, nesterov: true, maximize: false };
-row('sgdStep over fashion_vgg\'s parameters (0.5M)', has('sgdStep') ? a : ref, (be) => params.forEach((p, i) => be.sgdStep(p, grads[i], bufs[i], false, sgd)));
+row("sgdStep over fashion_vgg's parameters (0.5M)", has('sgdStep') ? a : ref, (be) =>
+  params.forEach((p, i) => be.sgdStep(p, grads[i], bufs[i], false, sgd)),
+);
 const moments = () => params.map((p) => random(p.length).map(Math.abs));
 const [m, v] = [moments(), moments()];
 const adam = {
-  b1: Math.fround(0.9), b2: Math.fround(0.999), oneMinusB1: Math.fround(0.1), oneMinusB2: Math.fround(0.001), eps: Math.fround(1e-8),
-  wd: Math.fround(0.01), l2: false, decay: Math.fround(1 - 1e-5), decoupled: true, negStepSize: Math.fround(-1e-3), bc2Sqrt: 1,
-  amsgrad: false, maximize: false,
+  b1: Math.fround(0.9),
+  b2: Math.fround(0.999),
+  oneMinusB1: Math.fround(0.1),
+  oneMinusB2: Math.fround(0.001),
+  eps: Math.fround(1e-8),
+  wd: Math.fround(0.01),
+  l2: false,
+  decay: Math.fround(1 - 1e-5),
+  decoupled: true,
+  negStepSize: Math.fround(-1e-3),
+  bc2Sqrt: 1,
+  amsgrad: false,
+  maximize: false,
 };
-row('adamStep (AdamW) over fashion_vgg\'s parameters (0.5M)', has('adamStep') ? a : ref, (be) => params.forEach((p, i) => be.adamStep(p, grads[i], m[i], v[i], null, adam)));
+row("adamStep (AdamW) over fashion_vgg's parameters (0.5M)", has('adamStep') ? a : ref, (be) =>
+  params.forEach((p, i) => be.adamStep(p, grads[i], m[i], v[i], null, adam)),
+);

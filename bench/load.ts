@@ -42,7 +42,10 @@ async function main(): Promise<void> {
       const script = join(self, '..', '..', '..', 'test', 'fixtures', 'checkpoints', 'torch_vgg16.py');
       const r = spawnSync('/usr/bin/python3', [script, dir], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(r.stderr);
-      files.push(['zip (torch.save)', join(dir, 'vgg16_zip.pth')], ['legacy (torch.save, old format)', join(dir, 'vgg16_legacy.pth')]);
+      files.push(
+        ['zip (torch.save)', join(dir, 'vgg16_zip.pth')],
+        ['legacy (torch.save, old format)', join(dir, 'vgg16_legacy.pth')],
+      );
     } else {
       await savePth(join(dir, 'vgg16_zip.pth'), vgg16({ initWeights: false }).stateDict());
       files.push(['zip (savePth)', join(dir, 'vgg16_zip.pth')]);
@@ -51,7 +54,9 @@ async function main(): Promise<void> {
     console.log('|---|---:|---|---:|---:|---:|');
     for (const [label, path] of files) {
       const size = statSync(path).size;
-      const results = new Map<string, { ms: number[]; peak: number[] }>([['vgg-ts loadCheckpoint', { ms: [], peak: [] }]]);
+      const results = new Map<string, { ms: number[]; peak: number[] }>([
+        ['vgg-ts loadCheckpoint', { ms: [], peak: [] }],
+      ]);
       if (hasTorch) results.set('torch.load (PyTorch 1.13)', { ms: [], peak: [] });
       for (let i = 0; i < runs; i++) {
         for (const name of results.keys()) {
@@ -66,7 +71,9 @@ async function main(): Promise<void> {
       }
       for (const [name, r] of results) {
         const peak = median(r.peak);
-        console.log(`| ${label} | ${(size / 2 ** 20).toFixed(1)} | ${name} | ${median(r.ms).toFixed(0)} | ${(peak / 2 ** 20).toFixed(0)} MB | ${(peak / size).toFixed(2)} |`);
+        console.log(
+          `| ${label} | ${(size / 2 ** 20).toFixed(1)} | ${name} | ${median(r.ms).toFixed(0)} | ${(peak / 2 ** 20).toFixed(0)} MB | ${(peak / size).toFixed(2)} |`,
+        );
       }
     }
   } finally {

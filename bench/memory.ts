@@ -13,7 +13,13 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { vggBuilders, randn, compileInferencePlanOrThrow, inferencePlanUnavailable, type PlanMemory } from '../src/index.js';
+import {
+  vggBuilders,
+  randn,
+  compileInferencePlanOrThrow,
+  inferencePlanUnavailable,
+  type PlanMemory,
+} from '../src/index.js';
 
 const MiB = 2 ** 20;
 
@@ -33,7 +39,9 @@ interface Sample {
 /** VmRSS or VmHWM of this process in bytes (Linux), or the getrusage peak elsewhere. */
 function procBytes(field: 'VmRSS' | 'VmHWM'): number {
   try {
-    const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+    const line = readFileSync('/proc/self/status', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${field}:`));
     if (line) return Number.parseInt(line.slice(field.length + 1), 10) * 1024;
   } catch {
     // not Linux: fall through
@@ -63,8 +71,12 @@ function child(name: string, batch: number, runs: number): void {
   const plan = compileInferencePlanOrThrow(model);
   for (let i = 0; i < runs; i++) plan.run(x.data, batch, 224, 224);
   const sample: Sample = {
-    runtime, baseline, peak: procBytes('VmHWM'), peakReset,
-    weights: [...model.parameters()].reduce((n, p) => n + p.numel * 4, 0), plan: plan.memory(),
+    runtime,
+    baseline,
+    peak: procBytes('VmHWM'),
+    peakReset,
+    weights: [...model.parameters()].reduce((n, p) => n + p.numel * 4, 0),
+    plan: plan.memory(),
   };
   process.stdout.write(JSON.stringify(sample));
 }
@@ -85,11 +97,15 @@ function main(): void {
   const models = (process.env.BENCH_MODELS ?? 'vgg11,vgg16').split(',');
   const batches = (process.env.BENCH_BATCHES ?? '1,8').split(',').map(Number);
   console.log('# peak memory of plan inference, 224×224 (one process per row; MiB)\n');
-  console.log('W: the model\'s weights; P: the plan\'s prepared weights (Winograd conv weights, biases); ' +
-    'shared: the part of W (Linear weights) the plan reads in place, without a copy; A: the two activation buffers; S: workspace; ' +
-    'runtime RSS: Node + the addon before the model exists; with model: after building it and the input; ' +
-    'peak above runtime: peak RSS during compile + runs minus the runtime RSS.\n');
-  console.log('| model | batch | W | P | shared | A | S | runtime RSS | with model | peak RSS | peak above runtime | ÷ W | ÷ (W + P + A + S) |');
+  console.log(
+    "W: the model's weights; P: the plan's prepared weights (Winograd conv weights, biases); " +
+      'shared: the part of W (Linear weights) the plan reads in place, without a copy; A: the two activation buffers; S: workspace; ' +
+      'runtime RSS: Node + the addon before the model exists; with model: after building it and the input; ' +
+      'peak above runtime: peak RSS during compile + runs minus the runtime RSS.\n',
+  );
+  console.log(
+    '| model | batch | W | P | shared | A | S | runtime RSS | with model | peak RSS | peak above runtime | ÷ W | ÷ (W + P + A + S) |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   let partial = false;
   for (const name of models) {
@@ -99,9 +115,11 @@ function main(): void {
       const above = s.peak - s.runtime;
       const p = s.plan;
       const accounted = s.weights + p.preparedWeights + p.activations + p.workspace;
-      console.log(`| ${name} | ${batch} | ${mib(s.weights)} | ${mib(p.preparedWeights)} | ${mib(p.sharedModelWeights)} | ${mib(p.activations)} | ` +
-        `${mib(p.workspace)} | ${mib(s.runtime)} | ${mib(s.baseline)} | ${mib(s.peak)} | ${mib(above)} | ${(above / s.weights).toFixed(2)} | ` +
-        `${(above / accounted).toFixed(2)} |`);
+      console.log(
+        `| ${name} | ${batch} | ${mib(s.weights)} | ${mib(p.preparedWeights)} | ${mib(p.sharedModelWeights)} | ${mib(p.activations)} | ` +
+          `${mib(p.workspace)} | ${mib(s.runtime)} | ${mib(s.baseline)} | ${mib(s.peak)} | ${mib(above)} | ${(above / s.weights).toFixed(2)} | ` +
+          `${(above / accounted).toFixed(2)} |`,
+      );
     }
   }
   if (partial) console.log('\n(the peak mark could not be reset: peaks include building the model)');

@@ -16,7 +16,18 @@
  */
 import { cpus } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { vggBuilders, randn, noGrad, listBackends, withBackend, manualSeed, exportOnnxBytes, compileInferencePlan, type VGG, type Tensor } from '../src/index.js';
+import {
+  vggBuilders,
+  randn,
+  noGrad,
+  listBackends,
+  withBackend,
+  manualSeed,
+  exportOnnxBytes,
+  compileInferencePlan,
+  type VGG,
+  type Tensor,
+} from '../src/index.js';
 import { median, maxRelError } from './stats.js';
 import { initTfjsWasm, tfjsVgg, toNhwc, type TfjsVgg } from './tfjs-wasm.js';
 
@@ -47,16 +58,30 @@ async function contenders(model: VGG, tfModel: TfjsVgg | null, x: Tensor, batch:
   for (const b of listBackends()) {
     if (b === 'ref' && (batch !== 1 || refRuns === 0)) continue;
     const ref = b === 'ref';
-    list.push({ name: `vgg-ts ${b}`, runs: ref ? refRuns : runs, warmUp: !ref, run: () => withBackend(b, () => noGrad(() => model.forward(x))).data });
+    list.push({
+      name: `vgg-ts ${b}`,
+      runs: ref ? refRuns : runs,
+      warmUp: !ref,
+      run: () => withBackend(b, () => noGrad(() => model.forward(x))).data,
+    });
   }
   const plan = compileInferencePlan(model);
   if (plan) list.push({ name: PLAN, runs, warmUp: true, run: () => plan.run(x.data, batch, 224, 224).data });
-  const session = await ort.InferenceSession.create(exportOnnxBytes(model, { inputShape: [batch, 3, 224, 224], dynamicBatch: true }), {
-    intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential',
-  });
+  const session = await ort.InferenceSession.create(
+    exportOnnxBytes(model, { inputShape: [batch, 3, 224, 224], dynamicBatch: true }),
+    {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+    },
+  );
   const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', x.data, [...x.shape]) };
   list.push({
-    name: `${ORT} ${ort.env.versions.common}`, peer: ORT, runs, warmUp: true,
+    name: `${ORT} ${ort.env.versions.common}`,
+    peer: ORT,
+    runs,
+    warmUp: true,
     run: async () => (await session.run(feeds))[session.outputNames[0]].data as Float32Array,
   });
   if (tfModel) {
@@ -69,9 +94,13 @@ async function contenders(model: VGG, tfModel: TfjsVgg | null, x: Tensor, batch:
 async function main(): Promise<void> {
   const tfjs = tfjsRuns > 0 ? await initTfjsWasm() : null;
   console.log(`# forward, 224×224 — ${cpus()[0]?.model ?? 'unknown CPU'}, ${threads} cores, Node ${process.version}`);
-  console.log(`medians of ${runs} interleaved timed runs after 1 warm-up (reference backend: ${refRuns}, no warm-up; tfjs: ${tfjsRuns}); ` +
-    `${tfjs ?? 'tfjs skipped'}\n`);
-  console.log('| model | batch | contender | median ms / image | ÷ onnxruntime | ÷ tfjs-wasm | logits vs plan (max rel. error) |');
+  console.log(
+    `medians of ${runs} interleaved timed runs after 1 warm-up (reference backend: ${refRuns}, no warm-up; tfjs: ${tfjsRuns}); ` +
+      `${tfjs ?? 'tfjs skipped'}\n`,
+  );
+  console.log(
+    '| model | batch | contender | median ms / image | ÷ onnxruntime | ÷ tfjs-wasm | logits vs plan (max rel. error) |',
+  );
   console.log('|---|---:|---|---:|---:|---:|---:|');
   for (const name of models) {
     manualSeed(0);
@@ -101,7 +130,9 @@ async function main(): Promise<void> {
         const ms = median(times.get(c.name)!);
         const err = planLogits && c.name !== PLAN ? maxRelError(logits.get(c.name)!, planLogits).toExponential(1) : '';
         const vsTfjs = Number.isNaN(tfjsMs) ? '' : (ms / tfjsMs).toFixed(2);
-        console.log(`| ${name} | ${batch} | ${c.name} | ${ms.toFixed(1)} | ${(ms / ortMs).toFixed(2)} | ${vsTfjs} | ${err} |`);
+        console.log(
+          `| ${name} | ${batch} | ${c.name} | ${ms.toFixed(1)} | ${(ms / ortMs).toFixed(2)} | ${vsTfjs} | ${err} |`,
+        );
       }
     }
     tfModel?.dispose();

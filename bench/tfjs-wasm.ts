@@ -28,7 +28,10 @@ const { Conv2d, Linear, MaxPool2d, ReLU, Dropout } = nn;
 
 /** Selects the wasm backend; returns a one-line description of it. */
 export async function initTfjsWasm(): Promise<string> {
-  const dist = join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  const dist = join(
+    dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')),
+    'dist',
+  );
   setWasmPaths(`${dist}/`);
   if (!(await tf.setBackend('wasm'))) throw new Error('tfjs-backend-wasm failed to initialise');
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
@@ -56,8 +59,12 @@ export function tfjsVgg(model: VGG): TfjsVgg {
   let channels = 0;
   for (const m of model.features) {
     if (m instanceof Conv2d) {
-      const ok = m.kernelSize.every((k) => k === 3) && m.stride.every((s) => s === 1) && m.padding.every((p) => p === 1) &&
-        m.dilation.every((d) => d === 1) && m.bias !== null;
+      const ok =
+        m.kernelSize.every((k) => k === 3) &&
+        m.stride.every((s) => s === 1) &&
+        m.padding.every((p) => p === 1) &&
+        m.dilation.every((d) => d === 1) &&
+        m.bias !== null;
       if (!ok) unsupported('a conv other than 3×3, stride 1, padding 1, with bias');
       const [K, C] = [m.outChannels, m.inChannels];
       const filter = tf.tidy(() => tf.transpose(tf.tensor4d(m.weight.data, [K, C, 3, 3]), [2, 3, 1, 0]));
@@ -73,7 +80,8 @@ export function tfjsVgg(model: VGG): TfjsVgg {
   classifier.forEach((m, i) => {
     if (m instanceof Linear) {
       const weight = tf.tidy((): tf.Tensor2D => {
-        if (layers.some((l) => l.kind === 'linear')) return tf.transpose(tf.tensor2d(m.weight.data, [m.outFeatures, m.inFeatures]));
+        if (layers.some((l) => l.kind === 'linear'))
+          return tf.transpose(tf.tensor2d(m.weight.data, [m.outFeatures, m.inFeatures]));
         // Rows from (C, H, W) to (H, W, C): the order an NHWC map flattens in.
         const hw = Math.round(Math.sqrt(m.inFeatures / channels));
         if (hw * hw * channels !== m.inFeatures) unsupported('a first Linear that does not take C×H×H features');
@@ -90,12 +98,20 @@ export function tfjsVgg(model: VGG): TfjsVgg {
     let h: tf.Tensor = x;
     for (const l of layers) {
       if (l.kind === 'conv') {
-        h = tf.fused.conv2d({ x: h as tf.Tensor4D, filter: l.filter, strides: 1, pad: 'same', bias: l.bias, activation: 'relu' });
+        h = tf.fused.conv2d({
+          x: h as tf.Tensor4D,
+          filter: l.filter,
+          strides: 1,
+          pad: 'same',
+          bias: l.bias,
+          activation: 'relu',
+        });
       } else if (l.kind === 'pool') {
         h = tf.maxPool(h as tf.Tensor4D, 2, 2, 'valid');
       } else {
         if (h.rank === 4) {
-          if (h.shape[1] !== h.shape[2] || h.shape[1]! * h.shape[2]! * h.shape[3]! !== l.weight.shape[0]) unsupported(`a ${h.shape[1]}×${h.shape[2]} map before the classifier`);
+          if (h.shape[1] !== h.shape[2] || h.shape[1]! * h.shape[2]! * h.shape[3]! !== l.weight.shape[0])
+            unsupported(`a ${h.shape[1]}×${h.shape[2]} map before the classifier`);
           h = tf.reshape(h, [h.shape[0], -1]);
         }
         h = tf.fused.matMul({ a: h as tf.Tensor2D, b: l.weight, bias: l.bias, activation: l.relu ? 'relu' : 'linear' });

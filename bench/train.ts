@@ -15,7 +15,17 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import {
-  buildVgg, cfgs, randn, nn, optim, backend, manualSeed, freeze, trainableParameters, frozenFeaturesForward, type VggArchitecture,
+  buildVgg,
+  cfgs,
+  randn,
+  nn,
+  optim,
+  backend,
+  manualSeed,
+  freeze,
+  trainableParameters,
+  frozenFeaturesForward,
+  type VggArchitecture,
 } from '../src/index.js';
 import { median } from './stats.js';
 
@@ -32,9 +42,49 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'vgg11_bn', batch: 16, size: 32, architecture: { cfg: [...cfgs.A], batchNorm: true, inChannels: 3, numClasses: 10, hiddenFeatures: 4096, dropout: 0.5, poolSize: 7 } },
-  { name: 'fashion_vgg', batch: 64, size: 28, architecture: { cfg: [32, 32, 'M', 64, 64, 'M', 128, 'M'], batchNorm: true, inChannels: 1, numClasses: 10, hiddenFeatures: 256, dropout: 0.3, poolSize: 3 } },
-  { name: 'vgg16 fine-tune (frozen features)', batch: 8, size: 224, freezeFeatures: true, architecture: { cfg: [...cfgs.D], batchNorm: false, inChannels: 3, numClasses: 10, hiddenFeatures: 4096, dropout: 0.5, poolSize: 7 } },
+  {
+    name: 'vgg11_bn',
+    batch: 16,
+    size: 32,
+    architecture: {
+      cfg: [...cfgs.A],
+      batchNorm: true,
+      inChannels: 3,
+      numClasses: 10,
+      hiddenFeatures: 4096,
+      dropout: 0.5,
+      poolSize: 7,
+    },
+  },
+  {
+    name: 'fashion_vgg',
+    batch: 64,
+    size: 28,
+    architecture: {
+      cfg: [32, 32, 'M', 64, 64, 'M', 128, 'M'],
+      batchNorm: true,
+      inChannels: 1,
+      numClasses: 10,
+      hiddenFeatures: 256,
+      dropout: 0.3,
+      poolSize: 3,
+    },
+  },
+  {
+    name: 'vgg16 fine-tune (frozen features)',
+    batch: 8,
+    size: 224,
+    freezeFeatures: true,
+    architecture: {
+      cfg: [...cfgs.D],
+      batchNorm: false,
+      inChannels: 3,
+      numClasses: 10,
+      hiddenFeatures: 4096,
+      dropout: 0.5,
+      poolSize: 7,
+    },
+  },
 ];
 const SGD = { lr: 0.01, momentum: 0.9, nesterov: true, weightDecay: 5e-4 };
 const LABEL_SMOOTHING = 0.1;
@@ -85,7 +135,9 @@ function ourStep(c: Case): { step: () => number; close: () => void } {
   const step = (): number => {
     const t = performance.now();
     for (let i = 0; i < steps; i++) {
-      const loss = nn.crossEntropy(frozen ? frozen.forward(x) : model.forward(x), y, { labelSmoothing: LABEL_SMOOTHING });
+      const loss = nn.crossEntropy(frozen ? frozen.forward(x) : model.forward(x), y, {
+        labelSmoothing: LABEL_SMOOTHING,
+      });
       opt.zeroGrad();
       loss.backward();
       opt.step();
@@ -110,10 +162,18 @@ function torchStep(c: Case): { step: () => Promise<number>; close: () => void } 
 
 async function main(): Promise<void> {
   const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
-  const torchVersion = hasTorch ? spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout.trim() : '';
-  console.log(`# training step (forward + backward + nesterov SGD, weight decay, label smoothing) — ${cpus()[0]?.model}, ${cpus().length} cores`);
+  const torchVersion = hasTorch
+    ? spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], {
+        encoding: 'utf8',
+      }).stdout.trim()
+    : '';
+  console.log(
+    `# training step (forward + backward + nesterov SGD, weight decay, label smoothing) — ${cpus()[0]?.model}, ${cpus().length} cores`,
+  );
   console.log(`medians of ${rounds} alternating rounds of ${steps} steps after a warm-up round\n`);
-  console.log(`| model | batch | input | vgg-ts (${backend().name}) ms / step | img/s | PyTorch ${torchVersion} ms / step | img/s | ÷ PyTorch (time) |`);
+  console.log(
+    `| model | batch | input | vgg-ts (${backend().name}) ms / step | img/s | PyTorch ${torchVersion} ms / step | img/s | ÷ PyTorch (time) |`,
+  );
   console.log('|---|---:|---|---:|---:|---:|---:|---:|');
   for (const c of CASES) {
     const ours = ourStep(c);
@@ -134,7 +194,9 @@ async function main(): Promise<void> {
     const mb = median(b);
     const ips = (ms: number): string => (Number.isNaN(ms) ? 'n/a' : ((c.batch * 1000) / ms).toFixed(0));
     const shape = `${c.architecture.inChannels}×${c.size}×${c.size}`;
-    console.log(`| ${c.name} | ${c.batch} | ${shape} | ${ma.toFixed(1)} | ${ips(ma)} | ${hasTorch ? mb.toFixed(1) : 'n/a'} | ${ips(mb)} | ${hasTorch ? (ma / mb).toFixed(2) : 'n/a'} |`);
+    console.log(
+      `| ${c.name} | ${c.batch} | ${shape} | ${ma.toFixed(1)} | ${ips(ma)} | ${hasTorch ? mb.toFixed(1) : 'n/a'} | ${ips(mb)} | ${hasTorch ? (ma / mb).toFixed(2) : 'n/a'} |`,
+    );
   }
 }
 

@@ -30,10 +30,13 @@ export class StateDictError extends Error {
   ) {
     const parts: string[] = [];
     if (missingKeys.length) parts.push(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}.`);
-    if (unexpectedKeys.length) parts.push(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}.`);
+    if (unexpectedKeys.length)
+      parts.push(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}.`);
     for (const m of shapeMismatches) {
-      parts.push(`size mismatch for ${m.key}: copying a param with shape [${m.got.join(', ')}] from checkpoint, ` +
-        `the shape in current model is [${m.expected.join(', ')}].`);
+      parts.push(
+        `size mismatch for ${m.key}: copying a param with shape [${m.got.join(', ')}] from checkpoint, ` +
+          `the shape in current model is [${m.expected.join(', ')}].`,
+      );
     }
     super(`Error(s) in loading state_dict for ${moduleName}:\n\t${parts.join('\n\t')}`);
   }

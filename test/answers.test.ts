@@ -10,21 +10,47 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModel, classify, readImage, imageClassification, createFeatureExtractor, featureLayerNames, embed, perceptualLoss,
-  noGrad, vgg16, randn, readSafetensors, Tensor, ArgumentError } from '../src/index.js';
+import {
+  loadModel,
+  classify,
+  readImage,
+  imageClassification,
+  createFeatureExtractor,
+  featureLayerNames,
+  embed,
+  perceptualLoss,
+  noGrad,
+  vgg16,
+  randn,
+  readSafetensors,
+  Tensor,
+  ArgumentError,
+} from '../src/index.js';
 import { fixturePath, repoRoot } from './helpers/paths.js';
 
 interface Expected {
   samples: string[];
   categories: string[];
-  expected: Record<string, { input_sum: number; probs: number[]; relu1_1_sum: number; pool2_sum: number; pool2_shape: number[]; embed_avg: number[]; embed_max: number[] }>;
+  expected: Record<
+    string,
+    {
+      input_sum: number;
+      probs: number[];
+      relu1_1_sum: number;
+      pool2_sum: number;
+      pool2_shape: number[];
+      embed_avg: number[];
+      embed_max: number[];
+    }
+  >;
 }
 const fx = JSON.parse(readFileSync(fixturePath('models', 'expected.json'), 'utf8')) as Expected;
 const tinyPath = fixturePath('models', 'tiny.safetensors');
 const image = (name: string) => fixturePath('images', name);
 const sum = (t: Tensor) => t.data.reduce((a, v) => a + v, 0);
 const bin = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
-const vgg = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, VGG_OFFLINE: '1' } });
+const vgg = (...args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, VGG_OFFLINE: '1' } });
 
 describe('classify against torchvision + Pillow', () => {
   it('loadModel rebuilds the tiny VGG with its categories and preprocessing', async () => {
@@ -58,7 +84,9 @@ describe('classify against torchvision + Pillow', () => {
   it('a corrupt or too-small image gets an error naming it, and the rest of the batch goes on', async () => {
     const { model, categories, transforms } = await loadModel(tinyPath);
     const results = await classify(model, [image('truncated.jpg'), image('landscape.jpg'), image('tiny.png')], {
-      transform: imageClassification(transforms!), categories, minSize: [32, 32],
+      transform: imageClassification(transforms!),
+      categories,
+      minSize: [32, 32],
     });
     assert.match(results[0].error!, /truncated\.jpg/);
     assert.equal(results[1].error, undefined);
@@ -86,7 +114,10 @@ describe('features and embeddings', () => {
     assert.ok(Math.abs(sum(maps.get('relu1_1')!) - e.relu1_1_sum) < 1e-2);
     assert.deepEqual(maps.get('pool2')!.shape, e.pool2_shape);
     assert.ok(Math.abs(sum(maps.get('pool2')!) - e.pool2_sum) < 1e-2);
-    assert.ok(maps.get('bn1_1')!.data.some((v) => v < 0), 'the BatchNorm output kept its negative values');
+    assert.ok(
+      maps.get('bn1_1')!.data.some((v) => v < 0),
+      'the BatchNorm output kept its negative values',
+    );
     assert.throws(() => createFeatureExtractor(model, ['relu9_9']), ArgumentError);
   });
 
@@ -94,7 +125,10 @@ describe('features and embeddings', () => {
     const { model, transforms } = await loadModel(tinyPath);
     const x = imageClassification(transforms!)(await readImage(image('portrait.png'))).unsqueeze(0);
     const e = fx.expected['portrait.png'];
-    for (const [pooling, want] of [['avg', e.embed_avg], ['max', e.embed_max]] as const) {
+    for (const [pooling, want] of [
+      ['avg', e.embed_avg],
+      ['max', e.embed_max],
+    ] as const) {
       const got = noGrad(() => embed(model.eval(), x, pooling)).data;
       want.forEach((v, i) => assert.ok(Math.abs(got[i] - v) < 1e-4, `${pooling}[${i}]`));
     }
@@ -123,7 +157,10 @@ describe('vgg classify, features and similar', () => {
       const ok = vgg('classify', '--weights', tinyPath, '--json', '--topk', '2', dir);
       assert.equal(ok.status, 0, ok.stderr);
       const parsed = JSON.parse(ok.stdout) as { file: string; top: { label: string; index: number; prob: number }[] }[];
-      assert.deepEqual(parsed.map((r) => r.file), [join(dir, 'a.jpg'), join(dir, 'sub', 'b.png')]);
+      assert.deepEqual(
+        parsed.map((r) => r.file),
+        [join(dir, 'a.jpg'), join(dir, 'sub', 'b.png')],
+      );
       assert.equal(parsed[0].top.length, 2);
       assert.ok(Math.abs(parsed[0].top[0].prob - fx.expected['landscape.jpg'].probs[parsed[0].top[0].index]) < 1e-4);
       assert.match(ok.stderr, /skipping .*notes\.txt: not an image file/);
@@ -139,7 +176,10 @@ describe('vgg classify, features and similar', () => {
   it('without a model file, offline: a clear message, no network', () => {
     const home = mkdtempSync(join(tmpdir(), 'vgg-home-'));
     try {
-      const r = spawnSync(process.execPath, [bin, 'classify', image('landscape.jpg')], { encoding: 'utf8', env: { ...process.env, VGG_OFFLINE: '1', TORCH_HOME: home } });
+      const r = spawnSync(process.execPath, [bin, 'classify', image('landscape.jpg')], {
+        encoding: 'utf8',
+        env: { ...process.env, VGG_OFFLINE: '1', TORCH_HOME: home },
+      });
       assert.notEqual(r.status, 0);
       assert.match(r.stderr, /VGG16_Weights\.IMAGENET1K_V1.*--weights <file>/s);
     } finally {
@@ -151,7 +191,17 @@ describe('vgg classify, features and similar', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vgg-features-'));
     try {
       const out = join(dir, 'f.safetensors');
-      const r = vgg('features', '--weights', tinyPath, '--layers', 'relu1_1,pool2', '--out', out, image('landscape.jpg'), image('portrait.png'));
+      const r = vgg(
+        'features',
+        '--weights',
+        tinyPath,
+        '--layers',
+        'relu1_1,pool2',
+        '--out',
+        out,
+        image('landscape.jpg'),
+        image('portrait.png'),
+      );
       assert.equal(r.status, 0, r.stderr);
       const { tensors, metadata } = readSafetensors(readFileSync(out));
       assert.deepEqual(tensors.get('pool2')!.shape, [2, 16, 14, 14]);

@@ -10,7 +10,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync, renameSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCheckpoint, vgg16, noGrad, Tensor, readSafetensors, WeightsNotCachedError, getModel, OfflineError } from '../src/index.js';
+import {
+  loadCheckpoint,
+  vgg16,
+  noGrad,
+  Tensor,
+  readSafetensors,
+  WeightsNotCachedError,
+  getModel,
+  OfflineError,
+} from '../src/index.js';
 import { toFloat32 } from '../src/io/raw-tensor.js';
 import { fixturePath } from './helpers/paths.js';
 import { relError } from './helpers/golden.js';

@@ -4,7 +4,20 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VGG, makeLayers, loadCheckpoint, saveSafetensors, savePth, safetensorsBytes, pthBytes, readSafetensors, randn, noGrad, CheckpointError, StateDictError } from '../src/index.js';
+import {
+  VGG,
+  makeLayers,
+  loadCheckpoint,
+  saveSafetensors,
+  savePth,
+  safetensorsBytes,
+  pthBytes,
+  readSafetensors,
+  randn,
+  noGrad,
+  CheckpointError,
+  StateDictError,
+} from '../src/index.js';
 import { fixturePath } from './helpers/paths.js';
 
 const tiny = () => new VGG(makeLayers([4, 'M', 8, 'M'], { batchNorm: true }), { numClasses: 3 });
@@ -39,7 +52,10 @@ describe('checkpoint API', () => {
   });
 
   it('Uint8Array input, key and stripPrefix for wrapped DataParallel checkpoints', async () => {
-    const sd = await loadCheckpoint(fixturePath('checkpoints', 'checkpoint_zip.pt'), { key: 'state_dict', stripPrefix: 'module.' });
+    const sd = await loadCheckpoint(fixturePath('checkpoints', 'checkpoint_zip.pt'), {
+      key: 'state_dict',
+      stripPrefix: 'module.',
+    });
     assert.ok([...sd.keys()].every((k) => !k.startsWith('module.')));
     const bytes = pthBytes(tiny().stateDict());
     assert.equal((await loadCheckpoint(bytes)).size, tiny().stateDict().size);

@@ -52,7 +52,11 @@ describe('vgg inspect and vgg convert', () => {
   const ckpt = (name: string) => join(repoRoot, 'test', 'fixtures', 'checkpoints', name);
 
   it('inspect lists format, names, dtypes, shapes and totals', () => {
-    for (const [file, format] of [['conv_zip.pt', 'pth-zip'], ['conv_legacy.pt', 'pth-legacy'], ['conv.safetensors', 'safetensors']]) {
+    for (const [file, format] of [
+      ['conv_zip.pt', 'pth-zip'],
+      ['conv_legacy.pt', 'pth-legacy'],
+      ['conv.safetensors', 'safetensors'],
+    ]) {
       const r = vgg('inspect', ckpt(file));
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, new RegExp(`: ${format} \\(`));
@@ -117,7 +121,17 @@ describe('vgg export', () => {
       const model = vgg11({ numClasses: 10 }).eval();
       await saveSafetensors(join(dir, 'w.safetensors'), model.stateDict());
       const onnx = join(dir, 'm.onnx');
-      const r = vgg('export', 'vgg11', '--weights', join(dir, 'w.safetensors'), '--out', onnx, '--input', '3x32x32', '--dynamic-batch');
+      const r = vgg(
+        'export',
+        'vgg11',
+        '--weights',
+        join(dir, 'w.safetensors'),
+        '--out',
+        onnx,
+        '--input',
+        '3x32x32',
+        '--dynamic-batch',
+      );
       assert.equal(r.status, 0, r.stderr);
       const session = await ort.InferenceSession.create(onnx);
       const x = randn([3, 3, 32, 32]);

@@ -42,14 +42,27 @@ function feedsBatchNorm(model: VGG, key: string): boolean {
   return model.features.getChild(String(Number(m[1]) + 1)) instanceof BatchNorm2d;
 }
 
-const CASES = ['vgg11_eval', 'vgg11_train', 'vgg11_bn_train_odd', 'vgg11_bn_eval_odd', 'custom_walkthrough', 'small_bn_train', 'vgg16_eval', 'vgg16_bn_eval_64', 'vgg19_bn_eval_64'];
+const CASES = [
+  'vgg11_eval',
+  'vgg11_train',
+  'vgg11_bn_train_odd',
+  'vgg11_bn_eval_odd',
+  'custom_walkthrough',
+  'small_bn_train',
+  'vgg16_eval',
+  'vgg16_bn_eval_64',
+  'vgg19_bn_eval_64',
+];
 
 describe('hash fill matches the generator bit for bit', () => {
   it('vgg11_bn entries (first and last 16 values)', () => {
     const g = loadGolden('hashfill_check');
     const entries = g.meta.entries as [number, string, number[]][];
     const model = vgg11_bn({ numClasses: 10, initWeights: false });
-    assert.deepEqual([...model.stateDict()].map(([k, t]) => [k, [...t.shape]]), entries.map(([, k, s]) => [k, s]));
+    assert.deepEqual(
+      [...model.stateDict()].map(([k, t]) => [k, [...t.shape]]),
+      entries.map(([, k, s]) => [k, s]),
+    );
     for (const [k, key, shape] of entries) {
       const values = hashValues(k, key, shape);
       const first = g.get(`first.${key}`).data;
@@ -63,43 +76,45 @@ describe('hash fill matches the generator bit for bit', () => {
 for (const backendName of listBackends()) {
   describe(`golden models [${backendName}]`, () => {
     for (const name of CASES) {
-      it(name, () => withBackend(backendName, () => {
-        const g = loadGolden(name);
-        const meta = g.meta as unknown as ModelMeta;
-        const model = hashFill(build(meta)).train(meta.train);
-        const x = new Tensor(g.get('input').data.slice(), g.get('input').shape).requiresGrad_();
-        const y = model.forward(x);
-        assertClose(y, g.get('output'), FWD, `${name} logits`);
-        const state = model.stateDict();
-        for (const key of meta.after ?? []) {
-          const err = relError(state.get(key)!.data, g.get(`after.${key}`).data);
-          assert.ok(err <= FWD, `${name} ${key} after forward: relative error ${err}`);
-        }
-        // Whole-model gradients are checked on the reference backend, which computes
-        // in float64 and so makes the same ReLU and max-pool decisions as PyTorch. A
-        // float32 backend (native Winograd) can flip a pre-activation lying within
-        // round-off of zero, which legitimately reroutes part of the gradient; its
-        // gradient kernels are checked op by op (golden-ops, kernels tests) instead.
-        if (backendName !== 'ref') return;
-        y.mul(g.get('upstream')).sum().backward();
-        assertClose(x.grad!, g.get('grad.input'), GRAD, `${name} input gradient`);
-        const params = new Map(model.namedParameters());
-        for (const key of meta.grads) {
-          const grad = params.get(key)?.grad;
-          assert.ok(grad, `${name}: ${key} has no gradient`);
-          if (meta.train && feedsBatchNorm(model, key)) {
-            // A bias followed by batch-statistics BatchNorm is cancelled by the mean: its
-            // true gradient is 0 and both sides hold round-off, so compare magnitudes instead.
-            const weightGrad = params.get(key.replace(/bias$/, 'weight'))!.grad!;
-            assert.ok(maxAbs(grad.data) <= 1e-4 * maxAbs(weightGrad.data), `${name} ${key} should be ~0`);
-            continue;
+      it(name, () =>
+        withBackend(backendName, () => {
+          const g = loadGolden(name);
+          const meta = g.meta as unknown as ModelMeta;
+          const model = hashFill(build(meta)).train(meta.train);
+          const x = new Tensor(g.get('input').data.slice(), g.get('input').shape).requiresGrad_();
+          const y = model.forward(x);
+          assertClose(y, g.get('output'), FWD, `${name} logits`);
+          const state = model.stateDict();
+          for (const key of meta.after ?? []) {
+            const err = relError(state.get(key)!.data, g.get(`after.${key}`).data);
+            assert.ok(err <= FWD, `${name} ${key} after forward: relative error ${err}`);
           }
-          const expected = g.get(`grad.${key}`);
-          const rows = meta.sliced?.[`grad.${key}`]?.rows;
-          const actual = rows ? new Tensor(grad.data.subarray(0, expected.numel), expected.shape) : grad;
-          assertClose(actual, expected, GRAD, `${name} grad ${key}`);
-        }
-      }));
+          // Whole-model gradients are checked on the reference backend, which computes
+          // in float64 and so makes the same ReLU and max-pool decisions as PyTorch. A
+          // float32 backend (native Winograd) can flip a pre-activation lying within
+          // round-off of zero, which legitimately reroutes part of the gradient; its
+          // gradient kernels are checked op by op (golden-ops, kernels tests) instead.
+          if (backendName !== 'ref') return;
+          y.mul(g.get('upstream')).sum().backward();
+          assertClose(x.grad!, g.get('grad.input'), GRAD, `${name} input gradient`);
+          const params = new Map(model.namedParameters());
+          for (const key of meta.grads) {
+            const grad = params.get(key)?.grad;
+            assert.ok(grad, `${name}: ${key} has no gradient`);
+            if (meta.train && feedsBatchNorm(model, key)) {
+              // A bias followed by batch-statistics BatchNorm is cancelled by the mean: its
+              // true gradient is 0 and both sides hold round-off, so compare magnitudes instead.
+              const weightGrad = params.get(key.replace(/bias$/, 'weight'))!.grad!;
+              assert.ok(maxAbs(grad.data) <= 1e-4 * maxAbs(weightGrad.data), `${name} ${key} should be ~0`);
+              continue;
+            }
+            const expected = g.get(`grad.${key}`);
+            const rows = meta.sliced?.[`grad.${key}`]?.rows;
+            const actual = rows ? new Tensor(grad.data.subarray(0, expected.numel), expected.shape) : grad;
+            assertClose(actual, expected, GRAD, `${name} grad ${key}`);
+          }
+        }),
+      );
     }
   });
 }

@@ -4,7 +4,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { naiveConv2d, naiveConv2dBackwardInput, naiveConv2dBackwardWeight, naiveGemm } from '../src/backend/ref/naive.js';
+import {
+  naiveConv2d,
+  naiveConv2dBackwardInput,
+  naiveConv2dBackwardWeight,
+  naiveGemm,
+} from '../src/backend/ref/naive.js';
 import { listBackends, setBackend, backend } from '../src/backend/registry.js';
 import type { Conv2dParams } from '../src/backend/backend.js';
 import { Generator } from '../src/tensor/rng.js';
@@ -22,9 +27,21 @@ function randomConv(): Conv2dParams {
   const kernelH = int(1, 4);
   const kernelW = int(1, 4);
   const p = {
-    batch: int(1, 3), inChannels: int(1, 19), outChannels: int(1, 21), inH: int(5, 17), inW: int(5, 17),
-    kernelH, kernelW, strideH: int(1, 3), strideW: int(1, 3), padH: int(0, kernelH), padW: int(0, kernelW),
-    dilationH: int(1, 2), dilationW: int(1, 2), outH: 0, outW: 0,
+    batch: int(1, 3),
+    inChannels: int(1, 19),
+    outChannels: int(1, 21),
+    inH: int(5, 17),
+    inW: int(5, 17),
+    kernelH,
+    kernelW,
+    strideH: int(1, 3),
+    strideW: int(1, 3),
+    padH: int(0, kernelH),
+    padW: int(0, kernelW),
+    dilationH: int(1, 2),
+    dilationW: int(1, 2),
+    outH: 0,
+    outW: 0,
   };
   p.outH = Math.floor((p.inH + 2 * p.padH - p.dilationH * (kernelH - 1) - 1) / p.strideH) + 1;
   p.outW = Math.floor((p.inW + 2 * p.padW - p.dilationW * (kernelW - 1) - 1) / p.strideW) + 1;
@@ -62,8 +79,14 @@ for (const name of listBackends()) {
         const gy = random(p.batch * p.outChannels * p.outH * p.outW);
         const shape = JSON.stringify(p);
         assert.ok(relError(b.conv2d(x, w, bias, p), naiveConv2d(x, w, bias, p)) <= 1e-5, `forward ${shape}`);
-        assert.ok(relError(b.conv2dBackwardInput(gy, w, p), naiveConv2dBackwardInput(gy, w, p)) <= 1e-5, `input grad ${shape}`);
-        assert.ok(relError(b.conv2dBackwardWeight(gy, x, p), naiveConv2dBackwardWeight(gy, x, p)) <= 1e-5, `weight grad ${shape}`);
+        assert.ok(
+          relError(b.conv2dBackwardInput(gy, w, p), naiveConv2dBackwardInput(gy, w, p)) <= 1e-5,
+          `input grad ${shape}`,
+        );
+        assert.ok(
+          relError(b.conv2dBackwardWeight(gy, x, p), naiveConv2dBackwardWeight(gy, x, p)) <= 1e-5,
+          `weight grad ${shape}`,
+        );
       }
     });
 
@@ -79,7 +102,7 @@ for (const name of listBackends()) {
       for (let i = 0; i < n; i++) assert.ok(Object.is(gx[i], y[i] > 0 ? g[i] : 0), `y ${y[i]}, g ${g[i]} -> ${gx[i]}`);
     });
 
-    it('sgdStep: PyTorch\'s update order and float32 rounding points, bit for bit', () => {
+    it("sgdStep: PyTorch's update order and float32 rounding points, bit for bit", () => {
       const b = setBackend(name);
       const f = Math.fround;
       const n = 40003;
@@ -117,7 +140,7 @@ for (const name of listBackends()) {
       assert.deepEqual(w, wantW);
     });
 
-    it('adamStep: Adam and AdamW with PyTorch\'s rounding points, bit for bit', () => {
+    it("adamStep: Adam and AdamW with PyTorch's rounding points, bit for bit", () => {
       const b = setBackend(name);
       const f = Math.fround;
       const n = 40003;
@@ -129,9 +152,19 @@ for (const name of listBackends()) {
       for (const c of cases) {
         const [lr, beta1, beta2, eps] = [1e-3, 0.9, 0.999, 1e-8];
         const s = {
-          b1: f(beta1), b2: f(beta2), oneMinusB1: f(1 - beta1), oneMinusB2: f(1 - beta2), eps: f(eps),
-          wd: f(c.weightDecay), l2: !c.decoupled && c.weightDecay !== 0, decay: f(1 - lr * c.weightDecay), decoupled: c.decoupled,
-          negStepSize: f(-(lr / (1 - beta1 ** c.step))), bc2Sqrt: f(Math.sqrt(1 - beta2 ** c.step)), amsgrad: c.amsgrad, maximize: c.maximize,
+          b1: f(beta1),
+          b2: f(beta2),
+          oneMinusB1: f(1 - beta1),
+          oneMinusB2: f(1 - beta2),
+          eps: f(eps),
+          wd: f(c.weightDecay),
+          l2: !c.decoupled && c.weightDecay !== 0,
+          decay: f(1 - lr * c.weightDecay),
+          decoupled: c.decoupled,
+          negStepSize: f(-(lr / (1 - beta1 ** c.step))),
+          bc2Sqrt: f(Math.sqrt(1 - beta2 ** c.step)),
+          amsgrad: c.amsgrad,
+          maximize: c.maximize,
         };
         const w = random(n);
         const grad = random(n);
@@ -165,8 +198,29 @@ for (const name of listBackends()) {
 
     it('the VGG 3x3 shapes, including a 224-pixel first layer', () => {
       const b = setBackend(name);
-      for (const [C, O, H, W] of [[3, 64, 224, 224], [64, 128, 28, 28], [512, 512, 2, 1], [35, 13, 9, 31]]) {
-        const p: Conv2dParams = { batch: 1, inChannels: C, outChannels: O, inH: H, inW: W, outH: H, outW: W, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1 };
+      for (const [C, O, H, W] of [
+        [3, 64, 224, 224],
+        [64, 128, 28, 28],
+        [512, 512, 2, 1],
+        [35, 13, 9, 31],
+      ]) {
+        const p: Conv2dParams = {
+          batch: 1,
+          inChannels: C,
+          outChannels: O,
+          inH: H,
+          inW: W,
+          outH: H,
+          outW: W,
+          kernelH: 3,
+          kernelW: 3,
+          strideH: 1,
+          strideW: 1,
+          padH: 1,
+          padW: 1,
+          dilationH: 1,
+          dilationW: 1,
+        };
         const x = random(C * H * W);
         const w = random(O * C * 9);
         const err = relError(b.conv2d(x, w, null, p), naiveConv2d(x, w, null, p));

@@ -1,7 +1,20 @@
 /** Module traversal, state dicts, modes, layer errors and the VGG's bad-input messages. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { nn, vgg11_bn, VGG, makeLayers, cfgs, randn, zeros, Tensor, ShapeError, StateDictError, ArgumentError, noGrad } from '../src/index.js';
+import {
+  nn,
+  vgg11_bn,
+  VGG,
+  makeLayers,
+  cfgs,
+  randn,
+  zeros,
+  Tensor,
+  ShapeError,
+  StateDictError,
+  ArgumentError,
+  noGrad,
+} from '../src/index.js';
 
 const tiny = () => new VGG(makeLayers([4, 'M', 8, 'M'], { batchNorm: true }), { numClasses: 3 });
 
@@ -10,15 +23,24 @@ describe('traversal', () => {
     const m = tiny();
     const keys = [...m.stateDict().keys()];
     assert.deepEqual(keys.slice(0, 7), [
-      'features.0.weight', 'features.0.bias', 'features.1.weight', 'features.1.bias',
-      'features.1.running_mean', 'features.1.running_var', 'features.1.num_batches_tracked',
+      'features.0.weight',
+      'features.0.bias',
+      'features.1.weight',
+      'features.1.bias',
+      'features.1.running_mean',
+      'features.1.running_var',
+      'features.1.num_batches_tracked',
     ]);
     assert.equal(keys.at(-1), 'classifier.6.bias');
-    assert.deepEqual([...m.namedBuffers()].map(([k]) => k).filter((k) => k.startsWith('features.1.')), [
-      'features.1.running_mean', 'features.1.running_var', 'features.1.num_batches_tracked',
-    ]);
+    assert.deepEqual(
+      [...m.namedBuffers()].map(([k]) => k).filter((k) => k.startsWith('features.1.')),
+      ['features.1.running_mean', 'features.1.running_var', 'features.1.num_batches_tracked'],
+    );
     assert.equal([...m.namedParameters()].length, 4 + 4 + 6);
-    assert.deepEqual([...m.namedChildren()].map(([k]) => k), ['features', 'avgpool', 'classifier']);
+    assert.deepEqual(
+      [...m.namedChildren()].map(([k]) => k),
+      ['features', 'avgpool', 'classifier'],
+    );
     assert.equal([...m.namedModules()][0][0], '');
     assert.ok(m.getSubmodule('classifier.6') instanceof nn.Linear);
     assert.throws(() => m.getSubmodule('classifier.9'), ArgumentError);
@@ -56,16 +78,22 @@ describe('loadStateDict', () => {
     sd.delete('classifier.6.weight');
     sd.set('features.9.weight', zeros([1]));
     sd.set('classifier.0.weight', zeros([4096, 10]));
-    const err = assert.throws(() => m.loadStateDict(sd), (e: unknown) => {
-      assert.ok(e instanceof StateDictError);
-      assert.deepEqual(e.missingKeys, ['features.0.bias', 'classifier.6.weight']);
-      assert.deepEqual(e.unexpectedKeys, ['features.9.weight']);
-      assert.equal(e.shapeMismatches[0].key, 'classifier.0.weight');
-      assert.match(e.message, /size mismatch for classifier\.0\.weight: copying a param with shape \[4096, 10\] from checkpoint, the shape in current model is \[4096, 392\]/);
-      assert.match(e.message, /Missing key\(s\).*"features\.0\.bias".*"classifier\.6\.weight"/);
-      assert.match(e.message, /Unexpected key\(s\).*"features\.9\.weight"/);
-      return true;
-    });
+    const err = assert.throws(
+      () => m.loadStateDict(sd),
+      (e: unknown) => {
+        assert.ok(e instanceof StateDictError);
+        assert.deepEqual(e.missingKeys, ['features.0.bias', 'classifier.6.weight']);
+        assert.deepEqual(e.unexpectedKeys, ['features.9.weight']);
+        assert.equal(e.shapeMismatches[0].key, 'classifier.0.weight');
+        assert.match(
+          e.message,
+          /size mismatch for classifier\.0\.weight: copying a param with shape \[4096, 10\] from checkpoint, the shape in current model is \[4096, 392\]/,
+        );
+        assert.match(e.message, /Missing key\(s\).*"features\.0\.bias".*"classifier\.6\.weight"/);
+        assert.match(e.message, /Unexpected key\(s\).*"features\.9\.weight"/);
+        return true;
+      },
+    );
     void err;
     assert.deepEqual(m.stateDict().get('features.0.weight')!.data, before);
   });
@@ -75,7 +103,10 @@ describe('loadStateDict', () => {
     const sd = new Map(tiny().stateDict());
     sd.delete('features.0.bias');
     sd.set('extra', zeros([1]));
-    assert.deepEqual(m.loadStateDict(sd, { strict: false }), { missingKeys: ['features.0.bias'], unexpectedKeys: ['extra'] });
+    assert.deepEqual(m.loadStateDict(sd, { strict: false }), {
+      missingKeys: ['features.0.bias'],
+      unexpectedKeys: ['extra'],
+    });
     sd.set('features.0.weight', zeros([1]));
     assert.throws(() => m.loadStateDict(sd, { strict: false }), StateDictError);
   });
@@ -126,22 +157,38 @@ describe('VGG bad input names the layer and both shapes', () => {
   };
 
   it('wrong channel count', () => {
-    assert.match(message(() => m.forward(randn([1, 1, 32, 32]))), /^features\.0: expected input with 3 channels \(weight \[64, 3, 3, 3\]\), got input \[1, 1, 32, 32\]/);
+    assert.match(
+      message(() => m.forward(randn([1, 1, 32, 32]))),
+      /^features\.0: expected input with 3 channels \(weight \[64, 3, 3, 3\]\), got input \[1, 1, 32, 32\]/,
+    );
   });
   it('wrong rank', () => {
-    assert.match(message(() => m.forward(randn([3, 32]))), /^features\.0: conv2d expects input \[N, C, H, W\] or \[C, H, W\], got \[3, 32\]/);
+    assert.match(
+      message(() => m.forward(randn([3, 32]))),
+      /^features\.0: conv2d expects input \[N, C, H, W\] or \[C, H, W\], got \[3, 32\]/,
+    );
   });
   it('input too small for the pools', () => {
-    assert.match(message(() => m.forward(randn([1, 3, 31, 40]))), /^features\.28: input \[1, 512, 1, 2\] is too small .*at least 32x32/);
+    assert.match(
+      message(() => m.forward(randn([1, 3, 31, 40]))),
+      /^features\.28: input \[1, 512, 1, 2\] is too small .*at least 32x32/,
+    );
   });
   it('a classifier that does not fit the features', () => {
     const bad = new VGG(makeLayers(cfgs.A), { numClasses: 10, initWeights: false });
     bad.classifier.set(0, new nn.Linear(100, 4096));
-    assert.match(message(() => bad.eval().forward(randn([1, 3, 32, 32]))), /^classifier\.0: .*input \[1, 25088\].*weight \[4096, 100\]/);
+    assert.match(
+      message(() => bad.eval().forward(randn([1, 3, 32, 32]))),
+      /^classifier\.0: .*input \[1, 25088\].*weight \[4096, 100\]/,
+    );
   });
   it('any input of at least 32x32 works, including odd sizes', () => {
     const small = new VGG(makeLayers([4, 'M', 4, 'M', 4, 'M', 4, 'M', 4, 'M']), { numClasses: 2 }).eval();
-    for (const [h, w] of [[32, 32], [33, 47], [224, 224]]) {
+    for (const [h, w] of [
+      [32, 32],
+      [33, 47],
+      [224, 224],
+    ]) {
       const y: Tensor = noGrad(() => small.forward(randn([1, 3, h, w])));
       assert.deepEqual(y.shape, [1, 2]);
       assert.ok(!y.data.some(Number.isNaN));

@@ -39,7 +39,10 @@ describe('package entry point', () => {
     try {
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module' }));
       // --offline: everything this needs is already in npm's cache; the test must not reach the network.
-      const npm = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', repoRoot], { cwd: dir, encoding: 'utf8' });
+      const npm = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', repoRoot], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
       assert.equal(npm.status, 0, npm.stderr);
       assert.equal(runIn(dir).first, 'features.0.weight');
     } finally {

@@ -5,7 +5,9 @@ import { InferencePool, loadModel, classify, imageClassification, ArgumentError 
 import { fixturePath } from './helpers/paths.js';
 
 const modelFile = fixturePath('models', 'tiny.safetensors');
-const images = Array.from({ length: 12 }, (_, i) => fixturePath('images', ['huge.jpg', 'landscape.jpg', 'portrait.png'][i % 3]));
+const images = Array.from({ length: 12 }, (_, i) =>
+  fixturePath('images', ['huge.jpg', 'landscape.jpg', 'portrait.png'][i % 3]),
+);
 
 /** Runs `work` while a 5 ms interval timer records the longest gap between its ticks. */
 async function maxTimerDelay(work: () => Promise<unknown>): Promise<number> {
@@ -29,8 +31,15 @@ describe('InferencePool', () => {
     const pool = new InferencePool({ modelFile });
     try {
       const { model, categories, transforms } = await loadModel(modelFile);
-      const direct = await classify(model, images.slice(0, 3), { transform: imageClassification(transforms!), categories, topk: 2 });
-      const [a, b] = await Promise.all([pool.classify(images.slice(0, 3), { topk: 2 }), pool.classify(images.slice(0, 3), { topk: 2 })]);
+      const direct = await classify(model, images.slice(0, 3), {
+        transform: imageClassification(transforms!),
+        categories,
+        topk: 2,
+      });
+      const [a, b] = await Promise.all([
+        pool.classify(images.slice(0, 3), { topk: 2 }),
+        pool.classify(images.slice(0, 3), { topk: 2 }),
+      ]);
       for (const r of [a, b]) {
         r.forEach((res, i) => {
           assert.equal(res.top[0].index, direct[i].top[0].index);
@@ -49,12 +58,17 @@ describe('InferencePool', () => {
 
   it('keeps the event loop responsive while a batch runs, unlike running it in-process', async () => {
     const { model, categories, transforms } = await loadModel(modelFile);
-    const inProcess = await maxTimerDelay(() => classify(model, images, { transform: imageClassification(transforms!), categories, batchSize: 12 }));
+    const inProcess = await maxTimerDelay(() =>
+      classify(model, images, { transform: imageClassification(transforms!), categories, batchSize: 12 }),
+    );
     const pool = new InferencePool({ modelFile });
     try {
       await pool.classify(images.slice(0, 1));
       const offThread = await maxTimerDelay(() => pool.classify(images, { batchSize: 12 }));
-      assert.ok(offThread < inProcess / 2, `timer delay off-thread ${offThread.toFixed(1)} ms vs in-process ${inProcess.toFixed(1)} ms`);
+      assert.ok(
+        offThread < inProcess / 2,
+        `timer delay off-thread ${offThread.toFixed(1)} ms vs in-process ${inProcess.toFixed(1)} ms`,
+      );
       assert.ok(offThread < 100, `timer delay off-thread ${offThread.toFixed(1)} ms`);
     } finally {
       await pool.close();

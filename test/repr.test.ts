@@ -26,10 +26,16 @@ describe('printed form', () => {
 
   it('single layers with non-default options', () => {
     assert.equal(String(new nn.MaxPool2d(3, { stride: 2, padding: 1, dilation: 2 })), reprs.layer_maxpool);
-    assert.equal(String(new nn.MaxPool2d(3, { stride: 2, padding: 1, dilation: 2, ceilMode: true })), reprs.layer_maxpool_ceil);
+    assert.equal(
+      String(new nn.MaxPool2d(3, { stride: 2, padding: 1, dilation: 2, ceilMode: true })),
+      reprs.layer_maxpool_ceil,
+    );
     assert.equal(String(new nn.BatchNorm2d(7, { eps: 1e-3, momentum: 0.01 })), reprs.layer_bn);
     assert.equal(String(new nn.Dropout(0.25)), reprs.layer_dropout);
-    assert.equal(String(new nn.Conv2d(3, 8, [3, 5], { stride: [2, 1], padding: [0, 2], dilation: 2, bias: false })), reprs.layer_conv);
+    assert.equal(
+      String(new nn.Conv2d(3, 8, [3, 5], { stride: [2, 1], padding: [0, 2], dilation: 2, bias: false })),
+      reprs.layer_conv,
+    );
     assert.equal(String(new nn.AdaptiveAvgPool2d([3, 4])), reprs.layer_adaptive_tuple);
     assert.equal(String(new nn.AdaptiveAvgPool2d(5)), reprs.layer_adaptive_int);
     assert.equal(String(new nn.Linear(4, 2, { bias: false })), reprs.layer_linear_nobias);
@@ -47,7 +53,13 @@ describe('parameter counts', () => {
     });
   }
   it('the walkthrough custom net sizes its classifier from the last conv (256·7·7)', () => {
-    const m = new VGG(makeLayers([64, 64, 64, 'M', 128, 128, 128, 'M', 256, 256, 256, 'M']), { numClasses: 10, initWeights: false });
-    assert.equal([...m.parameters()].reduce((n, p) => n + p.numel, 0), counts.custom_walkthrough);
+    const m = new VGG(makeLayers([64, 64, 64, 'M', 128, 128, 128, 'M', 256, 256, 256, 'M']), {
+      numClasses: 10,
+      initWeights: false,
+    });
+    assert.equal(
+      [...m.parameters()].reduce((n, p) => n + p.numel, 0),
+      counts.custom_walkthrough,
+    );
   });
 });

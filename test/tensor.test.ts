@@ -1,15 +1,39 @@
 /** Tensor creation, views, broadcasting, autograd mechanics and errors. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Tensor, tensor, zeros, ones, randn, rand, arange, manualSeed, noGrad, enableGrad, isGradEnabled, Generator, ShapeError, ArgumentError } from '../src/index.js';
+import {
+  Tensor,
+  tensor,
+  zeros,
+  ones,
+  randn,
+  rand,
+  arange,
+  manualSeed,
+  noGrad,
+  enableGrad,
+  isGradEnabled,
+  Generator,
+  ShapeError,
+  ArgumentError,
+} from '../src/index.js';
 
 describe('creation', () => {
   it('tensor() from flat values with a shape, and from nested arrays', () => {
     const t = tensor([1, 2, 3, 4, 5, 6], [2, 3]);
     assert.deepEqual(t.shape, [2, 3]);
     assert.deepEqual(t.strides, [3, 1]);
-    assert.deepEqual(t.toArray(), [[1, 2, 3], [4, 5, 6]]);
-    assert.deepEqual(tensor([[1, 2], [3, 4]]).shape, [2, 2]);
+    assert.deepEqual(t.toArray(), [
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    assert.deepEqual(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]).shape,
+      [2, 2],
+    );
     assert.throws(() => tensor([[1, 2], [3]]), ShapeError);
     assert.throws(() => tensor([1, 2, 3], [2, 2]), ShapeError);
   });
@@ -71,7 +95,10 @@ describe('views and shapes', () => {
     assert.deepEqual(t.unsqueeze(0).squeeze().shape, [2, 3, 4]);
     const tr = t.transpose(0, 2);
     assert.deepEqual(tr.shape, [4, 3, 2]);
-    assert.equal(tr.toArray().valueOf() && (tr.toArray() as number[][][])[3][2][1], (t.toArray() as number[][][])[1][2][3]);
+    assert.equal(
+      tr.toArray().valueOf() && (tr.toArray() as number[][][])[3][2][1],
+      (t.toArray() as number[][][])[1][2][3],
+    );
     assert.deepEqual(t.permute(1, 2, 0).shape, [3, 4, 2]);
     assert.throws(() => t.permute(0, 0, 1), ShapeError);
     assert.throws(() => t.sum(3), ArgumentError);
@@ -81,12 +108,18 @@ describe('views and shapes', () => {
 describe('broadcasting and reductions', () => {
   it('adds a row and a column with broadcasting', () => {
     const y = tensor([1, 2, 3], [1, 3]).add(tensor([10, 20], [2, 1]));
-    assert.deepEqual(y.toArray(), [[11, 12, 13], [21, 22, 23]]);
+    assert.deepEqual(y.toArray(), [
+      [11, 12, 13],
+      [21, 22, 23],
+    ]);
     assert.throws(() => zeros([2, 3]).add(zeros([4])), ShapeError);
   });
 
   it('sum, mean, max, argmax', () => {
-    const t = tensor([[1, 5, 3], [7, 2, 9]]);
+    const t = tensor([
+      [1, 5, 3],
+      [7, 2, 9],
+    ]);
     assert.equal(t.sum().item(), 27);
     assert.deepEqual([...t.sum(0).data], [8, 7, 12]);
     assert.deepEqual([...t.mean(1, true).data], [3, 6]);
@@ -98,7 +131,10 @@ describe('broadcasting and reductions', () => {
   });
 
   it('softmax rows sum to one even for large logits', () => {
-    const p = tensor([[1000, 1001, 1002], [-5, 0, 5]]).softmax(1);
+    const p = tensor([
+      [1000, 1001, 1002],
+      [-5, 0, 5],
+    ]).softmax(1);
     for (const s of p.sum(1).data) assert.ok(Math.abs(s - 1) < 1e-6);
     assert.ok(!p.data.some(Number.isNaN));
   });
@@ -118,7 +154,11 @@ describe('autograd', () => {
     const y = noGrad(() => x.mul(2));
     assert.equal(y.requiresGrad, false);
     assert.equal(isGradEnabled(), true);
-    assert.throws(() => noGrad(() => { throw new Error('boom'); }));
+    assert.throws(() =>
+      noGrad(() => {
+        throw new Error('boom');
+      }),
+    );
     assert.equal(isGradEnabled(), true);
     assert.equal(noGrad(() => enableGrad(() => x.mul(2))).requiresGrad, true);
   });

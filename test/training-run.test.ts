@@ -53,16 +53,42 @@ function writeSynthetic(dir: string, split: 'train' | 't10k', n: number, seed: n
   writeFileSync(join(dir, `${split}-labels-idx1-ubyte.gz`), idxFile([n], labels));
 }
 
-const arch = { cfg: [8, 'M', 16, 'M'] as (number | 'M')[], batchNorm: true, inChannels: 1, numClasses: 10, hiddenFeatures: 32, dropout: 0.2, poolSize: 2 };
+const arch = {
+  cfg: [8, 'M', 16, 'M'] as (number | 'M')[],
+  batchNorm: true,
+  inChannels: 1,
+  numClasses: 10,
+  hiddenFeatures: 32,
+  dropout: 0.2,
+  poolSize: 2,
+};
 let root = '';
 let data = '';
 
-const preprocessing: ImageClassificationSpec = { kind: 'ImageClassification', grayscale: true, resizeSize: 28, cropSize: 28, mean: [0.3], std: [0.3] };
+const preprocessing: ImageClassificationSpec = {
+  kind: 'ImageClassification',
+  grayscale: true,
+  resizeSize: 28,
+  cropSize: 28,
+  mean: [0.3],
+  std: [0.3],
+};
 
 function options(outDir: string, extra: Partial<TrainOptions> = {}): TrainOptions {
   return {
-    architecture: arch, epochs: 2, batchSize: 32, lr: 0.05, optimizer: 'sgd', schedule: 'cosine', weightDecay: 5e-4, labelSmoothing: 0.1, seed: 3, outDir,
-    trainTransform: liftTransform(normalize([0.3], [0.3])), preprocessing, ...extra,
+    architecture: arch,
+    epochs: 2,
+    batchSize: 32,
+    lr: 0.05,
+    optimizer: 'sgd',
+    schedule: 'cosine',
+    weightDecay: 5e-4,
+    labelSmoothing: 0.1,
+    seed: 3,
+    outDir,
+    trainTransform: liftTransform(normalize([0.3], [0.3])),
+    preprocessing,
+    ...extra,
   };
 }
 
@@ -79,7 +105,10 @@ async function assertResumeExact(name: string, extra: Partial<TrainOptions>, sto
   assert.equal(second.status, 'finished');
   const a = whole.model.stateDict();
   for (const [k, t] of second.model.stateDict()) assert.deepEqual(t.data, a.get(k)!.data, k);
-  assert.deepEqual(second.metrics.map((m) => m.testAccuracy), whole.metrics.map((m) => m.testAccuracy));
+  assert.deepEqual(
+    second.metrics.map((m) => m.testAccuracy),
+    whole.metrics.map((m) => m.testAccuracy),
+  );
 }
 
 /** A copy of a module's state (parameters and buffers), detached from the live tensors. */
@@ -109,7 +138,15 @@ describe('training runs', () => {
     const result = await new Trainer(train, test, options(out)).run();
     assert.equal(result.status, 'finished');
     assert.ok(result.metrics[1].testAccuracy > 0.6, `test accuracy ${result.metrics[1].testAccuracy} (chance is 0.1)`);
-    for (const f of ['best.safetensors', 'last.safetensors', 'state.json', 'state.safetensors', 'metrics.csv', 'metrics.json', 'chart.html']) {
+    for (const f of [
+      'best.safetensors',
+      'last.safetensors',
+      'state.json',
+      'state.safetensors',
+      'metrics.csv',
+      'metrics.json',
+      'chart.html',
+    ]) {
       assert.ok(existsSync(join(out, f)), f);
     }
     assert.equal(readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n').length, 3);
@@ -125,18 +162,41 @@ describe('training runs', () => {
     const [train, test] = await Promise.all([loadCifar10(dir, 'train'), loadCifar10(dir, 'test')]);
     const preset = trainingPreset('cifar10', { augment: false });
     const out = join(root, 'cifar-run');
-    const result = await new Trainer(train, test, options(out, { ...preset, architecture: { ...arch, inChannels: 3 } })).run();
+    const result = await new Trainer(
+      train,
+      test,
+      options(out, { ...preset, architecture: { ...arch, inChannels: 3 } }),
+    ).run();
     assert.equal(result.status, 'finished');
     assert.ok(result.metrics[1].testAccuracy > 0.6, `test accuracy ${result.metrics[1].testAccuracy} (chance is 0.1)`);
     const saved = await loadModel(join(out, 'best.safetensors'));
-    assert.deepEqual(saved.transforms, { kind: 'ImageClassification', resizeSize: 32, cropSize: 32, mean: [0.4914, 0.4822, 0.4465], std: [0.2470, 0.2435, 0.2616] });
+    assert.deepEqual(saved.transforms, {
+      kind: 'ImageClassification',
+      resizeSize: 32,
+      cropSize: 32,
+      mean: [0.4914, 0.4822, 0.4465],
+      std: [0.247, 0.2435, 0.2616],
+    });
     // A test image as a PNG: classify reads it, applies the recorded preprocessing, and names a class.
     const sample = test.images.subarray(0, 3072);
     const hwc = Buffer.alloc(3072);
     for (let p = 0; p < 1024; p++) for (let c = 0; c < 3; c++) hwc[p * 3 + c] = sample[c * 1024 + p];
     const png = join(root, 'cifar-sample.png');
-    await sharp(hwc, { raw: { width: 32, height: 32, channels: 3 } }).png().toFile(png);
-    const r = spawnSync(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'classify', '--weights', join(out, 'best.safetensors'), '--json', png], { encoding: 'utf8' });
+    await sharp(hwc, { raw: { width: 32, height: 32, channels: 3 } })
+      .png()
+      .toFile(png);
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(repoRoot, 'dist', 'src', 'cli', 'main.js'),
+        'classify',
+        '--weights',
+        join(out, 'best.safetensors'),
+        '--json',
+        png,
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     const [top] = (JSON.parse(r.stdout) as { top: { index: number; label: string }[] }[])[0].top;
     assert.equal(top.label, train.classes[top.index]);
@@ -148,7 +208,11 @@ describe('training runs', () => {
   });
 
   it('the same with random crops and flips, and batches prefetched three deep', async () => {
-    const trainTransform = composeSample(randomCrop(28, { padding: 2 }), randomHorizontalFlip(0.5), normalize([0.3], [0.3]));
+    const trainTransform = composeSample(
+      randomCrop(28, { padding: 2 }),
+      randomHorizontalFlip(0.5),
+      normalize([0.3], [0.3]),
+    );
     await assertResumeExact('augmented', { trainTransform, prefetch: 3 }, 33);
   });
 
@@ -171,31 +235,94 @@ describe('training runs', () => {
     await assert.rejects(loadMnistSplit(bad, 'train'), /label 12 at index 3 is out of range for 10 classes/);
     const [train, test] = await Promise.all([loadMnistSplit(data, 'train'), loadMnistSplit(data, 'test')]);
     const other = { ...arch, hiddenFeatures: 16 };
-    await assert.rejects(new Trainer(train, test, { ...options(join(root, 'learn'), { resume: true }), architecture: other }).run(), (e: unknown) => e instanceof ArgumentError && /different model/.test(e.message));
+    await assert.rejects(
+      new Trainer(train, test, { ...options(join(root, 'learn'), { resume: true }), architecture: other }).run(),
+      (e: unknown) => e instanceof ArgumentError && /different model/.test(e.message),
+    );
     const tooDeep = { ...arch, cfg: [8, 'M', 'M', 'M', 'M', 'M'] as (number | 'M')[] };
-    await assert.rejects(new Trainer(train, test, options(join(root, 'deep'), { architecture: tooDeep })).run(), /too small/);
-    assert.throws(() => new Trainer(train, test, { ...options(join(root, 'rgb')), architecture: { ...arch, inChannels: 3 }, preprocessing: undefined }),
-      (e: unknown) => e instanceof ArgumentError && /the model takes 3 input channel\(s\) but the images have 1 \(grayscale\)/.test(e.message));
-    const renamed = Object.assign(Object.create(test) as typeof test, { classes: [...test.classes.slice(0, 9), 'Boot'] });
-    assert.throws(() => new Trainer(train, renamed, options(join(root, 'classes'))), /the test set's classes \(.*Boot\) differ from the training set's/);
-    assert.throws(() => new Trainer(train, test, { ...options(join(root, 'n')), architecture: { ...arch, numClasses: 5 } }), /the dataset has 10 classes but the model 5/);
+    await assert.rejects(
+      new Trainer(train, test, options(join(root, 'deep'), { architecture: tooDeep })).run(),
+      /too small/,
+    );
+    assert.throws(
+      () =>
+        new Trainer(train, test, {
+          ...options(join(root, 'rgb')),
+          architecture: { ...arch, inChannels: 3 },
+          preprocessing: undefined,
+        }),
+      (e: unknown) =>
+        e instanceof ArgumentError &&
+        /the model takes 3 input channel\(s\) but the images have 1 \(grayscale\)/.test(e.message),
+    );
+    const renamed = Object.assign(Object.create(test) as typeof test, {
+      classes: [...test.classes.slice(0, 9), 'Boot'],
+    });
+    assert.throws(
+      () => new Trainer(train, renamed, options(join(root, 'classes'))),
+      /the test set's classes \(.*Boot\) differ from the training set's/,
+    );
+    assert.throws(
+      () => new Trainer(train, test, { ...options(join(root, 'n')), architecture: { ...arch, numClasses: 5 } }),
+      /the dataset has 10 classes but the model 5/,
+    );
   });
 
   it('vgg train on the command line', () => {
     const out = join(root, 'cli');
-    const r = spawnSync(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'train', '--data', data, '--cfg', '8,M,16,M', '--batch-norm',
-      '--hidden', '32', '--pool', '2', '--epochs', '1', '--batch-size', '32', '--out', out], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(repoRoot, 'dist', 'src', 'cli', 'main.js'),
+        'train',
+        '--data',
+        data,
+        '--cfg',
+        '8,M,16,M',
+        '--batch-norm',
+        '--hidden',
+        '32',
+        '--pool',
+        '2',
+        '--epochs',
+        '1',
+        '--batch-size',
+        '32',
+        '--out',
+        out,
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /epoch 1\/1: train loss [\d.]+ acc [\d.]+% \| test loss [\d.]+ acc [\d.]+%/);
     assert.ok(existsSync(join(out, 'best.safetensors')));
-    const missing = spawnSync(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'train', '--data', join(root, 'nope'), '--out', out], { encoding: 'utf8' });
+    const missing = spawnSync(
+      process.execPath,
+      [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'train', '--data', join(root, 'nope'), '--out', out],
+      { encoding: 'utf8' },
+    );
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /the fashion-mnist train files are not in .*nope; allow downloading .*--download/);
   });
 
   it('Ctrl-C (SIGINT) saves the run and exits cleanly; --resume finishes it', async () => {
     const out = join(root, 'sigint');
-    const args = [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'train', '--data', data, '--cfg', '8,M,16,M', '--hidden', '32', '--pool', '2', '--batch-size', '32', '--out', out];
+    const args = [
+      join(repoRoot, 'dist', 'src', 'cli', 'main.js'),
+      'train',
+      '--data',
+      data,
+      '--cfg',
+      '8,M,16,M',
+      '--hidden',
+      '32',
+      '--pool',
+      '2',
+      '--batch-size',
+      '32',
+      '--out',
+      out,
+    ];
     const child = spawn(process.execPath, [...args, '--epochs', '1000'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     let sent = false;
@@ -205,14 +332,16 @@ describe('training runs', () => {
       // Once: a second Ctrl-C is the user's way to quit without waiting for the save.
       if (!sent && /epoch 1\/1000/.test(stderr)) sent = child.kill('SIGINT');
     });
-    const [code] = await once(child, 'exit') as [number | null];
+    const [code] = (await once(child, 'exit')) as [number | null];
     assert.equal(code, 0, stderr);
     assert.match(stderr, /interrupted; saving the run so --resume can continue it/);
     assert.match(stderr, /stopped at epoch \d+, step \d+; continue with --resume/);
     const state = JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')) as { epoch: number; globalStep: number };
     assert.ok(state.epoch >= 2 && state.globalStep >= 20, `saved at epoch ${state.epoch}, step ${state.globalStep}`);
     await loadModel(join(out, 'last.safetensors'));
-    const resumed = spawnSync(process.execPath, [...args, '--epochs', String(state.epoch), '--resume'], { encoding: 'utf8' });
+    const resumed = spawnSync(process.execPath, [...args, '--epochs', String(state.epoch), '--resume'], {
+      encoding: 'utf8',
+    });
     assert.equal(resumed.status, 0, resumed.stderr);
     assert.match(resumed.stderr, new RegExp(`epoch ${state.epoch}/${state.epoch}: train loss`));
   });
@@ -226,70 +355,146 @@ describe('training runs', () => {
     const out = join(root, 'finetune');
     const result = await new Trainer(train, test, options(out, { initialModel: source, freezeFeatures: true })).run();
     assert.equal(result.status, 'finished');
-    assert.ok(result.metrics[1].testAccuracy > 0.5, `test accuracy ${result.metrics[1].testAccuracy} after two epochs of the head alone (chance is 0.1)`);
+    assert.ok(
+      result.metrics[1].testAccuracy > 0.5,
+      `test accuracy ${result.metrics[1].testAccuracy} after two epochs of the head alone (chance is 0.1)`,
+    );
     const tuned = (await loadModel(join(out, 'last.safetensors'))).model;
     assertSameState(tuned.features, features, 'frozen features (weights and BatchNorm statistics)');
-    assert.notDeepEqual(Float32Array.from((tuned.classifier.at(6) as Linear).weight.data), Float32Array.from(previous.weight.data));
-    await assert.rejects(new Trainer(train, test, options(out, { resume: true, epochs: 3 })).run(), /trained with features frozen; resume it the same way/);
-    assert.throws(() => new Trainer(train, test, options(out, { initialModel: source, architecture: { ...arch, hiddenFeatures: 64 } })), /initialModel is .* not the architecture given/);
+    assert.notDeepEqual(
+      Float32Array.from((tuned.classifier.at(6) as Linear).weight.data),
+      Float32Array.from(previous.weight.data),
+    );
+    await assert.rejects(
+      new Trainer(train, test, options(out, { resume: true, epochs: 3 })).run(),
+      /trained with features frozen; resume it the same way/,
+    );
+    assert.throws(
+      () =>
+        new Trainer(train, test, options(out, { initialModel: source, architecture: { ...arch, hiddenFeatures: 64 } })),
+      /initialModel is .* not the architecture given/,
+    );
   });
 
-  it('with the native addon, a frozen trunk and the evaluations run as inference plans (no layer-by-layer conv), giving the model\'s own logits', { skip: inferencePlanUnavailable() ?? false }, async () => {
-    const [train, test] = await Promise.all([loadMnistSplit(data, 'train'), loadMnistSplit(data, 'test')]);
-    const active = backend();
-    const calls = registerCountingBackend('counting-plan');
-    setBackend('counting-plan');
-    let result;
-    try {
-      result = await new Trainer(train, test, options(join(root, 'planned'), { initialModel: buildVgg(arch), freezeFeatures: true, epochs: 1 })).run();
-    } finally {
-      setBackend(active.name);
-    }
-    assert.equal(result.status, 'finished');
-    assert.equal(calls.get('conv2d') ?? 0, 0, 'no conv ran layer by layer');
-    assert.equal(calls.get('batchNorm') ?? 0, 0, 'no batch norm ran layer by layer');
-    assert.ok((calls.get('gemm') ?? 0) > 0, 'the classifier still trains on the backend');
-    const model = result.model.eval();
-    const plan = tryCompileInferencePlan(model.features).plan;
-    assert.ok(plan);
-    const x = randn([3, 1, 28, 28], { generator: new Generator(8) });
-    const viaPlan = noGrad(() => model.head(plan.forward(x))).data;
-    const eager = noGrad(() => model.forward(x)).data;
-    plan.dispose();
-    const scale = Math.max(...eager.map(Math.abs));
-    viaPlan.forEach((v, i) => assert.ok(Math.abs(v - eager[i]) <= 1e-4 * scale, `logit ${i}: ${v} vs ${eager[i]}`));
-  });
+  it(
+    "with the native addon, a frozen trunk and the evaluations run as inference plans (no layer-by-layer conv), giving the model's own logits",
+    { skip: inferencePlanUnavailable() ?? false },
+    async () => {
+      const [train, test] = await Promise.all([loadMnistSplit(data, 'train'), loadMnistSplit(data, 'test')]);
+      const active = backend();
+      const calls = registerCountingBackend('counting-plan');
+      setBackend('counting-plan');
+      let result;
+      try {
+        result = await new Trainer(
+          train,
+          test,
+          options(join(root, 'planned'), { initialModel: buildVgg(arch), freezeFeatures: true, epochs: 1 }),
+        ).run();
+      } finally {
+        setBackend(active.name);
+      }
+      assert.equal(result.status, 'finished');
+      assert.equal(calls.get('conv2d') ?? 0, 0, 'no conv ran layer by layer');
+      assert.equal(calls.get('batchNorm') ?? 0, 0, 'no batch norm ran layer by layer');
+      assert.ok((calls.get('gemm') ?? 0) > 0, 'the classifier still trains on the backend');
+      const model = result.model.eval();
+      const plan = tryCompileInferencePlan(model.features).plan;
+      assert.ok(plan);
+      const x = randn([3, 1, 28, 28], { generator: new Generator(8) });
+      const viaPlan = noGrad(() => model.head(plan.forward(x))).data;
+      const eager = noGrad(() => model.forward(x)).data;
+      plan.dispose();
+      const scale = Math.max(...eager.map(Math.abs));
+      viaPlan.forEach((v, i) => assert.ok(Math.abs(v - eager[i]) <= 1e-4 * scale, `logit ${i}: ${v} vs ${eager[i]}`));
+    },
+  );
 
   it('vgg train --dataset cifar10 and --dataset folder on the command line', async () => {
-    const cli = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'train', '--cfg', '8,M,16,M',
-      '--hidden', '16', '--pool', '2', '--epochs', '1', '--batch-size', '16', ...args], { encoding: 'utf8', env: { ...process.env, VGG_DATA_DIR: join(root, 'empty-cache') } });
+    const cli = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [
+          join(repoRoot, 'dist', 'src', 'cli', 'main.js'),
+          'train',
+          '--cfg',
+          '8,M,16,M',
+          '--hidden',
+          '16',
+          '--pool',
+          '2',
+          '--epochs',
+          '1',
+          '--batch-size',
+          '16',
+          ...args,
+        ],
+        { encoding: 'utf8', env: { ...process.env, VGG_DATA_DIR: join(root, 'empty-cache') } },
+      );
     const cifarDir = join(root, 'cifar-cli');
     writeSyntheticCifar(cifarDir, 16, 16, 3);
     const c = cli('--dataset', 'cifar10', '--data', cifarDir, '--out', join(root, 'cli-cifar'));
     assert.equal(c.status, 0, c.stderr);
     assert.equal((await loadModel(join(root, 'cli-cifar', 'best.safetensors'))).architecture.inChannels, 3);
     // Folder: train/ and val/, two classes of tiny PNGs of different sizes.
-    for (const [split, count] of [['train', 8], ['val', 2]] as const) {
+    for (const [split, count] of [
+      ['train', 8],
+      ['val', 2],
+    ] as const) {
       for (const [k, cls] of ['cats', 'dogs'].entries()) {
         mkdirSync(join(root, 'folder', split, cls), { recursive: true });
         for (let i = 0; i < count; i++) {
-          await sharp({ create: { width: 20 + i, height: 18, channels: 3, background: { r: 200 * k, g: 40, b: 90 } } }).png().toFile(join(root, 'folder', split, cls, `${i}.png`));
+          await sharp({ create: { width: 20 + i, height: 18, channels: 3, background: { r: 200 * k, g: 40, b: 90 } } })
+            .png()
+            .toFile(join(root, 'folder', split, cls, `${i}.png`));
         }
       }
     }
-    const f = cli('--dataset', 'folder', '--data', join(root, 'folder'), '--image-size', '16', '--out', join(root, 'cli-folder'));
+    const f = cli(
+      '--dataset',
+      'folder',
+      '--data',
+      join(root, 'folder'),
+      '--image-size',
+      '16',
+      '--out',
+      join(root, 'cli-folder'),
+    );
     assert.equal(f.status, 0, f.stderr);
     const saved = await loadModel(join(root, 'cli-folder', 'best.safetensors'));
     assert.deepEqual(saved.categories, ['cats', 'dogs']);
     assert.deepEqual([saved.transforms!.resizeSize, saved.transforms!.cropSize], [18, 16]);
     // Fine-tuning the RGB CIFAR-like model onto the two-class folder: new head, same features.
     const source = (await loadModel(join(root, 'cifar-run', 'best.safetensors'))).model;
-    const t = cli('--dataset', 'folder', '--data', join(root, 'folder'), '--image-size', '16', '--finetune', join(root, 'cifar-run', 'best.safetensors'), '--out', join(root, 'cli-tuned'));
+    const t = cli(
+      '--dataset',
+      'folder',
+      '--data',
+      join(root, 'folder'),
+      '--image-size',
+      '16',
+      '--finetune',
+      join(root, 'cifar-run', 'best.safetensors'),
+      '--out',
+      join(root, 'cli-tuned'),
+    );
     assert.equal(t.status, 0, t.stderr);
     const tuned = await loadModel(join(root, 'cli-tuned', 'best.safetensors'));
-    assert.deepEqual([tuned.categories, tuned.architecture.numClasses, tuned.architecture.hiddenFeatures], [['cats', 'dogs'], 2, 32]);
+    assert.deepEqual(
+      [tuned.categories, tuned.architecture.numClasses, tuned.architecture.hiddenFeatures],
+      [['cats', 'dogs'], 2, 32],
+    );
     assertSameState(tuned.model.features, snapshot(source.features), 'features after --finetune');
-    const stray = cli('--dataset', 'folder', '--data', join(root, 'folder'), '--weights', 'DEFAULT', '--out', join(root, 'cli-stray'));
+    const stray = cli(
+      '--dataset',
+      'folder',
+      '--data',
+      join(root, 'folder'),
+      '--weights',
+      'DEFAULT',
+      '--out',
+      join(root, 'cli-stray'),
+    );
     assert.equal(stray.status, 2);
     assert.match(stray.stderr, /--weights and --train-features go with --finetune/);
     const m = cli('--dataset', 'mnist', '--out', join(root, 'cli-mnist'));

@@ -15,7 +15,9 @@ for (let cls = 0; cls < FASHION_MNIST_CLASSES.length; cls++) {
   const i = test.labels.indexOf(cls);
   const name = FASHION_MNIST_CLASSES[cls].toLowerCase().replace(/[^a-z]+/g, '-');
   const file = `${outDir}/test${String(i).padStart(4, '0')}-${cls}-${name}.png`;
-  await sharp(Buffer.from(test.images.subarray(i * plane, (i + 1) * plane)), { raw: { width: test.width, height: test.height, channels: 1 } })
+  await sharp(Buffer.from(test.images.subarray(i * plane, (i + 1) * plane)), {
+    raw: { width: test.width, height: test.height, channels: 1 },
+  })
     .png()
     .toFile(file);
   console.log(file);

@@ -80,8 +80,16 @@ export interface Backend {
    * op(B) is B[K,N] or, with transB, the transpose of B stored as [N,K].
    */
   gemm(
-    transA: boolean, transB: boolean, M: number, N: number, K: number,
-    alpha: number, A: Float32Array, B: Float32Array, beta: number, C: Float32Array,
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    alpha: number,
+    A: Float32Array,
+    B: Float32Array,
+    beta: number,
+    C: Float32Array,
   ): void;
 
   /** x[N,Cin,H,W] * w[Cout,Cin,kh,kw] + bias[Cout] -> y[N,Cout,outH,outW]. */
@@ -96,16 +104,36 @@ export interface Backend {
   /** Scatter-adds gy into the positions recorded by maxPool2d. */
   maxPool2dBackward(gy: Float32Array, indices: Int32Array, p: Pool2dParams): Float32Array;
   /** PyTorch's adaptive bins: rows [floor(i·H/outH), ceil((i+1)·H/outH)). */
-  adaptiveAvgPool2d(x: Float32Array, planes: number, inH: number, inW: number, outH: number, outW: number): Float32Array;
-  adaptiveAvgPool2dBackward(gy: Float32Array, planes: number, inH: number, inW: number, outH: number, outW: number): Float32Array;
+  adaptiveAvgPool2d(
+    x: Float32Array,
+    planes: number,
+    inH: number,
+    inW: number,
+    outH: number,
+    outW: number,
+  ): Float32Array;
+  adaptiveAvgPool2dBackward(
+    gy: Float32Array,
+    planes: number,
+    inH: number,
+    inW: number,
+    outH: number,
+    outW: number,
+  ): Float32Array;
 
   /**
    * Per-channel affine normalisation of x[N,C,HW]: y = (x − mean[c]) · invStd[c] · weight[c] + bias[c].
    * The caller decides where mean and invStd come from (batch statistics or running ones).
    */
   batchNorm(
-    x: Float32Array, N: number, C: number, HW: number,
-    mean: Float32Array, invStd: Float32Array, weight: Float32Array | null, bias: Float32Array | null,
+    x: Float32Array,
+    N: number,
+    C: number,
+    HW: number,
+    mean: Float32Array,
+    invStd: Float32Array,
+    weight: Float32Array | null,
+    bias: Float32Array | null,
   ): Float32Array;
   /**
    * Gradients of batchNorm given the upstream gradient g[N,C,HW], with sums in float64:
@@ -113,8 +141,16 @@ export interface Backend {
    * gx = weight·invStd·(g − [Σ g + x̂·Σ g·x̂]/count) with the bracket only for batch statistics.
    */
   batchNormBackward(
-    g: Float32Array, x: Float32Array, N: number, C: number, HW: number,
-    mean: Float32Array, invStd: Float32Array, weight: Float32Array | null, batchStats: boolean, needInput: boolean,
+    g: Float32Array,
+    x: Float32Array,
+    N: number,
+    C: number,
+    HW: number,
+    mean: Float32Array,
+    invStd: Float32Array,
+    weight: Float32Array | null,
+    batchStats: boolean,
+    needInput: boolean,
   ): { gx: Float32Array | null; gWeight: Float32Array; gBias: Float32Array };
   /** Per-channel mean and biased variance of x[N,C,HW], accumulated in float64. */
   channelMoments(x: Float32Array, N: number, C: number, HW: number): { mean: Float64Array; variance: Float64Array };
@@ -133,13 +169,22 @@ export interface Backend {
    * points (see nn/optim/adam.ts).
    */
   adamStep(
-    w: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, vMax: Float32Array | null, s: AdamStepScalars,
+    w: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    vMax: Float32Array | null,
+    s: AdamStepScalars,
   ): void;
   /** ReLU's gradient from its output: g where y > 0, else +0. */
   reluBackward(g: Float32Array, y: Float32Array): Float32Array;
   /** Broadcasting binary op: strides of 0 repeat an operand along that axis of outShape. */
   binary(
-    op: BinaryOp, a: Float32Array, aStrides: readonly number[], b: Float32Array, bStrides: readonly number[],
+    op: BinaryOp,
+    a: Float32Array,
+    aStrides: readonly number[],
+    b: Float32Array,
+    bStrides: readonly number[],
     outShape: readonly number[],
   ): Float32Array;
   /** Views x as [outer, size, inner] and sums the middle axis -> [outer, inner]. */

@@ -35,12 +35,15 @@ export function setBackend(name: string): Backend {
 function defaultBackendName(): string {
   const wanted = typeof process !== 'undefined' ? process.env.VGG_BACKEND : undefined;
   if (wanted) {
-    if (!backends.has(wanted)) throw new ArgumentError(`VGG_BACKEND=${wanted} is not available; available: ${listBackends().join(', ')}`);
+    if (!backends.has(wanted))
+      throw new ArgumentError(`VGG_BACKEND=${wanted} is not available; available: ${listBackends().join(', ')}`);
     return wanted;
   }
   if (backends.has('native')) return 'native';
   if (process.env.VGG_NATIVE !== '0') {
-    process.stderr.write(`vgg-ts: native backend unavailable (${nativeLoadError()}); using the reference TypeScript backend\n`);
+    process.stderr.write(
+      `vgg-ts: native backend unavailable (${nativeLoadError()}); using the reference TypeScript backend\n`,
+    );
   }
   return 'ref';
 }

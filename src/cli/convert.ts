@@ -30,7 +30,9 @@ export async function convertCheckpoint(input: string, output: string, opts: Con
 export function registerConvert(program: Command): void {
   program
     .command('convert')
-    .description('convert a checkpoint between PyTorch (.pth/.pt) and safetensors; the output format follows the extension')
+    .description(
+      'convert a checkpoint between PyTorch (.pth/.pt) and safetensors; the output format follows the extension',
+    )
     .argument('<in>')
     .argument('<out>')
     .option('--key <name>', 'state dict entry of a training checkpoint, e.g. state_dict')

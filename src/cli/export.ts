@@ -22,7 +22,11 @@ async function buildModel(arch: string, opts: ExportOptions): Promise<VGG> {
   const build = builderFor(arch);
   if (!opts.weights) return build({ numClasses: opts.numClasses });
   if (isWeightsName(opts.weights)) return getModel(arch, { weights: opts.weights, numClasses: opts.numClasses });
-  return modelFromCheckpoint(arch, opts.weights, { key: opts.key, stripPrefix: opts.stripPrefix, numClasses: opts.numClasses });
+  return modelFromCheckpoint(arch, opts.weights, {
+    key: opts.key,
+    stripPrefix: opts.stripPrefix,
+    numClasses: opts.numClasses,
+  });
 }
 
 export function registerExport(program: Command): void {
@@ -41,7 +45,11 @@ export function registerExport(program: Command): void {
     .option('--strip-prefix <prefix>', 'remove a key prefix such as module.')
     .action(async (arch: string, opts: ExportOptions) => {
       const model = await buildModel(arch, opts);
-      await exportOnnx(model, opts.out, { inputShape: [opts.batch, ...opts.input], dynamicBatch: opts.dynamicBatch, opset: opts.opset });
+      await exportOnnx(model, opts.out, {
+        inputShape: [opts.batch, ...opts.input],
+        dynamicBatch: opts.dynamicBatch,
+        opset: opts.opset,
+      });
       process.stderr.write(`wrote ${opts.out}\n`);
     });
 }

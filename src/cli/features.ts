@@ -46,11 +46,19 @@ export function registerFeatures(program: Command): void {
       const files = await expandImagePaths(inputs, (p) => process.stderr.write(`skipping ${p}: not an image file\n`));
       if (!files.length) throw new ArgumentError('no images given');
       const ready = await resolveModel(opts);
-      const extractor = createFeatureExtractor(ready.model.eval(), opts.layers.split(',').map((s) => s.trim()));
+      const extractor = createFeatureExtractor(
+        ready.model.eval(),
+        opts.layers.split(',').map((s) => s.trim()),
+      );
       const x = await loadInputs(files, ready);
       const maps = noGrad(() => extractor.forward(x));
-      await saveSafetensors(opts.out, maps, { format: 'pt', metadata: { files: JSON.stringify(files), model: ready.name } });
-      process.stderr.write(`wrote ${[...maps].map(([k, t]) => `${k} [${t.shape.join(', ')}]`).join(', ')} to ${opts.out}\n`);
+      await saveSafetensors(opts.out, maps, {
+        format: 'pt',
+        metadata: { files: JSON.stringify(files), model: ready.name },
+      });
+      process.stderr.write(
+        `wrote ${[...maps].map(([k, t]) => `${k} [${t.shape.join(', ')}]`).join(', ')} to ${opts.out}\n`,
+      );
     });
 
   program
@@ -64,14 +72,23 @@ export function registerFeatures(program: Command): void {
     .option('--model <arch>', 'vgg11 … vgg19_bn (default vgg16)')
     .option('--weights <name|file>', 'DEFAULT, a model file written by saveModel, or a checkpoint for --model')
     .action(async (query: string, inputs: string[], opts: SimilarOptions) => {
-      const files = (await expandImagePaths(inputs, (p) => process.stderr.write(`skipping ${p}: not an image file\n`))).filter((f) => f !== query);
+      const files = (
+        await expandImagePaths(inputs, (p) => process.stderr.write(`skipping ${p}: not an image file\n`))
+      ).filter((f) => f !== query);
       if (!files.length) throw new ArgumentError('no images to compare with');
       const ready = await resolveModel(opts);
       const model = ready.model.eval();
       const q = await loadInputs([query], ready);
       const xs = await loadInputs(files, ready);
       const sims = noGrad(() => cosineSimilarity(embed(model, q, opts.pooling), embed(model, xs, opts.pooling)));
-      const ranked = files.map((file, i) => ({ file, similarity: sims.data[i] })).sort((a, b) => b.similarity - a.similarity).slice(0, opts.topk ?? files.length);
-      process.stdout.write(opts.json ? `${JSON.stringify(ranked, null, 2)}\n` : ranked.map((r) => `${r.similarity.toFixed(4)}  ${r.file}`).join('\n') + '\n');
+      const ranked = files
+        .map((file, i) => ({ file, similarity: sims.data[i] }))
+        .sort((a, b) => b.similarity - a.similarity)
+        .slice(0, opts.topk ?? files.length);
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify(ranked, null, 2)}\n`
+          : ranked.map((r) => `${r.similarity.toFixed(4)}  ${r.file}`).join('\n') + '\n',
+      );
     });
 }

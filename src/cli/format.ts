@@ -6,7 +6,12 @@ export function formatCount(n: number): string {
 
 /** 15470264320 -> '15.47 G' (decimal units, as torchvision's GFLOPS metadata). */
 export function formatSi(n: number, digits = 2): string {
-  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
+  const units: [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ];
   for (const [size, unit] of units) if (Math.abs(n) >= size) return `${(n / size).toFixed(digits)} ${unit}`;
   return String(n);
 }
@@ -27,7 +32,10 @@ export function formatBytes(n: number): string {
 export function renderTable(header: string[], rows: string[][], leftColumns = 1): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string =>
-    cells.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (i < leftColumns ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(header), rule, ...rows.map(line), rule].join('\n');
 }

@@ -12,7 +12,9 @@ export function infoText(): string {
   ];
   const addon = loadNativeAddon();
   if (addon) {
-    lines.push(`native: instruction sets ${addon.availableIsas().join(', ')}; using ${addon.getIsa()}, ${addon.getNumThreads()} threads (VGG_NUM_THREADS)`);
+    lines.push(
+      `native: instruction sets ${addon.availableIsas().join(', ')}; using ${addon.getIsa()}, ${addon.getNumThreads()} threads (VGG_NUM_THREADS)`,
+    );
   } else {
     lines.push(`native: unavailable (${nativeLoadError()})`);
   }

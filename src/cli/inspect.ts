@@ -10,7 +10,12 @@ export async function inspectText(path: string, opts: { key?: string; stripPrefi
   const bytes = await readFile(path);
   const format = detectFormat(bytes);
   const tensors = namingFile(path, () => readStateDict(bytes, opts));
-  const rows = [...tensors].map(([name, t]) => [name, t.dtype, `[${t.shape.join(', ')}]`, formatCount(shapeNumel(t.shape))]);
+  const rows = [...tensors].map(([name, t]) => [
+    name,
+    t.dtype,
+    `[${t.shape.join(', ')}]`,
+    formatCount(shapeNumel(t.shape)),
+  ]);
   const values = [...tensors.values()].reduce((n, t) => n + shapeNumel(t.shape), 0);
   const dataBytes = [...tensors.values()].reduce((n, t) => n + byteLength(t.dtype, t.shape), 0);
   const lines = [`${path}: ${format} (${formatBytes(bytes.length)})`];

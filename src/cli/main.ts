@@ -17,7 +17,7 @@ import { DownloadError } from '../io/hub.js';
 import { ArgumentError, ShapeError } from '../errors.js';
 
 const program = new Command('vgg')
-  .description('VGG networks (torchvision\'s vgg11 … vgg19_bn) in TypeScript')
+  .description("VGG networks (torchvision's vgg11 … vgg19_bn) in TypeScript")
   .showHelpAfterError()
   .exitOverride();
 
@@ -35,7 +35,15 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode);
-  if (e instanceof ArgumentError || e instanceof ShapeError || e instanceof CheckpointError || e instanceof DownloadError || e instanceof OnnxExportError || e instanceof ImageError || isFileError(e)) {
+  if (
+    e instanceof ArgumentError ||
+    e instanceof ShapeError ||
+    e instanceof CheckpointError ||
+    e instanceof DownloadError ||
+    e instanceof OnnxExportError ||
+    e instanceof ImageError ||
+    isFileError(e)
+  ) {
     process.stderr.write(`vgg: ${e.message}\n`);
     process.exit(2);
   }

@@ -34,10 +34,16 @@ export async function resolveModel(opts: ModelSourceOptions): Promise<ReadyModel
   if (arch && isEmbeddedModel(arch)) {
     if (weights && weights !== 'DEFAULT') throw new ArgumentError(`${arch} ships with its own weights; drop --weights`);
     const loaded = await loadEmbeddedModel(arch);
-    return { model: loaded.model, transform: imageClassification(loaded.transforms!), categories: loaded.categories, name: arch };
+    return {
+      model: loaded.model,
+      transform: imageClassification(loaded.transforms!),
+      categories: loaded.categories,
+      name: arch,
+    };
   }
   if (weights && !isWeightsName(weights)) {
-    if (!existsSync(weights)) throw new ArgumentError(`--weights ${weights}: no such file, and not a weights name such as DEFAULT`);
+    if (!existsSync(weights))
+      throw new ArgumentError(`--weights ${weights}: no such file, and not a weights name such as DEFAULT`);
     if (!arch) {
       const loaded = await loadModel(weights);
       const transform = loaded.transforms ? imageClassification(loaded.transforms) : imagenetTransform();
@@ -45,7 +51,12 @@ export async function resolveModel(opts: ModelSourceOptions): Promise<ReadyModel
     }
     const model = await modelFromCheckpoint(arch, weights);
     const numClasses = (model.classifier.at(-1) as Linear).outFeatures;
-    return { model, transform: imagenetTransform(), categories: numClasses === 1000 ? IMAGENET_CATEGORIES : undefined, name: `${arch} (${weights})` };
+    return {
+      model,
+      transform: imagenetTransform(),
+      categories: numClasses === 1000 ? IMAGENET_CATEGORIES : undefined,
+      name: `${arch} (${weights})`,
+    };
   }
   const name = arch ?? 'vgg16';
   builderFor(name);
@@ -55,8 +66,10 @@ export async function resolveModel(opts: ModelSourceOptions): Promise<ReadyModel
     return { model, transform: w.transforms(), categories: w.meta.categories ?? undefined, name: w.name };
   } catch (e) {
     if (e instanceof OfflineError) {
-      throw new ArgumentError(`${e.message}\nOffline, ${w.name} can only come from the cache. Use the model embedded in this package ` +
-        '(--model fashion_vgg, 10 Fashion-MNIST classes) or a model file with --weights <file>.');
+      throw new ArgumentError(
+        `${e.message}\nOffline, ${w.name} can only come from the cache. Use the model embedded in this package ` +
+          '(--model fashion_vgg, 10 Fashion-MNIST classes) or a model file with --weights <file>.',
+      );
     }
     throw e;
   }
@@ -74,7 +87,11 @@ export function isWeightsName(spec: string): boolean {
 }
 
 /** An architecture with a plain checkpoint's weights; the class count comes from the checkpoint unless given. */
-export async function modelFromCheckpoint(arch: string, file: string, opts: LoadCheckpointOptions & { numClasses?: number } = {}): Promise<VGG> {
+export async function modelFromCheckpoint(
+  arch: string,
+  file: string,
+  opts: LoadCheckpointOptions & { numClasses?: number } = {},
+): Promise<VGG> {
   const build = builderFor(arch);
   const sd = await loadCheckpoint(file, opts);
   const model = build({ numClasses: opts.numClasses ?? sd.get('classifier.6.bias')?.shape[0], initWeights: false });

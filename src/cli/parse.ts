@@ -4,7 +4,8 @@ import type { VggConfig } from '../models/vgg.js';
 
 export function parsePositiveInt(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
   return n;
 }
 
@@ -14,7 +15,8 @@ export function parseCfg(value: string): VggConfig {
   if (items.some((s) => s === '')) throw new InvalidArgumentError(`empty entry in --cfg "${value}"`);
   return items.map((s) => {
     if (s.toUpperCase() === 'M') return 'M' as const;
-    if (!/^\d+$/.test(s) || Number(s) < 1) throw new InvalidArgumentError(`--cfg entries must be positive integers or M, got "${s}"`);
+    if (!/^\d+$/.test(s) || Number(s) < 1)
+      throw new InvalidArgumentError(`--cfg entries must be positive integers or M, got "${s}"`);
     return Number(s);
   });
 }

@@ -21,15 +21,24 @@ export function buildForSummary(arch: string | undefined, opts: SummaryOptions):
   if (!arch) throw new ArgumentError('give an architecture (vgg11 … vgg19_bn) or --cfg');
   const name = opts.batchNorm && !arch.endsWith('_bn') ? `${arch}_bn` : arch;
   const builder = vggBuilders[name];
-  if (!builder) throw new ArgumentError(`unknown architecture "${arch}"; choose one of ${Object.keys(vggBuilders).join(', ')}`);
-  if (opts.input[0] !== 3) throw new ArgumentError(`${name} takes 3 input channels; use --cfg with --input ${opts.input.join('x')} for other inputs`);
+  if (!builder)
+    throw new ArgumentError(`unknown architecture "${arch}"; choose one of ${Object.keys(vggBuilders).join(', ')}`);
+  if (opts.input[0] !== 3)
+    throw new ArgumentError(
+      `${name} takes 3 input channels; use --cfg with --input ${opts.input.join('x')} for other inputs`,
+    );
   return builder(vggOpts);
 }
 
 export function summaryText(model: VGG, opts: SummaryOptions): string {
   const s = summarize(model, [opts.batch, ...opts.input]);
   const rows = s.layers.map((l) => [
-    l.name, l.type, `[${l.outputShape.join(', ')}]`, formatCount(l.params), l.multAdds ? formatCount(l.multAdds) : '-', formatBytes(l.activationBytes),
+    l.name,
+    l.type,
+    `[${l.outputShape.join(', ')}]`,
+    formatCount(l.params),
+    l.multAdds ? formatCount(l.multAdds) : '-',
+    formatBytes(l.activationBytes),
   ]);
   const table = renderTable(['Layer', 'Type', 'Output shape', 'Params', 'Mult-adds', 'Activations'], rows, 3);
   const totals = [
@@ -45,7 +54,7 @@ export function summaryText(model: VGG, opts: SummaryOptions): string {
 export function registerSummary(program: Command): void {
   program
     .command('summary')
-    .description('print a VGG\'s layers, output shapes, parameters and multiply-adds')
+    .description("print a VGG's layers, output shapes, parameters and multiply-adds")
     .argument('[arch]', 'vgg11, vgg11_bn, vgg13, vgg13_bn, vgg16, vgg16_bn, vgg19 or vgg19_bn')
     .option('--batch-norm', 'use the batch-normalised variant (or add BatchNorm to --cfg)')
     .option('--num-classes <n>', 'size of the last layer', parsePositiveInt)

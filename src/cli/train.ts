@@ -17,7 +17,8 @@ import { Generator } from '../tensor/rng.js';
 import { resolveModel } from './model-source.js';
 import { parseCfg, parsePositiveInt } from './parse.js';
 
-type RunOptions = 'epochs' | 'batchSize' | 'lr' | 'optimizer' | 'schedule' | 'weightDecay' | 'labelSmoothing' | 'seed' | 'maxSteps';
+type RunOptions =
+  'epochs' | 'batchSize' | 'lr' | 'optimizer' | 'schedule' | 'weightDecay' | 'labelSmoothing' | 'seed' | 'maxSteps';
 
 interface TrainCliOptions extends Pick<TrainOptions, RunOptions> {
   dataset: PresetName;
@@ -53,11 +54,18 @@ function oneOf<T extends string>(values: readonly T[]) {
 /** The train and test splits: an image folder's train/ and val/, or a public dataset (found, or downloaded with --download). */
 async function loadSplits(o: TrainCliOptions): Promise<[Dataset, Dataset]> {
   if (o.dataset === 'folder') {
-    if (!o.data) throw new ArgumentError('--dataset folder needs --data <dir> with train/ and val/ subfolders, one folder of images per class in each');
-    if (o.download) throw new ArgumentError('--download fetches fashion-mnist, mnist or cifar10; an image folder is read from --data');
+    if (!o.data)
+      throw new ArgumentError(
+        '--dataset folder needs --data <dir> with train/ and val/ subfolders, one folder of images per class in each',
+      );
+    if (o.download)
+      throw new ArgumentError(
+        '--download fetches fashion-mnist, mnist or cifar10; an image folder is read from --data',
+      );
     return Promise.all([ImageFolder.open(join(o.data, 'train')), ImageFolder.open(join(o.data, 'val'))]);
   }
-  if (o.imageSize !== undefined) throw new ArgumentError(`--image-size applies to --dataset folder; ${o.dataset} images have a fixed size`);
+  if (o.imageSize !== undefined)
+    throw new ArgumentError(`--image-size applies to --dataset folder; ${o.dataset} images have a fixed size`);
   const opts = { root: o.data, download: o.download, progress: true };
   // One after the other: CIFAR-10's two splits come from one archive, downloaded once.
   return [await loadDataset(o.dataset, 'train', opts), await loadDataset(o.dataset, 'test', opts)];
@@ -79,17 +87,50 @@ async function pretrainedModel(o: TrainCliOptions, numClasses: number): Promise<
 export function registerTrain(program: Command): void {
   program
     .command('train')
-    .description('train a VGG on Fashion-MNIST, MNIST, CIFAR-10 or a folder of images, writing metrics, a chart and checkpoints to --out')
-    .option('--dataset <name>', 'fashion-mnist, mnist, cifar10 or folder', oneOf(['fashion-mnist', 'mnist', 'cifar10', 'folder'] as const), 'fashion-mnist')
-    .option('--data <dir>', `folder with the dataset's files (IDX files; cifar-10-batches-bin; for folder: train/ and val/ with a subfolder per class). ` +
-      `Default: ${DEBIAN_FASHION_MNIST_DIR} for fashion-mnist when installed, else ${join(datasetsCacheDir(), '<name>')} ($VGG_DATA_DIR sets the cache)`)
+    .description(
+      'train a VGG on Fashion-MNIST, MNIST, CIFAR-10 or a folder of images, writing metrics, a chart and checkpoints to --out',
+    )
+    .option(
+      '--dataset <name>',
+      'fashion-mnist, mnist, cifar10 or folder',
+      oneOf(['fashion-mnist', 'mnist', 'cifar10', 'folder'] as const),
+      'fashion-mnist',
+    )
+    .option(
+      '--data <dir>',
+      `folder with the dataset's files (IDX files; cifar-10-batches-bin; for folder: train/ and val/ with a subfolder per class). ` +
+        `Default: ${DEBIAN_FASHION_MNIST_DIR} for fashion-mnist when installed, else ${join(datasetsCacheDir(), '<name>')} ($VGG_DATA_DIR sets the cache)`,
+    )
     .option('--download', 'download a missing fashion-mnist, mnist or cifar10 into that folder', false)
-    .option('--image-size <n>', 'folder: side of the square training crops (default 224; evaluation resizes to size·256/224 and centre-crops)', parsePositiveInt)
-    .option('--finetune <model>', 'start from a pretrained model instead: vgg11…vgg19_bn (ImageNet weights, see --weights), fashion_vgg, ' +
-      'or a model file saved by vgg train; its last classifier layer is replaced for the dataset\'s classes and --cfg … --dropout are ignored')
-    .option('--weights <name|file>', 'with --finetune ARCH: DEFAULT (downloaded once), another weights name, or a checkpoint file')
-    .option('--train-features', 'with --finetune: let the convolutional features learn too (default: frozen, BatchNorm kept in eval mode)', false)
-    .option('--cfg <list>', 'layer list, e.g. 32,32,M,64,64,M,128,M', parseCfg, [32, 32, 'M', 64, 64, 'M', 128, 'M'] as VggConfig)
+    .option(
+      '--image-size <n>',
+      'folder: side of the square training crops (default 224; evaluation resizes to size·256/224 and centre-crops)',
+      parsePositiveInt,
+    )
+    .option(
+      '--finetune <model>',
+      'start from a pretrained model instead: vgg11…vgg19_bn (ImageNet weights, see --weights), fashion_vgg, ' +
+        "or a model file saved by vgg train; its last classifier layer is replaced for the dataset's classes and --cfg … --dropout are ignored",
+    )
+    .option(
+      '--weights <name|file>',
+      'with --finetune ARCH: DEFAULT (downloaded once), another weights name, or a checkpoint file',
+    )
+    .option(
+      '--train-features',
+      'with --finetune: let the convolutional features learn too (default: frozen, BatchNorm kept in eval mode)',
+      false,
+    )
+    .option('--cfg <list>', 'layer list, e.g. 32,32,M,64,64,M,128,M', parseCfg, [
+      32,
+      32,
+      'M',
+      64,
+      64,
+      'M',
+      128,
+      'M',
+    ] as VggConfig)
     .option('--batch-norm', 'BatchNorm after every conv', false)
     .option('--hidden <n>', 'width of the hidden classifier layers', parsePositiveInt, 256)
     .option('--pool <n>', 'adaptive average pool output size', parsePositiveInt, 3)
@@ -98,7 +139,12 @@ export function registerTrain(program: Command): void {
     .option('--batch-size <n>', 'batch size', parsePositiveInt, 64)
     .option('--lr <x>', 'learning rate (the peak for onecycle)', parseNumber, 0.05)
     .option('--optimizer <name>', 'sgd (momentum 0.9, nesterov) or adam', oneOf(['sgd', 'adam'] as const), 'sgd')
-    .option('--schedule <name>', 'none, cosine, onecycle or step', oneOf(['none', 'cosine', 'onecycle', 'step'] as const), 'cosine')
+    .option(
+      '--schedule <name>',
+      'none, cosine, onecycle or step',
+      oneOf(['none', 'cosine', 'onecycle', 'step'] as const),
+      'cosine',
+    )
     .option('--weight-decay <x>', 'weight decay', parseNumber, 5e-4)
     .option('--label-smoothing <x>', 'label smoothing', parseNumber, 0.1)
     .option('--no-augment', 'no random crops or flips')
@@ -108,21 +154,46 @@ export function registerTrain(program: Command): void {
     .option('--max-steps <n>', 'stop (saving everything) after this many steps', parsePositiveInt)
     .action(async (o: TrainCliOptions) => {
       const [train, test] = await loadSplits(o);
-      if (!o.finetune && (o.weights || o.trainFeatures)) throw new ArgumentError('--weights and --train-features go with --finetune <model>');
+      if (!o.finetune && (o.weights || o.trainFeatures))
+        throw new ArgumentError('--weights and --train-features go with --finetune <model>');
       const preset = trainingPreset(o.dataset, { augment: o.augment, imageSize: o.imageSize });
       const initialModel = o.finetune ? await pretrainedModel(o, train.classes.length) : undefined;
       const tty = Boolean(process.stderr.isTTY);
-      const bar = tty ? new cliProgress.SingleBar({
-        format: 'epoch {epoch} [{bar}] {value}/{total} | loss {loss} | acc {acc}% | {ips} img/s | {eta_formatted} left', stream: process.stderr,
-      }, cliProgress.Presets.shades_classic) : null;
+      const bar = tty
+        ? new cliProgress.SingleBar(
+            {
+              format:
+                'epoch {epoch} [{bar}] {value}/{total} | loss {loss} | acc {acc}% | {ips} img/s | {eta_formatted} left',
+              stream: process.stderr,
+            },
+            cliProgress.Presets.shades_classic,
+          )
+        : null;
       let barEpoch = 0;
       const trainer = new Trainer(train, test, {
         architecture: initialModel?.architecture() ?? {
-          cfg: [...o.cfg], batchNorm: o.batchNorm, inChannels: train.channels, numClasses: train.classes.length, hiddenFeatures: o.hidden, dropout: o.dropout, poolSize: o.pool,
+          cfg: [...o.cfg],
+          batchNorm: o.batchNorm,
+          inChannels: train.channels,
+          numClasses: train.classes.length,
+          hiddenFeatures: o.hidden,
+          dropout: o.dropout,
+          poolSize: o.pool,
         },
-        initialModel, freezeFeatures: Boolean(o.finetune) && !o.trainFeatures,
-        epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, optimizer: o.optimizer, schedule: o.schedule, weightDecay: o.weightDecay,
-        labelSmoothing: o.labelSmoothing, seed: o.seed, maxSteps: o.maxSteps, outDir: o.out, resume: o.resume, ...preset,
+        initialModel,
+        freezeFeatures: Boolean(o.finetune) && !o.trainFeatures,
+        epochs: o.epochs,
+        batchSize: o.batchSize,
+        lr: o.lr,
+        optimizer: o.optimizer,
+        schedule: o.schedule,
+        weightDecay: o.weightDecay,
+        labelSmoothing: o.labelSmoothing,
+        seed: o.seed,
+        maxSteps: o.maxSteps,
+        outDir: o.out,
+        resume: o.resume,
+        ...preset,
         onProgress: (p) => {
           if (!bar) return;
           if (p.epoch !== barEpoch) {
@@ -130,13 +201,20 @@ export function registerTrain(program: Command): void {
             bar.start(p.steps, 0, { epoch: p.epoch });
             barEpoch = p.epoch;
           }
-          bar.update(p.step, { epoch: p.epoch, loss: p.loss.toFixed(4), acc: (p.accuracy * 100).toFixed(1), ips: p.imagesPerSecond.toFixed(0) });
+          bar.update(p.step, {
+            epoch: p.epoch,
+            loss: p.loss.toFixed(4),
+            acc: (p.accuracy * 100).toFixed(1),
+            ips: p.imagesPerSecond.toFixed(0),
+          });
         },
         onEpoch: (m) => {
           bar?.stop();
           barEpoch = 0;
-          process.stderr.write(`epoch ${m.epoch}/${o.epochs}: train loss ${m.trainLoss.toFixed(4)} acc ${(m.trainAccuracy * 100).toFixed(2)}% | ` +
-            `test loss ${m.testLoss.toFixed(4)} acc ${(m.testAccuracy * 100).toFixed(2)}% | ${m.imagesPerSecond.toFixed(0)} img/s, ${m.seconds.toFixed(0)} s\n`);
+          process.stderr.write(
+            `epoch ${m.epoch}/${o.epochs}: train loss ${m.trainLoss.toFixed(4)} acc ${(m.trainAccuracy * 100).toFixed(2)}% | ` +
+              `test loss ${m.testLoss.toFixed(4)} acc ${(m.testAccuracy * 100).toFixed(2)}% | ${m.imagesPerSecond.toFixed(0)} img/s, ${m.seconds.toFixed(0)} s\n`,
+          );
         },
       });
       const onSigint = (): void => {
@@ -152,7 +230,9 @@ export function registerTrain(program: Command): void {
       if (result.status === 'diverged') process.exitCode = 1;
       if (result.status === 'finished') {
         const last = result.metrics.at(-1);
-        process.stderr.write(`done: test accuracy ${last ? (last.testAccuracy * 100).toFixed(2) : '–'}%; ${o.out}/best.safetensors, last.safetensors, metrics.csv, chart.html\n`);
+        process.stderr.write(
+          `done: test accuracy ${last ? (last.testAccuracy * 100).toFixed(2) : '–'}%; ${o.out}/best.safetensors, last.safetensors, metrics.csv, chart.html\n`,
+        );
       }
     });
 }

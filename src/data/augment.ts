@@ -15,7 +15,9 @@ import { resize, roundHalfEven, type Transform } from './transforms.js';
 
 function imageDims(img: Tensor, what: string): [number, number, number] {
   if (!(img instanceof Tensor) || img.shape.length !== 3) {
-    throw new ShapeError(`${what} expects an image [C, H, W], got ${img instanceof Tensor ? `shape [${img.shape.join(', ')}]` : typeof img}`);
+    throw new ShapeError(
+      `${what} expects an image [C, H, W], got ${img instanceof Tensor ? `shape [${img.shape.join(', ')}]` : typeof img}`,
+    );
   }
   return [img.shape[0], img.shape[1], img.shape[2]];
 }
@@ -26,8 +28,14 @@ function imageDims(img: Tensor, what: string): [number, number, number] {
  */
 export function crop(img: Tensor, top: number, left: number, height: number, width: number, fill = 0): Tensor {
   const [C, H, W] = imageDims(img, 'crop');
-  for (const [k, v, min] of [['top', top, -Infinity], ['left', left, -Infinity], ['height', height, 1], ['width', width, 1]] as const) {
-    if (!Number.isInteger(v) || v < min) throw new ArgumentError(`crop: ${k} must be an integer${min === 1 ? ' ≥ 1' : ''}, got ${v}`);
+  for (const [k, v, min] of [
+    ['top', top, -Infinity],
+    ['left', left, -Infinity],
+    ['height', height, 1],
+    ['width', width, 1],
+  ] as const) {
+    if (!Number.isInteger(v) || v < min)
+      throw new ArgumentError(`crop: ${k} must be an integer${min === 1 ? ' ≥ 1' : ''}, got ${v}`);
   }
   const out = new Float32Array(C * height * width);
   if (fill !== 0) out.fill(fill);
@@ -70,12 +78,14 @@ export function randomCrop(size: ImageSize, opts: RandomCropOptions = {}): Sampl
   const [th, tw] = cropSize(size, 'randomCrop');
   const pad = opts.padding ?? 0;
   const fill = opts.fill ?? 0;
-  if (!Number.isInteger(pad) || pad < 0) throw new ArgumentError(`randomCrop: padding must be a non-negative integer, got ${pad}`);
+  if (!Number.isInteger(pad) || pad < 0)
+    throw new ArgumentError(`randomCrop: padding must be a non-negative integer, got ${pad}`);
   if (!Number.isFinite(fill)) throw new ArgumentError(`randomCrop: fill must be a finite number, got ${fill}`);
   return (img: Tensor, g: Generator): Tensor => {
     const [, H, W] = imageDims(img, 'randomCrop');
     const [h, w] = [H + 2 * pad, W + 2 * pad];
-    if (h < th || w < tw) throw new ShapeError(`randomCrop: crop ${th}×${tw} is larger than the ${pad ? 'padded ' : ''}image ${h}×${w}`);
+    if (h < th || w < tw)
+      throw new ShapeError(`randomCrop: crop ${th}×${tw} is larger than the ${pad ? 'padded ' : ''}image ${h}×${w}`);
     if (h === th && w === tw) return pad === 0 ? img : crop(img, -pad, -pad, th, tw, fill);
     const i = g.randint(h - th + 1);
     const j = g.randint(w - tw + 1);
@@ -100,7 +110,9 @@ export interface RandomResizedCropOptions {
 
 function range(v: readonly [number, number], what: string): [number, number] {
   if (!Array.isArray(v) || v.length !== 2 || !(v[0] > 0) || !(v[1] >= v[0]) || !Number.isFinite(v[1])) {
-    throw new ArgumentError(`randomResizedCrop: ${what} must be [min, max] with 0 < min ≤ max, got ${JSON.stringify(v)}`);
+    throw new ArgumentError(
+      `randomResizedCrop: ${what} must be [min, max] with 0 < min ≤ max, got ${JSON.stringify(v)}`,
+    );
   }
   return [v[0], v[1]];
 }
@@ -111,8 +123,13 @@ function range(v: readonly [number, number], what: string): [number, number] {
  * drawn uniformly); otherwise a centre crop of the whole image clamped to the ratio range.
  * Returns [top, left, height, width].
  */
-export function randomResizedCropParams(height: number, width: number, g: Generator,
-  scale: readonly [number, number] = [0.08, 1], ratio: readonly [number, number] = [3 / 4, 4 / 3]): [number, number, number, number] {
+export function randomResizedCropParams(
+  height: number,
+  width: number,
+  g: Generator,
+  scale: readonly [number, number] = [0.08, 1],
+  ratio: readonly [number, number] = [3 / 4, 4 / 3],
+): [number, number, number, number] {
   const area = height * width;
   const [logLo, logHi] = [Math.log(ratio[0]), Math.log(ratio[1])];
   for (let attempt = 0; attempt < 10; attempt++) {

@@ -55,20 +55,36 @@ export class ImageDecodeError extends ImageError {
 /** The header announces more pixels than allowed; nothing was decoded. */
 export class ImageTooLargeError extends ImageError {
   override name = 'ImageTooLargeError';
-  constructor(source: string, readonly width: number, readonly height: number, readonly maxPixels: number) {
-    super(source, 'too-many-pixels',
+  constructor(
+    source: string,
+    readonly width: number,
+    readonly height: number,
+    readonly maxPixels: number,
+  ) {
+    super(
+      source,
+      'too-many-pixels',
       `${source}: the image is ${width}×${height} = ${fmt(width * height)} pixels, more than the limit of ` +
-      `${fmt(maxPixels)} (maxPixels); refusing to decode it`);
+        `${fmt(maxPixels)} (maxPixels); refusing to decode it`,
+    );
   }
 }
 
 /** The image is smaller than the required minimum size. */
 export class ImageTooSmallError extends ImageError {
   override name = 'ImageTooSmallError';
-  constructor(source: string, readonly width: number, readonly height: number, readonly minSize: [number, number]) {
-    super(source, 'too-small',
+  constructor(
+    source: string,
+    readonly width: number,
+    readonly height: number,
+    readonly minSize: [number, number],
+  ) {
+    super(
+      source,
+      'too-small',
       `${source}: the image is ${width}×${height} (width×height), smaller than the minimum size of ` +
-      `${minSize[1]}×${minSize[0]} (width×height; minSize [${minSize[0]}, ${minSize[1]}] is [height, width])`);
+        `${minSize[1]}×${minSize[0]} (width×height; minSize [${minSize[0]}, ${minSize[1]}] is [height, width])`,
+    );
   }
 }
 
@@ -114,12 +130,18 @@ function reason(err: unknown): string {
 export async function readImage(source: string | Uint8Array, opts: ReadImageOptions = {}): Promise<Tensor> {
   const name = sourceName(source);
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
-  if (typeof maxPixels !== 'number' || !(maxPixels > 0) || (Number.isFinite(maxPixels) && !Number.isInteger(maxPixels))) {
+  if (
+    typeof maxPixels !== 'number' ||
+    !(maxPixels > 0) ||
+    (Number.isFinite(maxPixels) && !Number.isInteger(maxPixels))
+  ) {
     throw new ArgumentError(`readImage: maxPixels must be a positive integer or Infinity, got ${String(maxPixels)}`);
   }
   const minSize = opts.minSize;
-  if (minSize !== undefined && (!Array.isArray(minSize) || minSize.length !== 2 ||
-      !minSize.every((v) => Number.isInteger(v) && v >= 0))) {
+  if (
+    minSize !== undefined &&
+    (!Array.isArray(minSize) || minSize.length !== 2 || !minSize.every((v) => Number.isInteger(v) && v >= 0))
+  ) {
     throw new ArgumentError(`readImage: minSize must be [height, width] with integers, got ${JSON.stringify(minSize)}`);
   }
 
@@ -150,8 +172,11 @@ export async function readImage(source: string | Uint8Array, opts: ReadImageOpti
     throw new ImageDecodeError(name, 'corrupt', `${name}: not a readable image (${reason(err)})`, { cause: err });
   }
   if (!FORMATS.has(meta.format ?? '')) {
-    throw new ImageDecodeError(name, 'corrupt',
-      `${name}: ${meta.format ?? 'unknown'} is not a supported image format (JPEG, PNG, WebP, GIF, TIFF, AVIF/HEIF)`);
+    throw new ImageDecodeError(
+      name,
+      'corrupt',
+      `${name}: ${meta.format ?? 'unknown'} is not a supported image format (JPEG, PNG, WebP, GIF, TIFF, AVIF/HEIF)`,
+    );
   }
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
@@ -165,29 +190,49 @@ export async function readImage(source: string | Uint8Array, opts: ReadImageOpti
   }
 
   // 2. Decode in the file's own colour space; convert to RGB below, as Pillow does.
-  const kind = meta.space === 'cmyk' ? 'cmyk'
-    : meta.space === 'grey16' ? 'grey16'
-      : meta.space === 'rgb16' ? 'rgb16'
-        : meta.space === 'b-w' && meta.depth === 'uchar' ? 'grey8'
-          : 'srgb';
+  const kind =
+    meta.space === 'cmyk'
+      ? 'cmyk'
+      : meta.space === 'grey16'
+        ? 'grey16'
+        : meta.space === 'rgb16'
+          ? 'rgb16'
+          : meta.space === 'b-w' && meta.depth === 'uchar'
+            ? 'grey8'
+            : 'srgb';
   let pipeline = sharp(bytes, {
-    limitInputPixels, failOn: 'truncated', autoOrient: true, ignoreIcc: true, page: 0, pages: 1,
+    limitInputPixels,
+    failOn: 'truncated',
+    autoOrient: true,
+    ignoreIcc: true,
+    page: 0,
+    pages: 1,
   });
-  pipeline = kind === 'cmyk'
-    ? pipeline.pipelineColourspace('cmyk').toColourspace('cmyk')
-    : pipeline.toColourspace(kind === 'grey8' ? 'b-w' : kind);
+  pipeline =
+    kind === 'cmyk'
+      ? pipeline.pipelineColourspace('cmyk').toColourspace('cmyk')
+      : pipeline.toColourspace(kind === 'grey8' ? 'b-w' : kind);
   let raw: { data: Buffer; info: { width: number; height: number; channels: number } };
   try {
-    raw = await pipeline.raw(kind === 'grey16' || kind === 'rgb16' ? { depth: 'ushort' } : {})
+    raw = await pipeline
+      .raw(kind === 'grey16' || kind === 'rgb16' ? { depth: 'ushort' } : {})
       .toBuffer({ resolveWithObject: true });
   } catch (err) {
-    throw new ImageDecodeError(name, 'corrupt', `${name}: cannot decode the image, it is truncated or corrupt (${reason(err)})`,
-      { cause: err });
+    throw new ImageDecodeError(
+      name,
+      'corrupt',
+      `${name}: cannot decode the image, it is truncated or corrupt (${reason(err)})`,
+      { cause: err },
+    );
   }
   const { width: w, height: h, channels } = raw.info;
   const expected = w * h * channels * (kind === 'grey16' || kind === 'rgb16' ? 2 : 1);
   if (raw.data.length !== expected) {
-    throw new ImageDecodeError(name, 'corrupt', `${name}: the decoder returned ${raw.data.length} bytes for ${w}×${h}×${channels}`);
+    throw new ImageDecodeError(
+      name,
+      'corrupt',
+      `${name}: the decoder returned ${raw.data.length} bytes for ${w}×${h}×${channels}`,
+    );
   }
   if (meta.format === 'gif' && channels === 4) restoreGifTransparentColour(raw.data, bytes);
   return toRgbTensor(raw.data, w, h, channels, kind, name);
@@ -215,8 +260,12 @@ function mulDiv255(a: number, b: number): number {
 }
 
 function toRgbTensor(
-  data: Buffer, width: number, height: number, channels: number,
-  kind: 'cmyk' | 'grey16' | 'rgb16' | 'grey8' | 'srgb', name: string,
+  data: Buffer,
+  width: number,
+  height: number,
+  channels: number,
+  kind: 'cmyk' | 'grey16' | 'rgb16' | 'grey8' | 'srgb',
+  name: string,
 ): Tensor {
   const n = width * height;
   const out = new Float32Array(3 * n);
@@ -227,9 +276,10 @@ function toRgbTensor(
     throw new ImageDecodeError(name, 'corrupt', `${name}: unexpected ${channels} channels for a ${kind} image`);
   };
   if (kind === 'grey16' || kind === 'rgb16') {
-    const words = data.byteOffset % 2 === 0
-      ? new Uint16Array(data.buffer, data.byteOffset, data.length / 2)
-      : new Uint16Array(new Uint8Array(data).buffer);
+    const words =
+      data.byteOffset % 2 === 0
+        ? new Uint16Array(data.buffer, data.byteOffset, data.length / 2)
+        : new Uint16Array(new Uint8Array(data).buffer);
     if (kind === 'grey16') {
       if (channels !== 1 && channels !== 2) bad();
       // Pillow: grey without alpha is mode 'I' (convert clips at 255); grey+alpha is read as 8-bit (high byte).
@@ -265,7 +315,12 @@ function toRgbTensor(
 
 /** Interleaved bytes with 1 (grey), 2 (grey+alpha), 3 (RGB) or 4 (RGBA) channels → planes; alpha dropped. */
 function fillFromBytes(
-  data: Uint8Array | Uint8ClampedArray, n: number, channels: number, r: Float32Array, g: Float32Array, b: Float32Array,
+  data: Uint8Array | Uint8ClampedArray,
+  n: number,
+  channels: number,
+  r: Float32Array,
+  g: Float32Array,
+  b: Float32Array,
 ): void {
   if (channels <= 2) {
     for (let i = 0; i < n; i++) r[i] = g[i] = b[i] = BYTE_TO_FLOAT[data[i * channels]];
@@ -285,13 +340,20 @@ function fillFromBytes(
  * float32 in [0, 1] (byte k → k/255, like torchvision's `to_tensor`).
  */
 export function imageFromPixels(
-  pixels: Uint8Array | Uint8ClampedArray, width: number, height: number, channels: 1 | 3 | 4,
+  pixels: Uint8Array | Uint8ClampedArray,
+  width: number,
+  height: number,
+  channels: 1 | 3 | 4,
 ): Tensor {
   if (!(pixels instanceof Uint8Array || pixels instanceof Uint8ClampedArray)) {
     throw new ArgumentError(`imageFromPixels expects a Uint8Array or Uint8ClampedArray, got ${typeof pixels}`);
   }
-  for (const [v, what] of [[width, 'width'], [height, 'height']] as const) {
-    if (!Number.isInteger(v) || v <= 0) throw new ArgumentError(`imageFromPixels: ${what} must be a positive integer, got ${v}`);
+  for (const [v, what] of [
+    [width, 'width'],
+    [height, 'height'],
+  ] as const) {
+    if (!Number.isInteger(v) || v <= 0)
+      throw new ArgumentError(`imageFromPixels: ${what} must be a positive integer, got ${v}`);
   }
   if (channels !== 1 && channels !== 3 && channels !== 4) {
     throw new ArgumentError(`imageFromPixels: channels must be 1, 3 or 4, got ${String(channels)}`);
@@ -299,7 +361,8 @@ export function imageFromPixels(
   const n = width * height;
   if (pixels.length !== n * channels) {
     throw new ArgumentError(
-      `imageFromPixels: ${width}×${height}×${channels} needs ${n * channels} values, got ${pixels.length}`);
+      `imageFromPixels: ${width}×${height}×${channels} needs ${n * channels} values, got ${pixels.length}`,
+    );
   }
   const out = new Float32Array(3 * n);
   fillFromBytes(pixels, n, channels, out.subarray(0, n), out.subarray(n, 2 * n), out.subarray(2 * n));

@@ -43,7 +43,8 @@ const ORDER = 0;
 const SAMPLE = 1;
 
 function nonNegativeInt(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new ArgumentError(`DataLoader: ${what} must be a non-negative integer, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    throw new ArgumentError(`DataLoader: ${what} must be a non-negative integer, got ${String(v)}`);
   return v;
 }
 
@@ -55,14 +56,18 @@ export class DataLoader {
   readonly prefetch: number;
   private readonly transform: SampleTransform | undefined;
 
-  constructor(readonly dataset: Dataset, opts: DataLoaderOptions) {
+  constructor(
+    readonly dataset: Dataset,
+    opts: DataLoaderOptions,
+  ) {
     this.batchSize = nonNegativeInt(opts.batchSize, 'batchSize');
     if (this.batchSize === 0) throw new ArgumentError('DataLoader: batchSize must be at least 1');
     this.seed = nonNegativeInt(opts.seed ?? 0, 'seed');
     this.prefetch = nonNegativeInt(opts.prefetch ?? 2, 'prefetch');
     this.shuffle = opts.shuffle ?? false;
     this.dropLast = opts.dropLast ?? false;
-    if (opts.transform !== undefined && typeof opts.transform !== 'function') throw new ArgumentError('DataLoader: transform must be a function (image, generator) => image');
+    if (opts.transform !== undefined && typeof opts.transform !== 'function')
+      throw new ArgumentError('DataLoader: transform must be a function (image, generator) => image');
     this.transform = opts.transform;
   }
 
@@ -111,14 +116,20 @@ export class DataLoader {
   private async load(order: Int32Array, epoch: number, b: number): Promise<Batch> {
     const start = b * this.batchSize;
     const indices = order.slice(start, Math.min(order.length, start + this.batchSize));
-    const samples = await Promise.all(Array.from(indices, async (index, k) => {
-      const { image, label } = await this.dataset.get(index);
-      const out = this.transform ? this.transform(image, derivedGenerator(this.seed, SAMPLE, epoch, start + k)) : image;
-      if (!(out instanceof Tensor) || out.shape.length !== 3) {
-        throw new DatasetError(`sample ${index}: the transform must return an image tensor [C, H, W], got ${out instanceof Tensor ? `shape [${out.shape.join(', ')}]` : typeof out}`);
-      }
-      return { image: out, label };
-    }));
+    const samples = await Promise.all(
+      Array.from(indices, async (index, k) => {
+        const { image, label } = await this.dataset.get(index);
+        const out = this.transform
+          ? this.transform(image, derivedGenerator(this.seed, SAMPLE, epoch, start + k))
+          : image;
+        if (!(out instanceof Tensor) || out.shape.length !== 3) {
+          throw new DatasetError(
+            `sample ${index}: the transform must return an image tensor [C, H, W], got ${out instanceof Tensor ? `shape [${out.shape.join(', ')}]` : typeof out}`,
+          );
+        }
+        return { image: out, label };
+      }),
+    );
     return collate(samples, indices);
   }
 }
@@ -130,8 +141,10 @@ function collate(samples: { image: Tensor; label: number }[], indices: Int32Arra
   const x = new Float32Array(samples.length * per);
   samples.forEach(({ image }, k) => {
     if (image.shape.some((d, i) => d !== shape[i])) {
-      throw new DatasetError(`sample ${indices[k]} has shape [${image.shape.join(', ')}] but sample ${indices[0]} in the same batch has [${shape.join(', ')}]; ` +
-        'images of different sizes need a transform that resizes or crops them to one size (e.g. resize + centerCrop, or randomResizedCrop)');
+      throw new DatasetError(
+        `sample ${indices[k]} has shape [${image.shape.join(', ')}] but sample ${indices[0]} in the same batch has [${shape.join(', ')}]; ` +
+          'images of different sizes need a transform that resizes or crops them to one size (e.g. resize + centerCrop, or randomResizedCrop)',
+      );
     }
     x.set(image.data, k * per);
   });

@@ -97,8 +97,14 @@ type Planes = Float64Array | Float32Array | Uint8Array;
 
 /** Filters bytes along x with fixed-point weights: rows `[rowFirst, rowFirst + rows)` of every plane. */
 function horizontalBytes(
-  src: Uint8Array, planes: number, height: number, width: number, rowFirst: number, rows: number,
-  co: AxisCoefficients, out: Uint8Array,
+  src: Uint8Array,
+  planes: number,
+  height: number,
+  width: number,
+  rowFirst: number,
+  rows: number,
+  co: AxisCoefficients,
+  out: Uint8Array,
 ): void {
   const outW = co.start.length;
   const k = fixedPoint(co.weights);
@@ -121,8 +127,14 @@ function horizontalBytes(
 
 /** The same in floating point. */
 function horizontalFloat(
-  src: Float32Array, planes: number, height: number, width: number, rowFirst: number, rows: number,
-  co: AxisCoefficients, out: Float64Array,
+  src: Float32Array,
+  planes: number,
+  height: number,
+  width: number,
+  rowFirst: number,
+  rows: number,
+  co: AxisCoefficients,
+  out: Float64Array,
 ): void {
   const outW = co.start.length;
   const { start, count, ksize, weights: k } = co;
@@ -144,8 +156,13 @@ function horizontalFloat(
 
 /** Filters along y; `rowOffset` is subtracted from the tap positions (rows the horizontal pass skipped). */
 function vertical<T extends Float32Array | Uint8Array>(
-  src: Planes, planes: number, height: number, width: number, rowOffset: number,
-  co: AxisCoefficients, out: T,
+  src: Planes,
+  planes: number,
+  height: number,
+  width: number,
+  rowOffset: number,
+  co: AxisCoefficients,
+  out: T,
 ): T {
   const outH = co.start.length;
   const isInt = out instanceof Uint8Array;
@@ -186,7 +203,13 @@ export interface ResampleOptions {
  * Float32Array out, filtered in float64 without rounding.
  */
 export function resamplePlanes<T extends Float32Array | Uint8Array>(
-  src: T, planes: number, inH: number, inW: number, outH: number, outW: number, opts: ResampleOptions = {},
+  src: T,
+  planes: number,
+  inH: number,
+  inW: number,
+  outH: number,
+  outW: number,
+  opts: ResampleOptions = {},
 ): T {
   const antialias = opts.antialias ?? true;
   const bytes = src instanceof Uint8Array;

@@ -22,10 +22,16 @@ const LANES = [0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344];
 export function derivedGenerator(...key: number[]): Generator {
   const words: number[] = [];
   for (const k of key) {
-    if (!Number.isSafeInteger(k) || k < 0) throw new ArgumentError(`generator keys must be non-negative integers, got ${k}`);
+    if (!Number.isSafeInteger(k) || k < 0)
+      throw new ArgumentError(`generator keys must be non-negative integers, got ${k}`);
     words.push(k >>> 0, Math.floor(k / 2 ** 32) >>> 0);
   }
-  const s = LANES.map((lane) => words.reduce((h, w) => fmix32(((h ^ w) + 0x9e3779b9) | 0), lane)) as [number, number, number, number];
+  const s = LANES.map((lane) => words.reduce((h, w) => fmix32(((h ^ w) + 0x9e3779b9) | 0), lane)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1; // xoshiro's one forbidden state
   const g = new Generator();
   g.setState({ s, spareNormal: null });

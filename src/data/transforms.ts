@@ -112,7 +112,9 @@ export function resizedSize(height: number, width: number, size: ImageSize, maxS
   if (maxSize !== undefined) {
     positiveInt(maxSize, 'resize: maxSize');
     if (maxSize <= requested) {
-      throw new ArgumentError(`resize: maxSize = ${maxSize} must be strictly greater than the requested size for the shorter side, ${requested}`);
+      throw new ArgumentError(
+        `resize: maxSize = ${maxSize} must be strictly greater than the requested size for the shorter side, ${requested}`,
+      );
     }
     if (newLong > maxSize) {
       newShort = Math.trunc((maxSize * newShort) / newLong);
@@ -121,7 +123,9 @@ export function resizedSize(height: number, width: number, size: ImageSize, maxS
   }
   const [newW, newH] = width <= height ? [newShort, newLong] : [newLong, newShort];
   if (newW < 1 || newH < 1) {
-    throw new ArgumentError(`resize: ${height}×${width} (height×width) to ${JSON.stringify(size)} gives an empty image (${newH}×${newW})`);
+    throw new ArgumentError(
+      `resize: ${height}×${width} (height×width) to ${JSON.stringify(size)} gives an empty image (${newH}×${newW})`,
+    );
   }
   return [newH, newW];
 }
@@ -148,7 +152,6 @@ export function isEightBitValued(data: Float32Array): boolean {
   return eightBitValues(data) !== null;
 }
 
-
 /**
  * torchvision's `Resize(size, interpolation=BILINEAR)` as applied to PIL images
  * (antialiased, Pillow's rounding), or to tensors with `antialias: false`.
@@ -157,7 +160,9 @@ export function isEightBitValued(data: Float32Array): boolean {
 export function resize(size: ImageSize, opts: ResizeOptions = {}): Transform {
   sizeList(size, 'resize');
   if (opts.interpolation !== undefined && opts.interpolation !== 'bilinear') {
-    throw new ArgumentError(`resize: only 'bilinear' interpolation is supported, got ${JSON.stringify(opts.interpolation)}`);
+    throw new ArgumentError(
+      `resize: only 'bilinear' interpolation is supported, got ${JSON.stringify(opts.interpolation)}`,
+    );
   }
   const antialias = opts.antialias ?? true;
   const mode = opts.uint8 ?? 'auto';
@@ -221,20 +226,29 @@ export function centerCrop(size: ImageSize): Transform {
 export function normalize(mean: readonly number[], std: readonly number[]): Transform {
   const check = (v: readonly number[], what: string): Float32Array => {
     if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
-      throw new ArgumentError(`normalize: ${what} must be a non-empty array of finite numbers, got ${JSON.stringify(v)}`);
+      throw new ArgumentError(
+        `normalize: ${what} must be a non-empty array of finite numbers, got ${JSON.stringify(v)}`,
+      );
     }
     return Float32Array.from(v);
   };
   const m = check(mean, 'mean');
   const s = check(std, 'std');
   if (s.some((x) => x === 0)) {
-    throw new ArgumentError(`normalize: std evaluated to zero after conversion to float32, leading to division by zero (std ${JSON.stringify(std)})`);
+    throw new ArgumentError(
+      `normalize: std evaluated to zero after conversion to float32, leading to division by zero (std ${JSON.stringify(std)})`,
+    );
   }
   return (img: Tensor): Tensor => {
     const d = dims(img, 'normalize');
-    for (const [v, what] of [[m, 'mean'], [s, 'std']] as const) {
+    for (const [v, what] of [
+      [m, 'mean'],
+      [s, 'std'],
+    ] as const) {
       if (v.length !== 1 && v.length !== d.channels) {
-        throw new ShapeError(`normalize: ${what} has ${v.length} values for an image with ${d.channels} channels (shape [${img.shape.join(', ')}])`);
+        throw new ShapeError(
+          `normalize: ${what} has ${v.length} values for an image with ${d.channels} channels (shape [${img.shape.join(', ')}])`,
+        );
       }
     }
     const plane = d.height * d.width;
@@ -276,7 +290,9 @@ export function imageClassification(spec: ImageClassificationSpec): Transform {
   const channels = spec.grayscale ? 1 : 3;
   for (const key of ['mean', 'std'] as const) {
     if (!Array.isArray(spec[key]) || spec[key].length !== channels) {
-      throw new ArgumentError(`imageClassification: ${key} must have ${channels} value(s), got ${JSON.stringify(spec[key])}`);
+      throw new ArgumentError(
+        `imageClassification: ${key} must have ${channels} value(s), got ${JSON.stringify(spec[key])}`,
+      );
     }
   }
   const steps = [

@@ -24,7 +24,13 @@ export class ByteReader {
 
   /** Throws unless [offset, offset + len) lies inside the buffer. */
   need(offset: number, len: number, what: string): void {
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(len) || offset < 0 || len < 0 || offset + len > this.bytes.length) {
+    if (
+      !Number.isSafeInteger(offset) ||
+      !Number.isSafeInteger(len) ||
+      offset < 0 ||
+      len < 0 ||
+      offset + len > this.bytes.length
+    ) {
       throw this.fail(`${what} (${len} bytes) runs past the end of the data (${this.bytes.length} bytes)`, offset);
     }
   }

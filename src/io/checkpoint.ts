@@ -48,7 +48,10 @@ function toRawDict(stateDict: ReadonlyMap<string, Tensor>): Map<string, RawTenso
  * checkpoint ({'epoch': …, 'state_dict': …}); `stripPrefix` removes e.g. the
  * 'module.' that DataParallel adds. Every dtype becomes float32.
  */
-export async function loadCheckpoint(source: string | Uint8Array, opts: LoadCheckpointOptions = {}): Promise<Map<string, Tensor>> {
+export async function loadCheckpoint(
+  source: string | Uint8Array,
+  opts: LoadCheckpointOptions = {},
+): Promise<Map<string, Tensor>> {
   const raw = typeof source === 'string' ? await readStateDictFile(source, opts) : readStateDict(source, opts);
   return rawDictToTensors(raw);
 }
@@ -77,13 +80,20 @@ export interface SaveSafetensorsOptions {
   metadata?: Record<string, string>;
 }
 
-export function safetensorsBytes(stateDict: ReadonlyMap<string, Tensor>, opts: SaveSafetensorsOptions = {}): Uint8Array {
+export function safetensorsBytes(
+  stateDict: ReadonlyMap<string, Tensor>,
+  opts: SaveSafetensorsOptions = {},
+): Uint8Array {
   const metadata: Record<string, string> = { ...(opts.metadata ?? {}) };
   if (opts.format) metadata.format = opts.format;
   return writeSafetensors(toRawDict(stateDict), Object.keys(metadata).length ? metadata : undefined);
 }
 
-export async function saveSafetensors(path: string, stateDict: ReadonlyMap<string, Tensor>, opts: SaveSafetensorsOptions = {}): Promise<void> {
+export async function saveSafetensors(
+  path: string,
+  stateDict: ReadonlyMap<string, Tensor>,
+  opts: SaveSafetensorsOptions = {},
+): Promise<void> {
   await writeFileAtomic(path, safetensorsBytes(stateDict, opts));
 }
 

@@ -58,7 +58,11 @@ export class DownloadError extends Error {
 /** The server answered with a non-2xx status (after following redirects). */
 export class HttpStatusError extends DownloadError {
   override name = 'HttpStatusError';
-  constructor(url: string, readonly status: number, statusText: string) {
+  constructor(
+    url: string,
+    readonly status: number,
+    statusText: string,
+  ) {
     super('HTTP_STATUS', url, `Download of ${url} failed: HTTP ${status}${statusText ? ` ${statusText}` : ''}.`);
   }
 }
@@ -66,7 +70,13 @@ export class HttpStatusError extends DownloadError {
 /** The sha256 of the downloaded bytes does not start with the prefix in the file name (or the md5 differs from the one asked for). */
 export class HashMismatchError extends DownloadError {
   override name = 'HashMismatchError';
-  constructor(url: string, readonly expected: string, readonly actual: string, readonly bytes: number, readonly algorithm: 'sha256' | 'md5' = 'sha256') {
+  constructor(
+    url: string,
+    readonly expected: string,
+    readonly actual: string,
+    readonly bytes: number,
+    readonly algorithm: 'sha256' | 'md5' = 'sha256',
+  ) {
     super(
       'HASH_MISMATCH',
       url,
@@ -79,9 +89,15 @@ export class HashMismatchError extends DownloadError {
 /** The body ended (or the connection broke) before all announced bytes arrived. */
 export class IncompleteDownloadError extends DownloadError {
   override name = 'IncompleteDownloadError';
-  constructor(url: string, readonly received: number, readonly expected: number, cause?: unknown) {
+  constructor(
+    url: string,
+    readonly received: number,
+    readonly expected: number,
+    cause?: unknown,
+  ) {
     let why = '';
-    if (cause instanceof Error) why = cause.message === 'aborted' ? ' (connection closed early)' : ` (${cause.message})`;
+    if (cause instanceof Error)
+      why = cause.message === 'aborted' ? ' (connection closed early)' : ` (${cause.message})`;
     super(
       'INCOMPLETE',
       url,
@@ -94,7 +110,12 @@ export class IncompleteDownloadError extends DownloadError {
 /** Offline mode is on and the file is not in the cache. */
 export class OfflineError extends DownloadError {
   override name = 'OfflineError';
-  constructor(url: string, readonly fileName: string, readonly searchedPath: string, reason: string) {
+  constructor(
+    url: string,
+    readonly fileName: string,
+    readonly searchedPath: string,
+    reason: string,
+  ) {
     super(
       'OFFLINE',
       url,
@@ -211,7 +232,12 @@ interface Opened {
 }
 
 /** Issue one GET; resolves with the response head. */
-function get(url: string, timeoutMs: number, signal: AbortSignal | undefined, state: { timedOut: boolean }): Promise<Opened> {
+function get(
+  url: string,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  state: { timedOut: boolean },
+): Promise<Opened> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -252,17 +278,29 @@ async function openFollowingRedirects(
       res.resume();
       const location = res.headers.location;
       if (!location) {
-        throw new DownloadError('BAD_REDIRECT', url, `Download of ${url}: HTTP ${status} redirect from ${current} without a Location header.`);
+        throw new DownloadError(
+          'BAD_REDIRECT',
+          url,
+          `Download of ${url}: HTTP ${status} redirect from ${current} without a Location header.`,
+        );
       }
       if (hops >= maxRedirects) {
-        throw new DownloadError('TOO_MANY_REDIRECTS', url, `Download of ${url} failed: more than ${maxRedirects} redirects (last: ${current}).`);
+        throw new DownloadError(
+          'TOO_MANY_REDIRECTS',
+          url,
+          `Download of ${url} failed: more than ${maxRedirects} redirects (last: ${current}).`,
+        );
       }
       current = new URL(location, current).toString();
       continue;
     }
     if (status < 200 || status >= 300) {
       res.resume();
-      throw new HttpStatusError(current === url ? url : `${url} (redirected to ${current})`, status, res.statusMessage ?? '');
+      throw new HttpStatusError(
+        current === url ? url : `${url} (redirected to ${current})`,
+        status,
+        res.statusMessage ?? '',
+      );
     }
     return opened;
   }
@@ -297,7 +335,9 @@ export async function downloadUrlToFile(url: string, dest: string, opts: Downloa
   try {
     await mkdir(dir, { recursive: true });
   } catch (err) {
-    throw new DownloadError('FILE_SYSTEM', url, `Cannot create folder ${dir} for ${url}: ${(err as Error).message}`, { cause: err });
+    throw new DownloadError('FILE_SYSTEM', url, `Cannot create folder ${dir} for ${url}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 
   try {
@@ -338,7 +378,15 @@ export async function downloadUrlToFile(url: string, dest: string, opts: Downloa
   } catch (err) {
     bar.stop();
     await removeQuietly(tmp);
-    throw classify(err, { url, received, contentLength, timedOut: state.timedOut, timeoutMs, signal: opts.signal, tmp });
+    throw classify(err, {
+      url,
+      received,
+      contentLength,
+      timedOut: state.timedOut,
+      timeoutMs,
+      signal: opts.signal,
+      tmp,
+    });
   }
 }
 
@@ -361,19 +409,28 @@ function classify(err: unknown, ctx: FailureContext): DownloadError {
     return new DownloadError('ABORTED', url, `Download of ${url} was aborted after ${progress}.`, { cause: err });
   }
   if (ctx.timedOut) {
-    return new DownloadError('TIMEOUT', url, `Download of ${url} timed out (no data for ${ctx.timeoutMs} ms) after ${progress}.`, { cause: err });
+    return new DownloadError(
+      'TIMEOUT',
+      url,
+      `Download of ${url} timed out (no data for ${ctx.timeoutMs} ms) after ${progress}.`,
+      { cause: err },
+    );
   }
   const e = err as NodeJS.ErrnoException;
   if (e && typeof e.syscall === 'string' && typeof e.path === 'string') {
     const what = e.path === ctx.tmp ? `its temporary file ${e.path}` : e.path;
-    return new DownloadError('FILE_SYSTEM', url, `Download of ${url} failed writing ${what}: ${e.message}`, { cause: err });
+    return new DownloadError('FILE_SYSTEM', url, `Download of ${url} failed writing ${what}: ${e.message}`, {
+      cause: err,
+    });
   }
   if (contentLength !== null && received < contentLength) {
     return new IncompleteDownloadError(url, received, contentLength, err);
   }
   let msg = err instanceof Error ? err.message : String(err);
   if (msg === 'aborted') msg = 'the connection closed before the body was complete';
-  return new DownloadError('NETWORK', url, `Download of ${url} failed after ${progress}: ${msg}. Nothing was saved.`, { cause: err });
+  return new DownloadError('NETWORK', url, `Download of ${url} failed after ${progress}: ${msg}. Nothing was saved.`, {
+    cause: err,
+  });
 }
 
 /**

@@ -43,7 +43,9 @@ export function readStateDict(bytes: Uint8Array, opts: ReadPthOptions = {}): Map
     return out;
   }
   if (bytes.length === 0) throw new CheckpointError('file is empty');
-  throw new CheckpointError('unrecognised checkpoint format (expected a PyTorch .pth/.pt or a .safetensors file)', { offset: 0 });
+  throw new CheckpointError('unrecognised checkpoint format (expected a PyTorch .pth/.pt or a .safetensors file)', {
+    offset: 0,
+  });
 }
 
 /** Runs `read` and names `path` in any CheckpointError it throws (keeping the class, which callers test). */

@@ -159,25 +159,40 @@ interface ResolvedOptions {
 }
 
 function resolveOptions(opts: ExportOnnxOptions | undefined): ResolvedOptions {
-  if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new OnnxExportError('export options must be an object');
+  if (opts !== undefined && (opts === null || typeof opts !== 'object'))
+    throw new OnnxExportError('export options must be an object');
   const o = opts ?? {};
   const inputShape = o.inputShape ?? [1, 3, 224, 224];
-  if (!Array.isArray(inputShape) || inputShape.length !== 4 || !inputShape.every((d) => Number.isSafeInteger(d) && d > 0)) {
+  if (
+    !Array.isArray(inputShape) ||
+    inputShape.length !== 4 ||
+    !inputShape.every((d) => Number.isSafeInteger(d) && d > 0)
+  ) {
     throw new OnnxExportError(`inputShape must be 4 positive integers [N, C, H, W], got ${JSON.stringify(inputShape)}`);
   }
   const opset = o.opset ?? ONNX_DEFAULT_OPSET;
   if (!Number.isInteger(opset) || opset < ONNX_MIN_OPSET || opset > ONNX_MAX_OPSET) {
-    throw new OnnxExportError(`opset must be an integer from ${ONNX_MIN_OPSET} to ${ONNX_MAX_OPSET}, got ${JSON.stringify(opset)}`);
+    throw new OnnxExportError(
+      `opset must be an integer from ${ONNX_MIN_OPSET} to ${ONNX_MAX_OPSET}, got ${JSON.stringify(opset)}`,
+    );
   }
   if (o.dynamicBatch !== undefined && typeof o.dynamicBatch !== 'boolean') {
     throw new OnnxExportError(`dynamicBatch must be a boolean, got ${JSON.stringify(o.dynamicBatch)}`);
   }
-  const names = { inputName: o.inputName ?? 'input', outputName: o.outputName ?? 'output', producerName: o.producerName ?? 'vgg-ts' };
+  const names = {
+    inputName: o.inputName ?? 'input',
+    outputName: o.outputName ?? 'output',
+    producerName: o.producerName ?? 'vgg-ts',
+  };
   for (const [what, v] of Object.entries(names)) {
     const ok = typeof v === 'string' && (what === 'producerName' || v !== '');
-    if (!ok) throw new OnnxExportError(`${what} must be a ${what === 'producerName' ? '' : 'non-empty '}string, got ${JSON.stringify(v)}`);
+    if (!ok)
+      throw new OnnxExportError(
+        `${what} must be a ${what === 'producerName' ? '' : 'non-empty '}string, got ${JSON.stringify(v)}`,
+      );
   }
-  if (names.inputName === names.outputName) throw new OnnxExportError(`inputName and outputName must differ, both are "${names.inputName}"`);
+  if (names.inputName === names.outputName)
+    throw new OnnxExportError(`inputName and outputName must differ, both are "${names.inputName}"`);
   return { inputShape: [...inputShape], dynamicBatch: o.dynamicBatch ?? false, opset, ...names };
 }
 
@@ -193,7 +208,10 @@ class GraphBuilder {
   /** Static shape of `current`; dim 0 is the batch (inputShape[0], symbolic when dynamicBatch). */
   shape: number[];
 
-  constructor(readonly opts: ResolvedOptions, reserved: Iterable<string>) {
+  constructor(
+    readonly opts: ResolvedOptions,
+    reserved: Iterable<string>,
+  ) {
     for (const name of reserved) this.taken.add(name);
     this.taken.add(opts.inputName);
     this.taken.add(opts.outputName);
@@ -253,7 +271,13 @@ class GraphBuilder {
     const last = this.nodes.find((n) => n.outputs.includes(this.current));
     if (!last) {
       // Nothing ran (only Dropouts, or an empty Sequential): the output is the input.
-      this.nodes.push({ opType: 'Identity', name: this.unique('Identity'), inputs: [this.current], outputs: [this.opts.outputName], attrs: [] });
+      this.nodes.push({
+        opType: 'Identity',
+        name: this.unique('Identity'),
+        inputs: [this.current],
+        outputs: [this.opts.outputName],
+        attrs: [],
+      });
     } else {
       last.outputs = last.outputs.map((o) => (o === this.current ? this.opts.outputName : o));
     }
@@ -286,7 +310,8 @@ class Exporter {
 
   private pair(path: string, m: Module, v: IntOrPair, what: string, min: number): [number, number] {
     const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
-    if (!p.every((x) => Number.isInteger(x) && x >= min)) this.fail(path, m, `${what} must be an integer ≥ ${min} or a pair of them, got ${JSON.stringify(v)}`);
+    if (!p.every((x) => Number.isInteger(x) && x >= min))
+      this.fail(path, m, `${what} must be an integer ≥ ${min} or a pair of them, got ${JSON.stringify(v)}`);
     return p;
   }
 
@@ -316,9 +341,21 @@ class Exporter {
     } else if (isPlain(m, Dropout)) {
       // Identity at inference: nothing to emit.
     } else {
-      const base = [VGG, Sequential, Conv2d, BatchNorm2d, ReLU, MaxPool2d, AdaptiveAvgPool2d, Linear, Flatten, Dropout]
-        .find((cls) => m instanceof cls);
-      const why = base ? `a subclass of ${base.name} with its own forward cannot be exported` : `unsupported layer type ${m.typeName()}`;
+      const base = [
+        VGG,
+        Sequential,
+        Conv2d,
+        BatchNorm2d,
+        ReLU,
+        MaxPool2d,
+        AdaptiveAvgPool2d,
+        Linear,
+        Flatten,
+        Dropout,
+      ].find((cls) => m instanceof cls);
+      const why = base
+        ? `a subclass of ${base.name} with its own forward cannot be exported`
+        : `unsupported layer type ${m.typeName()}`;
       this.fail(path, m, `${why} (ONNX export supports ${SUPPORTED})`);
     }
   }
@@ -332,25 +369,43 @@ class Exporter {
     const [dh, dw] = m.dilation;
     const outH = Math.floor((h + 2 * ph - dh * (kh - 1) - 1) / sh) + 1;
     const outW = Math.floor((w + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
-    if (outH < 1 || outW < 1) this.fail(path, m, `the ${this.seen()}, too small for kernel (${kh}, ${kw}) with dilation (${dh}, ${dw})`);
+    if (outH < 1 || outW < 1)
+      this.fail(path, m, `the ${this.seen()}, too small for kernel (${kh}, ${kw}) with dilation (${dh}, ${dw})`);
     const inputs = [this.b.weight(`${path ? `${path}.` : ''}weight`, m.weight)];
     if (m.bias) inputs.push(this.b.weight(`${path ? `${path}.` : ''}bias`, m.bias));
-    this.b.apply(path, 'Conv', inputs, [
-      ints('dilations', [dh, dw]), int('group', 1), ints('kernel_shape', [kh, kw]),
-      ints('pads', [ph, pw, ph, pw]), ints('strides', [sh, sw]),
-    ], [n, m.outChannels, outH, outW]);
+    this.b.apply(
+      path,
+      'Conv',
+      inputs,
+      [
+        ints('dilations', [dh, dw]),
+        int('group', 1),
+        ints('kernel_shape', [kh, kw]),
+        ints('pads', [ph, pw, ph, pw]),
+        ints('strides', [sh, sw]),
+      ],
+      [n, m.outChannels, outH, outW],
+    );
   }
 
   private batchNorm(path: string, m: BatchNorm2d): void {
     const [, c] = this.needRank4(path, m);
     if (!m.trackRunningStats || !m.runningMean || !m.runningVar) {
-      this.fail(path, m, 'has no running statistics (trackRunningStats: false), so even in eval mode it normalizes with batch statistics, which ONNX BatchNormalization cannot express');
+      this.fail(
+        path,
+        m,
+        'has no running statistics (trackRunningStats: false), so even in eval mode it normalizes with batch statistics, which ONNX BatchNormalization cannot express',
+      );
     }
     if (c !== m.numFeatures) this.fail(path, m, `expects ${m.numFeatures} channels, but the ${this.seen()}`);
     const key = (name: string): string => (path ? `${path}.${name}` : name);
     const prefix = path ? `${path}/` : '';
-    const scale = m.weight ? this.b.weight(key('weight'), m.weight) : this.b.constFloat(`${prefix}scale`, [c], new Float32Array(c).fill(1));
-    const bias = m.bias ? this.b.weight(key('bias'), m.bias) : this.b.constFloat(`${prefix}B`, [c], new Float32Array(c));
+    const scale = m.weight
+      ? this.b.weight(key('weight'), m.weight)
+      : this.b.constFloat(`${prefix}scale`, [c], new Float32Array(c).fill(1));
+    const bias = m.bias
+      ? this.b.weight(key('bias'), m.bias)
+      : this.b.constFloat(`${prefix}B`, [c], new Float32Array(c));
     const mean = this.b.weight(key('running_mean'), m.runningMean);
     const variance = this.b.weight(key('running_var'), m.runningVar);
     this.b.apply(path, 'BatchNormalization', [scale, bias, mean, variance], [float('epsilon', m.eps)], this.b.shape);
@@ -362,10 +417,16 @@ class Exporter {
     const [sh, sw] = this.pair(path, m, m.stride, 'stride', 1);
     const [ph, pw] = this.pair(path, m, m.padding, 'padding', 0);
     const [dh, dw] = this.pair(path, m, m.dilation, 'dilation', 1);
-    if (ph > kh / 2 || pw > kw / 2) this.fail(path, m, `padding (${ph}, ${pw}) must be at most half of the kernel size (${kh}, ${kw})`);
+    if (ph > kh / 2 || pw > kw / 2)
+      this.fail(path, m, `padding (${ph}, ${pw}) must be at most half of the kernel size (${kh}, ${kw})`);
     const outH = poolOutputSize(h, kh, sh, ph, dh, m.ceilMode);
     const outW = poolOutputSize(w, kw, sw, pw, dw, m.ceilMode);
-    if (outH < 1 || outW < 1) this.fail(path, m, `the ${this.seen()}, too small for max pooling with kernel (${kh}, ${kw}), stride (${sh}, ${sw})`);
+    if (outH < 1 || outW < 1)
+      this.fail(
+        path,
+        m,
+        `the ${this.seen()}, too small for max pooling with kernel (${kh}, ${kw}), stride (${sh}, ${sw})`,
+      );
     // (A window lying wholly in padding, possible only with dilation, gives −inf here and −FLT_MAX in onnxruntime.)
     let ceilMode = m.ceilMode;
     let pads = [ph, pw, ph, pw];
@@ -373,7 +434,8 @@ class Exporter {
       // PyTorch drops a last window that would start in the right padding; ONNX's shape formula
       // (opsets < 22) does not, though onnxruntime's kernel does. Where the two sizes differ, say the
       // same thing portably: floor mode with just enough end padding (padding reads as −inf).
-      const plain = (size: number, k: number, st: number, pad: number, d: number): number => Math.ceil((size + 2 * pad - d * (k - 1) - 1) / st) + 1;
+      const plain = (size: number, k: number, st: number, pad: number, d: number): number =>
+        Math.ceil((size + 2 * pad - d * (k - 1) - 1) / st) + 1;
       const endPad = (size: number, k: number, st: number, pad: number, d: number, out: number): number =>
         Math.max(0, (out - 1) * st + d * (k - 1) + 1 - size - pad);
       const [eh, ew] = [endPad(h, kh, sh, ph, dh, outH), endPad(w, kw, sw, pw, dw, outW)];
@@ -384,10 +446,19 @@ class Exporter {
         pads = [ph, pw, eh, ew];
       }
     }
-    this.b.apply(path, 'MaxPool', [], [
-      int('ceil_mode', ceilMode ? 1 : 0), ints('dilations', [dh, dw]), ints('kernel_shape', [kh, kw]),
-      ints('pads', pads), ints('strides', [sh, sw]),
-    ], [n, c, outH, outW]);
+    this.b.apply(
+      path,
+      'MaxPool',
+      [],
+      [
+        int('ceil_mode', ceilMode ? 1 : 0),
+        ints('dilations', [dh, dw]),
+        ints('kernel_shape', [kh, kw]),
+        ints('pads', pads),
+        ints('strides', [sh, sw]),
+      ],
+      [n, c, outH, outW],
+    );
   }
 
   private adaptiveAvgPool(path: string, m: AdaptiveAvgPool2d): void {
@@ -403,9 +474,19 @@ class Exporter {
     } else if (h % oh === 0 && w % ow === 0) {
       // Every bin is a whole (h/oh)×(w/ow) block: a plain average pool.
       const k = [h / oh, w / ow];
-      this.b.apply(path, 'AveragePool', [], [
-        int('ceil_mode', 0), int('count_include_pad', 0), ints('kernel_shape', k), ints('pads', [0, 0, 0, 0]), ints('strides', k),
-      ], outShape);
+      this.b.apply(
+        path,
+        'AveragePool',
+        [],
+        [
+          int('ceil_mode', 0),
+          int('count_include_pad', 0),
+          ints('kernel_shape', k),
+          ints('pads', [0, 0, 0, 0]),
+          ints('strides', k),
+        ],
+        outShape,
+      );
     } else {
       // Uneven or overlapping bins (including up-sampling, e.g. 4×4 → 7×7): y = x·P with
       // P[h·w, oh·ow] holding 1/|bin| where input pixel (iy, ix) falls in output bin (oy, ox).
@@ -443,7 +524,13 @@ class Exporter {
     const weight = this.b.weight(key('weight'), m.weight);
     const bias = m.bias ? this.b.weight(key('bias'), m.bias) : null;
     if (shape.length === 2) {
-      this.b.apply(path, 'Gemm', bias ? [weight, bias] : [weight], [float('alpha', 1), float('beta', 1), int('transB', 1)], outShape);
+      this.b.apply(
+        path,
+        'Gemm',
+        bias ? [weight, bias] : [weight],
+        [float('alpha', 1), float('beta', 1), int('transB', 1)],
+        outShape,
+      );
       return;
     }
     // Gemm is 2-D only; over higher ranks, y = x·Wᵀ (+ b) on the last axis.
@@ -462,7 +549,8 @@ class Exporter {
       this.fail(path, m, `cannot flatten dims ${startDim}..${endDim}: the ${this.seen()}`);
     }
     if (s === e) return;
-    if (s === 0) this.fail(path, m, 'flattening into the batch dimension (start_dim 0) cannot be exported; use start_dim ≥ 1');
+    if (s === 0)
+      this.fail(path, m, 'flattening into the batch dimension (start_dim 0) cannot be exported; use start_dim ≥ 1');
     const outShape = [...shape.slice(0, s), shape.slice(s, e + 1).reduce((p, d) => p * d, 1), ...shape.slice(e + 1)];
     if (s === 1 && e === r - 1) {
       this.b.apply(path, 'Flatten', [], [int('axis', 1)], outShape);
@@ -477,10 +565,18 @@ function writeAttr(w: ProtoWriter, a: Attr): void {
   w.string(1, a.name);
   w.int(20, a.type);
   switch (a.type) {
-    case ATTR_FLOAT: w.float(2, a.value); break;
-    case ATTR_INT: w.int(3, a.value); break;
-    case ATTR_FLOATS: w.floats(7, a.value); break;
-    case ATTR_INTS: w.ints(8, a.value); break;
+    case ATTR_FLOAT:
+      w.float(2, a.value);
+      break;
+    case ATTR_INT:
+      w.int(3, a.value);
+      break;
+    case ATTR_FLOATS:
+      w.floats(7, a.value);
+      break;
+    case ATTR_INTS:
+      w.ints(8, a.value);
+      break;
   }
 }
 
@@ -502,15 +598,19 @@ function writeTensor(w: ProtoWriter, t: InitializerSpec): void {
 /** ValueInfoProto for a float tensor; dim 0 is the symbolic 'batch' when dynamic. */
 function writeValueInfo(w: ProtoWriter, name: string, shape: readonly number[], dynamicBatch: boolean): void {
   w.string(1, name);
-  w.message(2, (type) => type.message(1, (tensor) => {
-    tensor.int(1, FLOAT);
-    tensor.message(2, (tshape) => {
-      shape.forEach((d, i) => tshape.message(1, (dim) => {
-        if (i === 0 && dynamicBatch) dim.string(2, 'batch');
-        else dim.int(1, d);
-      }));
-    });
-  }));
+  w.message(2, (type) =>
+    type.message(1, (tensor) => {
+      tensor.int(1, FLOAT);
+      tensor.message(2, (tshape) => {
+        shape.forEach((d, i) =>
+          tshape.message(1, (dim) => {
+            if (i === 0 && dynamicBatch) dim.string(2, 'batch');
+            else dim.int(1, d);
+          }),
+        );
+      });
+    }),
+  );
 }
 
 /** Serializes `model`'s inference graph as an ONNX ModelProto. The model is not modified. */
@@ -519,7 +619,8 @@ export function exportOnnxBytes(model: Module, opts?: ExportOnnxOptions): Uint8A
   const o = resolveOptions(opts);
   const stateKeys = new Set(model.stateDict().keys());
   for (const name of [o.inputName, o.outputName]) {
-    if (stateKeys.has(name)) throw new OnnxExportError(`"${name}" names a weight of the model; choose another input/output name`);
+    if (stateKeys.has(name))
+      throw new OnnxExportError(`"${name}" names a weight of the model; choose another input/output name`);
   }
   const b = new GraphBuilder(o, stateKeys);
   new Exporter(b).visit('', model);
@@ -542,7 +643,9 @@ export function exportOnnxBytes(model: Module, opts?: ExportOnnxOptions): Uint8A
     op.int(2, o.opset);
   });
   if (model_.length > MAX_PROTO_BYTES) {
-    throw new OnnxExportError(`the exported model would be ${model_.length} bytes, over the 2 GiB protobuf limit (external data is not supported)`);
+    throw new OnnxExportError(
+      `the exported model would be ${model_.length} bytes, over the 2 GiB protobuf limit (external data is not supported)`,
+    );
   }
   return model_.finish();
 }

@@ -260,7 +260,8 @@ class Unpickler {
     d.set(k, v);
   }
   private memoPut(index: number): void {
-    if (!this.memo.has(index) && this.memo.size >= this.maxMemo) throw this.fail(`memo exceeds ${this.maxMemo} entries`);
+    if (!this.memo.has(index) && this.memo.size >= this.maxMemo)
+      throw this.fail(`memo exceeds ${this.maxMemo} entries`);
     this.memo.set(index, this.top());
   }
   private memoGet(index: number): void {
@@ -311,12 +312,14 @@ class Unpickler {
       this.opPos = this.pos;
       const op = this.u8('opcode');
       switch (op) {
-        case 0x80: { // PROTO
+        case 0x80: {
+          // PROTO
           const proto = this.u8('protocol');
           if (proto > 5) throw this.fail(`unsupported pickle protocol ${proto}`);
           break;
         }
-        case 0x95: { // FRAME: only a buffering hint; check the length is plausible
+        case 0x95: {
+          // FRAME: only a buffering hint; check the length is plausible
           const n = this.u64('frame length');
           if (n > this.r.length - this.pos) throw this.fail(`frame of ${n} bytes runs past the end`);
           break;
@@ -324,34 +327,57 @@ class Unpickler {
         case 0x2e: // STOP '.'
           return { value: this.pop(), end: this.pos };
 
-        case 0x28: this.mark(); break; // MARK '('
-        case 0x30: this.pop(); break; // POP '0'
-        case 0x31: this.popMark(); break; // POP_MARK '1'
-        case 0x32: this.push(this.top()); break; // DUP '2'
+        case 0x28:
+          this.mark();
+          break; // MARK '('
+        case 0x30:
+          this.pop();
+          break; // POP '0'
+        case 0x31:
+          this.popMark();
+          break; // POP_MARK '1'
+        case 0x32:
+          this.push(this.top());
+          break; // DUP '2'
 
-        case 0x4e: this.push(null); break; // NONE 'N'
-        case 0x88: this.push(true); break; // NEWTRUE
-        case 0x89: this.push(false); break; // NEWFALSE
+        case 0x4e:
+          this.push(null);
+          break; // NONE 'N'
+        case 0x88:
+          this.push(true);
+          break; // NEWTRUE
+        case 0x89:
+          this.push(false);
+          break; // NEWFALSE
 
-        case 0x4b: this.push(this.u8('BININT1')); break; // 'K'
-        case 0x4d: this.push(this.u16('BININT2')); break; // 'M'
-        case 0x4a: this.push(this.i32('BININT')); break; // 'J'
+        case 0x4b:
+          this.push(this.u8('BININT1'));
+          break; // 'K'
+        case 0x4d:
+          this.push(this.u16('BININT2'));
+          break; // 'M'
+        case 0x4a:
+          this.push(this.i32('BININT'));
+          break; // 'J'
         case 0x8a: // LONG1
           this.push(normaliseInt(bigintFromLE(this.take(this.u8('LONG1 length'), 'LONG1'))));
           break;
-        case 0x8b: { // LONG4
+        case 0x8b: {
+          // LONG4
           const n = this.i32('LONG4 length');
           if (n < 0 || n > MAX_LONG_BYTES) throw this.fail(`LONG4 length ${n} out of range`);
           this.push(normaliseInt(bigintFromLE(this.take(n, 'LONG4'))));
           break;
         }
-        case 0x49: { // INT 'I' (text; "01"/"00" are protocol-0 booleans)
+        case 0x49: {
+          // INT 'I' (text; "01"/"00" are protocol-0 booleans)
           const s = this.line('INT');
           if (s === '01' || s === '00') this.push(s === '01');
           else this.push(this.parseTextInt(s, 'INT'));
           break;
         }
-        case 0x4c: { // LONG 'L' (text, optional trailing L)
+        case 0x4c: {
+          // LONG 'L' (text, optional trailing L)
           const s = this.line('LONG');
           this.push(this.parseTextInt(s.endsWith('L') ? s.slice(0, -1) : s, 'LONG'));
           break;
@@ -360,33 +386,61 @@ class Unpickler {
           this.push(this.r.f64be(this.pos, 'BINFLOAT'));
           this.pos += 8;
           break;
-        case 0x46: { // FLOAT 'F' (text)
+        case 0x46: {
+          // FLOAT 'F' (text)
           const s = this.line('FLOAT').trim();
-          if (!/^[-+]?(\d+\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?|inf|nan)$/i.test(s)) throw this.fail(`bad FLOAT literal`);
+          if (!/^[-+]?(\d+\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?|inf|nan)$/i.test(s))
+            throw this.fail(`bad FLOAT literal`);
           this.push(/inf/i.test(s) ? (s.startsWith('-') ? -Infinity : Infinity) : /nan/i.test(s) ? NaN : Number(s));
           break;
         }
 
-        case 0x8c: this.push(this.utf8(this.u8('length'), 'SHORT_BINUNICODE')); break;
-        case 0x58: this.push(this.utf8(this.u32('length'), 'BINUNICODE')); break; // 'X'
-        case 0x8d: this.push(this.utf8(this.u64('length'), 'BINUNICODE8')); break;
-        case 0x56: this.push(this.rawUnicodeEscape(this.line('UNICODE', true))); break; // 'V'
-        case 0x55: this.push(this.utf8(this.u8('length'), 'SHORT_BINSTRING')); break; // 'U'
-        case 0x54: { // BINSTRING 'T' (python 2 str; torch.load decodes these as UTF-8)
+        case 0x8c:
+          this.push(this.utf8(this.u8('length'), 'SHORT_BINUNICODE'));
+          break;
+        case 0x58:
+          this.push(this.utf8(this.u32('length'), 'BINUNICODE'));
+          break; // 'X'
+        case 0x8d:
+          this.push(this.utf8(this.u64('length'), 'BINUNICODE8'));
+          break;
+        case 0x56:
+          this.push(this.rawUnicodeEscape(this.line('UNICODE', true)));
+          break; // 'V'
+        case 0x55:
+          this.push(this.utf8(this.u8('length'), 'SHORT_BINSTRING'));
+          break; // 'U'
+        case 0x54: {
+          // BINSTRING 'T' (python 2 str; torch.load decodes these as UTF-8)
           const n = this.i32('length');
           if (n < 0) throw this.fail('negative BINSTRING length');
           this.push(this.utf8(n, 'BINSTRING'));
           break;
         }
-        case 0x43: this.push(this.take(this.u8('length'), 'SHORT_BINBYTES')); break; // 'C'
-        case 0x42: this.push(this.take(this.u32('length'), 'BINBYTES')); break; // 'B'
-        case 0x8e: this.push(this.take(this.u64('length'), 'BINBYTES8')); break;
-        case 0x96: this.push(this.take(this.u64('length'), 'BYTEARRAY8').slice()); break;
+        case 0x43:
+          this.push(this.take(this.u8('length'), 'SHORT_BINBYTES'));
+          break; // 'C'
+        case 0x42:
+          this.push(this.take(this.u32('length'), 'BINBYTES'));
+          break; // 'B'
+        case 0x8e:
+          this.push(this.take(this.u64('length'), 'BINBYTES8'));
+          break;
+        case 0x96:
+          this.push(this.take(this.u64('length'), 'BYTEARRAY8').slice());
+          break;
 
-        case 0x7d: this.push(new Map()); break; // EMPTY_DICT '}'
-        case 0x5d: this.push([]); break; // EMPTY_LIST ']'
-        case 0x29: this.push(new PyTuple([])); break; // EMPTY_TUPLE ')'
-        case 0x64: { // DICT 'd'
+        case 0x7d:
+          this.push(new Map());
+          break; // EMPTY_DICT '}'
+        case 0x5d:
+          this.push([]);
+          break; // EMPTY_LIST ']'
+        case 0x29:
+          this.push(new PyTuple([]));
+          break; // EMPTY_TUPLE ')'
+        case 0x64: {
+          // DICT 'd'
           const items = this.popMark();
           if (items.length % 2 !== 0) throw this.fail('DICT with an odd number of items');
           const d = new Map<unknown, unknown>();
@@ -394,7 +448,8 @@ class Unpickler {
           this.push(d);
           break;
         }
-        case 0x6c: { // LIST 'l'
+        case 0x6c: {
+          // LIST 'l'
           const items = this.popMark();
           const l: unknown[] = [];
           for (const it of items) {
@@ -404,29 +459,37 @@ class Unpickler {
           this.push(l);
           break;
         }
-        case 0x74: this.push(this.newTuple(this.popMark())); break; // TUPLE 't'
-        case 0x85: this.push(this.newTuple([this.pop()])); break; // TUPLE1
-        case 0x86: { // TUPLE2
+        case 0x74:
+          this.push(this.newTuple(this.popMark()));
+          break; // TUPLE 't'
+        case 0x85:
+          this.push(this.newTuple([this.pop()]));
+          break; // TUPLE1
+        case 0x86: {
+          // TUPLE2
           const b = this.pop();
           const a = this.pop();
           this.push(this.newTuple([a, b]));
           break;
         }
-        case 0x87: { // TUPLE3
+        case 0x87: {
+          // TUPLE3
           const c = this.pop();
           const b = this.pop();
           const a = this.pop();
           this.push(this.newTuple([a, b, c]));
           break;
         }
-        case 0x61: { // APPEND 'a'
+        case 0x61: {
+          // APPEND 'a'
           const v = this.pop();
           const l = this.list(this.top(), 'APPEND');
           this.nest(l, v);
           l.push(v);
           break;
         }
-        case 0x65: { // APPENDS 'e'
+        case 0x65: {
+          // APPENDS 'e'
           const items = this.popMark();
           const l = this.list(this.top(), 'APPENDS');
           for (const it of items) {
@@ -435,13 +498,15 @@ class Unpickler {
           }
           break;
         }
-        case 0x73: { // SETITEM 's'
+        case 0x73: {
+          // SETITEM 's'
           const v = this.pop();
           const k = this.pop();
           this.setItem(this.dict(this.top(), 'SETITEM'), k, v);
           break;
         }
-        case 0x75: { // SETITEMS 'u'
+        case 0x75: {
+          // SETITEMS 'u'
           const items = this.popMark();
           if (items.length % 2 !== 0) throw this.fail('SETITEMS with an odd number of items');
           const d = this.dict(this.top(), 'SETITEMS');
@@ -449,61 +514,84 @@ class Unpickler {
           break;
         }
 
-        case 0x70: this.memoPut(this.parseIndex(this.line('PUT'))); break; // PUT 'p'
-        case 0x71: this.memoPut(this.u8('BINPUT index')); break; // 'q'
-        case 0x72: this.memoPut(this.u32('LONG_BINPUT index')); break; // 'r'
-        case 0x94: this.memoPut(this.memo.size); break; // MEMOIZE
-        case 0x67: this.memoGet(this.parseIndex(this.line('GET'))); break; // GET 'g'
-        case 0x68: this.memoGet(this.u8('BINGET index')); break; // 'h'
-        case 0x6a: this.memoGet(this.u32('LONG_BINGET index')); break; // 'j'
+        case 0x70:
+          this.memoPut(this.parseIndex(this.line('PUT')));
+          break; // PUT 'p'
+        case 0x71:
+          this.memoPut(this.u8('BINPUT index'));
+          break; // 'q'
+        case 0x72:
+          this.memoPut(this.u32('LONG_BINPUT index'));
+          break; // 'r'
+        case 0x94:
+          this.memoPut(this.memo.size);
+          break; // MEMOIZE
+        case 0x67:
+          this.memoGet(this.parseIndex(this.line('GET')));
+          break; // GET 'g'
+        case 0x68:
+          this.memoGet(this.u8('BINGET index'));
+          break; // 'h'
+        case 0x6a:
+          this.memoGet(this.u32('LONG_BINGET index'));
+          break; // 'j'
 
-        case 0x63: { // GLOBAL 'c'
+        case 0x63: {
+          // GLOBAL 'c'
           const module = this.line('GLOBAL module');
           const name = this.line('GLOBAL name');
           this.push(this.resolveGlobal(module, name));
           break;
         }
-        case 0x93: { // STACK_GLOBAL
+        case 0x93: {
+          // STACK_GLOBAL
           const name = this.pop();
           const module = this.pop();
           if (typeof module !== 'string' || typeof name !== 'string') throw this.fail('STACK_GLOBAL needs two strings');
           this.push(this.resolveGlobal(module, name));
           break;
         }
-        case 0x52: { // REDUCE 'R'
+        case 0x52: {
+          // REDUCE 'R'
           const args = this.pop();
           const fn = this.pop();
           this.push(this.call(fn, args, 'REDUCE'));
           break;
         }
-        case 0x81: { // NEWOBJ: cls.__new__(cls, *args), treated like a call
+        case 0x81: {
+          // NEWOBJ: cls.__new__(cls, *args), treated like a call
           const args = this.pop();
           const cls = this.pop();
           this.push(this.call(cls, args, 'NEWOBJ'));
           break;
         }
-        case 0x92: { // NEWOBJ_EX
+        case 0x92: {
+          // NEWOBJ_EX
           const kwargs = this.pop();
           const args = this.pop();
           const cls = this.pop();
-          if (!(kwargs instanceof Map) || kwargs.size !== 0) throw this.fail('NEWOBJ_EX with keyword arguments is not supported');
+          if (!(kwargs instanceof Map) || kwargs.size !== 0)
+            throw this.fail('NEWOBJ_EX with keyword arguments is not supported');
           this.push(this.call(cls, args, 'NEWOBJ_EX'));
           break;
         }
-        case 0x69: { // INST 'i'
+        case 0x69: {
+          // INST 'i'
           const module = this.line('INST module');
           const name = this.line('INST name');
           const cls = this.resolveGlobal(module, name);
           this.push(this.call(cls, new PyTuple(this.popMark()), 'INST'));
           break;
         }
-        case 0x6f: { // OBJ 'o'
+        case 0x6f: {
+          // OBJ 'o'
           const items = this.popMark();
           if (items.length === 0) throw this.fail('OBJ without a class');
           this.push(this.call(items[0], new PyTuple(items.slice(1)), 'OBJ'));
           break;
         }
-        case 0x62: { // BUILD 'b'
+        case 0x62: {
+          // BUILD 'b'
           const state = this.pop();
           const obj = this.top();
           // OrderedDict state dicts carry a `_metadata` attribute this way; attributes are dropped.
@@ -513,8 +601,12 @@ class Unpickler {
           }
           break;
         }
-        case 0x50: this.push(this.persistent(this.line('PERSID'))); break; // PERSID 'P'
-        case 0x51: this.push(this.persistent(this.pop())); break; // BINPERSID 'Q'
+        case 0x50:
+          this.push(this.persistent(this.line('PERSID')));
+          break; // PERSID 'P'
+        case 0x51:
+          this.push(this.persistent(this.pop()));
+          break; // BINPERSID 'Q'
 
         default:
           throw this.fail(`unsupported or invalid opcode 0x${op.toString(16).padStart(2, '0')}`);
@@ -547,4 +639,3 @@ class Unpickler {
 export function unpickle(bytes: Uint8Array, start = 0, opts: UnpickleOptions = {}): UnpickleResult {
   return new Unpickler(bytes, start, opts).run();
 }
-

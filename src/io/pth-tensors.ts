@@ -27,7 +27,9 @@ const STORAGE_DTYPES: ReadonlyMap<string, DType> = new Map([
   ['torch.BoolStorage', 'bool'],
 ]);
 
-const DTYPE_STORAGES: ReadonlyMap<DType, string> = new Map([...STORAGE_DTYPES].map(([s, d]) => [d, s.slice('torch.'.length)]));
+const DTYPE_STORAGES: ReadonlyMap<DType, string> = new Map(
+  [...STORAGE_DTYPES].map(([s, d]) => [d, s.slice('torch.'.length)]),
+);
 
 /** The torch storage class name (e.g. "FloatStorage") for a dtype. */
 export function storageTypeName(dtype: DType): string {
@@ -74,7 +76,9 @@ export class StorageRef {
       const start = this.base * size;
       const end = start + this.numel * size;
       if (end > rootData.length) {
-        throw new CheckpointError(`storage view ${this.key} [${this.base}, +${this.numel}) exceeds its root storage ${this.root.key}`);
+        throw new CheckpointError(
+          `storage view ${this.key} [${this.base}, +${this.numel}) exceeds its root storage ${this.root.key}`,
+        );
       }
       return rootData.subarray(start, end);
     }
@@ -246,5 +250,7 @@ export function rebuildCall(fn: PyGlobal, args: readonly unknown[], where: strin
     default:
       return NOT_HANDLED;
   }
-  throw new CheckpointError(`unexpected arguments to ${fn.qualifiedName} (${args.map(pyTypeName).join(', ')})`, { where });
+  throw new CheckpointError(`unexpected arguments to ${fn.qualifiedName} (${args.map(pyTypeName).join(', ')})`, {
+    where,
+  });
 }

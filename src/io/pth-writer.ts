@@ -61,7 +61,11 @@ function buildDataPkl(tensors: Map<string, RawTensor>): Uint8Array {
 }
 
 /** Serialises tensors (in order) as `torch.save(OrderedDict(...))` would, zip layout. */
-export function writePth(tensors: Map<string, RawTensor>, archiveName = 'archive', opts: WritePthOptions = {}): Uint8Array {
+export function writePth(
+  tensors: Map<string, RawTensor>,
+  archiveName = 'archive',
+  opts: WritePthOptions = {},
+): Uint8Array {
   if (!/^[^/\\]+$/.test(archiveName) || archiveName === '.' || archiveName === '..') {
     throw new RangeError(`invalid archive name ${JSON.stringify(archiveName)}`);
   }

@@ -60,18 +60,23 @@ export function pthLayout(bytes: Uint8Array): PthLayout | undefined {
 }
 
 function asTuple(v: unknown, where: string): readonly unknown[] {
-  if (!(v instanceof PyTuple)) throw new CheckpointError(`persistent id is a ${pyTypeName(v)}, expected a tuple`, { where });
+  if (!(v instanceof PyTuple))
+    throw new CheckpointError(`persistent id is a ${pyTypeName(v)}, expected a tuple`, { where });
   return v.items;
 }
 
 function storageKey(v: unknown, where: string): string {
-  if (typeof v !== 'string') throw new CheckpointError(`storage key is a ${pyTypeName(v)}, expected a string`, { where });
+  if (typeof v !== 'string')
+    throw new CheckpointError(`storage key is a ${pyTypeName(v)}, expected a string`, { where });
   return v;
 }
 
 function elementCount(v: unknown, where: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-    throw new CheckpointError(`storage size ${typeof v === 'bigint' ? String(v) : pyTypeName(v)} is not a valid element count`, { where });
+    throw new CheckpointError(
+      `storage size ${typeof v === 'bigint' ? String(v) : pyTypeName(v)} is not a valid element count`,
+      { where },
+    );
   }
   return v;
 }
@@ -113,7 +118,8 @@ function loadZipObject(bytes: Uint8Array, opts: ReadPthOptions): unknown {
   const byteorder = entries.get(`${prefix}byteorder`);
   if (byteorder !== undefined) {
     const order = new TextDecoder().decode(byteorder.data()).trim();
-    if (order !== 'little') throw new CheckpointError(`unsupported byte order '${order}'`, { where: `${prefix}byteorder` });
+    if (order !== 'little')
+      throw new CheckpointError(`unsupported byte order '${order}'`, { where: `${prefix}byteorder` });
   }
   const where = `${prefix}data.pkl`;
   const storages = new Map<string, StorageRef>();
@@ -136,7 +142,10 @@ function loadZipObject(bytes: Uint8Array, opts: ReadPthOptions): unknown {
     // Checked against the directory before any data is read: a pickle claiming
     // 2^40 elements fails here rather than in an allocator.
     if (numel * itemSize(dtype) > entry.size) {
-      throw new CheckpointError(`storage ${key} claims ${numel} ${dtype} elements but ${name} has only ${entry.size} bytes`, { where });
+      throw new CheckpointError(
+        `storage ${key} claims ${numel} ${dtype} elements but ${name} has only ${entry.size} bytes`,
+        { where },
+      );
     }
     const ref = new StorageRef(key, dtype, numel);
     ref.attach(entry.data());
@@ -151,7 +160,8 @@ function loadZipObject(bytes: Uint8Array, opts: ReadPthOptions): unknown {
 function loadLegacyObject(bytes: Uint8Array, alignInPlace = false): unknown {
   const header = (start: number, what: string) => unpickle(bytes, start, { where: what, allowedGlobals: NO_GLOBALS });
   const magic = header(0, 'legacy magic number');
-  if (magic.value !== LEGACY_MAGIC) throw new CheckpointError('not a PyTorch checkpoint (bad magic number)', { offset: 0 });
+  if (magic.value !== LEGACY_MAGIC)
+    throw new CheckpointError('not a PyTorch checkpoint (bad magic number)', { offset: 0 });
   const protocol = header(magic.end, 'legacy protocol version');
   if (protocol.value !== LEGACY_PROTOCOL) {
     throw new CheckpointError(`unsupported legacy protocol version ${String(protocol.value)}`, { offset: magic.end });
@@ -195,21 +205,29 @@ function loadLegacyObject(bytes: Uint8Array, alignInPlace = false): unknown {
   const keys = keysPickle.value;
   if (!Array.isArray(keys)) throw new CheckpointError('storage key list is not a list', { offset: obj.end });
 
-  const r = new ByteReader(bytes, (msg, off) => new CheckpointError(msg, { offset: off, where: 'legacy storage data' }));
+  const r = new ByteReader(
+    bytes,
+    (msg, off) => new CheckpointError(msg, { offset: off, where: 'legacy storage data' }),
+  );
   let pos = keysPickle.end;
   for (const k of keys) {
     const key = storageKey(k, 'legacy storage key list');
     const root = roots.get(key);
-    if (root === undefined) throw new CheckpointError(`storage ${key} has data but no tensor refers to it`, { offset: pos });
+    if (root === undefined)
+      throw new CheckpointError(`storage ${key} has data but no tensor refers to it`, { offset: pos });
     const count = r.i64(pos, `element count of storage ${key}`);
     pos += 8;
     const size = itemSize(root.dtype);
     // Compare before allocating or slicing: a count of 2^40 is rejected here.
     if (count < 0n || count * BigInt(size) > BigInt(bytes.length - pos)) {
-      throw new CheckpointError(`storage ${key} claims ${count} elements, more than the file holds`, { offset: pos - 8 });
+      throw new CheckpointError(`storage ${key} claims ${count} elements, more than the file holds`, {
+        offset: pos - 8,
+      });
     }
     if (Number(count) !== root.numel) {
-      throw new CheckpointError(`storage ${key} has ${count} elements but the pickle says ${root.numel}`, { offset: pos - 8 });
+      throw new CheckpointError(`storage ${key} has ${count} elements but the pickle says ${root.numel}`, {
+        offset: pos - 8,
+      });
     }
     if (root.attached) throw new CheckpointError(`storage ${key} appears twice`, { offset: pos - 8 });
     const n = Number(count) * size;
@@ -242,7 +260,9 @@ export function readPthObject(bytes: Uint8Array, opts: ReadPthOptions = {}): unk
   if (bytes.length >= 262 && new TextDecoder().decode(bytes.subarray(257, 262)) === 'ustar') {
     throw new CheckpointError('tar-format checkpoints (PyTorch < 0.4) are not supported');
   }
-  throw new CheckpointError('not a PyTorch checkpoint (neither a zip archive nor a legacy pickle stream)', { offset: 0 });
+  throw new CheckpointError('not a PyTorch checkpoint (neither a zip archive nor a legacy pickle stream)', {
+    offset: 0,
+  });
 }
 
 function hasTensors(d: Map<unknown, unknown>): boolean {
@@ -264,11 +284,13 @@ function describeKeys(d: Map<unknown, unknown>): string {
 }
 
 function selectStateDict(top: unknown, key: string | undefined): Map<unknown, unknown> {
-  if (!(top instanceof Map)) throw new CheckpointError(`checkpoint holds a ${pyTypeName(top)}, expected a dict of tensors`);
+  if (!(top instanceof Map))
+    throw new CheckpointError(`checkpoint holds a ${pyTypeName(top)}, expected a dict of tensors`);
   if (key !== undefined) {
     if (!top.has(key)) throw new CheckpointError(`checkpoint has no entry '${key}'; available: ${describeKeys(top)}`);
     const inner = top.get(key);
-    if (!(inner instanceof Map)) throw new CheckpointError(`checkpoint entry '${key}' is a ${pyTypeName(inner)}, expected a dict of tensors`);
+    if (!(inner instanceof Map))
+      throw new CheckpointError(`checkpoint entry '${key}' is a ${pyTypeName(inner)}, expected a dict of tensors`);
     if (inner.size > 0 && !hasTensors(inner)) {
       throw new CheckpointError(`checkpoint entry '${key}' holds no tensors; its keys are: ${describeKeys(inner)}`);
     }
@@ -293,10 +315,12 @@ export function readPth(bytes: Uint8Array, opts: ReadPthOptions = {}): Map<strin
   const out = new Map<string, RawTensor>();
   const prefix = opts.stripPrefix;
   for (const [k, v] of dict) {
-    if (typeof k !== 'string') throw new CheckpointError(`state dict has a key of type ${pyTypeName(k)}; keys must be strings`);
+    if (typeof k !== 'string')
+      throw new CheckpointError(`state dict has a key of type ${pyTypeName(k)}; keys must be strings`);
     if (!(v instanceof TensorRef)) continue;
     const name = prefix !== undefined && prefix !== '' && k.startsWith(prefix) ? k.slice(prefix.length) : k;
-    if (out.has(name)) throw new CheckpointError(`two entries map to '${name}' after removing prefix '${prefix ?? ''}'`);
+    if (out.has(name))
+      throw new CheckpointError(`two entries map to '${name}' after removing prefix '${prefix ?? ''}'`);
     out.set(name, v.materialize(k, budget));
   }
   return out;

@@ -55,9 +55,11 @@ function readHeader(bytes: Uint8Array): { header: Map<string, JsonValue>; dataSt
   const r = new ByteReader(bytes, (msg, off) => new SafetensorsError(msg, { offset: off }));
   if (bytes.length < 8) throw new SafetensorsError(`file too short (${bytes.length} bytes) for a safetensors header`);
   const n = r.i64(0, 'header length');
-  if (n < 0n || n > BigInt(MAX_HEADER_BYTES)) throw new SafetensorsError(`header length ${BigInt.asUintN(64, n)} exceeds ${MAX_HEADER_BYTES} bytes`);
+  if (n < 0n || n > BigInt(MAX_HEADER_BYTES))
+    throw new SafetensorsError(`header length ${BigInt.asUintN(64, n)} exceeds ${MAX_HEADER_BYTES} bytes`);
   const len = Number(n);
-  if (len > bytes.length - 8) throw new SafetensorsError(`header length ${len} exceeds the file (${bytes.length} bytes)`);
+  if (len > bytes.length - 8)
+    throw new SafetensorsError(`header length ${len} exceeds the file (${bytes.length} bytes)`);
   const text = decodeUtf8(bytes.subarray(8, 8 + len));
   if (text === undefined) throw fail('header is not valid UTF-8');
   if (!text.startsWith('{')) throw fail("header does not start with '{'");
@@ -65,7 +67,8 @@ function readHeader(bytes: Uint8Array): { header: Map<string, JsonValue>; dataSt
   try {
     parsed = parseStrictJson(text);
   } catch (e) {
-    if (e instanceof JsonSyntaxError) throw new SafetensorsError(`invalid header JSON: ${e.message}`, { where: 'safetensors header', cause: e });
+    if (e instanceof JsonSyntaxError)
+      throw new SafetensorsError(`invalid header JSON: ${e.message}`, { where: 'safetensors header', cause: e });
     throw e;
   }
   if (!(parsed instanceof Map)) throw fail('header is not a JSON object');
@@ -75,7 +78,8 @@ function readHeader(bytes: Uint8Array): { header: Map<string, JsonValue>; dataSt
 function intArray(v: JsonValue | undefined, what: string, name: string): number[] {
   if (!Array.isArray(v)) throw fail(`${what} is not an array`, name);
   return v.map((x) => {
-    if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0) throw fail(`${what} holds ${JSON.stringify(x)}`, name);
+    if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0)
+      throw fail(`${what} holds ${JSON.stringify(x)}`, name);
     return x;
   });
 }
@@ -126,7 +130,9 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsContent {
   for (const p of byOffset) {
     if (p.begin !== expected) {
       throw fail(
-        p.begin < expected ? `data overlaps the previous tensor (starts at ${p.begin}, previous ends at ${expected})` : `gap in the data section before offset ${p.begin}`,
+        p.begin < expected
+          ? `data overlaps the previous tensor (starts at ${p.begin}, previous ends at ${expected})`
+          : `gap in the data section before offset ${p.begin}`,
         p.name,
       );
     }
@@ -137,7 +143,11 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsContent {
   }
   const tensors = new Map<string, RawTensor>();
   for (const p of planned) {
-    tensors.set(p.name, { dtype: p.dtype, shape: p.shape, data: bytes.subarray(dataStart + p.begin, dataStart + p.end) });
+    tensors.set(p.name, {
+      dtype: p.dtype,
+      shape: p.shape,
+      data: bytes.subarray(dataStart + p.begin, dataStart + p.end),
+    });
   }
   return { tensors, metadata };
 }
@@ -166,7 +176,9 @@ export function writeSafetensors(
     const size = byteLength(t.dtype, t.shape);
     if (t.data.length !== size) throw new RangeError(`tensor ${name} has ${t.data.length} bytes, expected ${size}`);
     // Built by hand (not JSON.stringify of an object) to keep order and treat every name as data.
-    parts.push(`${JSON.stringify(name)}:{"dtype":"${TO_FILE[t.dtype]}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${offset + size}]}`);
+    parts.push(
+      `${JSON.stringify(name)}:{"dtype":"${TO_FILE[t.dtype]}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${offset + size}]}`,
+    );
     offset += size;
   }
   const json = utf8Encoder.encode(`{${parts.join(',')}}`);

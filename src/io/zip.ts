@@ -80,10 +80,10 @@ export class ZipEntry {
     if (this.opts.checkCrc) {
       const actual = crc32(out);
       if (actual !== this.crc32) {
-        throw new ZipError(
-          `CRC-32 mismatch: stored ${hex(this.crc32)}, computed ${hex(actual)}`,
-          { where: this.name, offset: this.dataOffset },
-        );
+        throw new ZipError(`CRC-32 mismatch: stored ${hex(this.crc32)}, computed ${hex(actual)}`, {
+          where: this.name,
+          offset: this.dataOffset,
+        });
       }
     }
     this.cached = out;
@@ -285,13 +285,17 @@ export function readZip(bytes: Uint8Array, options: ZipReadOptions = {}): Map<st
 
     // The local header repeats name and extra with their own lengths; the data follows them.
     const lh = f.localOffset;
-    if (lh + LOCAL_SIZE > dir.cdOffset) throw new ZipError('local header lies outside the data area', { where: name, offset: lh });
+    if (lh + LOCAL_SIZE > dir.cdOffset)
+      throw new ZipError('local header lies outside the data area', { where: name, offset: lh });
     if (r.u32(lh, 'local header signature') !== SIG_LOCAL) {
       throw new ZipError('bad local header signature', { where: name, offset: lh });
     }
     const dataOffset = lh + LOCAL_SIZE + r.u16(lh + 26, 'local name length') + r.u16(lh + 28, 'local extra length');
     if (dataOffset + f.compressedSize > dir.cdOffset) {
-      throw new ZipError(`entry data (${f.compressedSize} bytes) runs past the data area`, { where: name, offset: dataOffset });
+      throw new ZipError(`entry data (${f.compressedSize} bytes) runs past the data area`, {
+        where: name,
+        offset: dataOffset,
+      });
     }
     entries.set(name, new ZipEntry(bytes, name, method, crc, f.compressedSize, f.size, dataOffset, opts));
     p = next;

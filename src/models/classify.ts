@@ -45,7 +45,11 @@ export function topK(probs: Tensor, k: number, categories?: readonly string[]): 
   for (let i = 0; i < n; i++) {
     const row = probs.data.subarray(i * c, (i + 1) * c);
     const order = Array.from({ length: c }, (_, j) => j).sort((a, b) => row[b] - row[a] || a - b);
-    out.push(order.slice(0, Math.min(k, c)).map((index) => ({ label: categories?.[index] ?? String(index), index, prob: row[index] })));
+    out.push(
+      order
+        .slice(0, Math.min(k, c))
+        .map((index) => ({ label: categories?.[index] ?? String(index), index, prob: row[index] })),
+    );
   }
   return out;
 }
@@ -55,12 +59,20 @@ export function topK(probs: Tensor, k: number, categories?: readonly string[]): 
  * preprocessed, run in batches without gradients, softmax, top-k. A file
  * that cannot be read gets an `error` and the rest go on.
  */
-export async function classify(model: Module, images: readonly (string | Tensor)[], opts: ClassifyOptions): Promise<Classification[]> {
+export async function classify(
+  model: Module,
+  images: readonly (string | Tensor)[],
+  opts: ClassifyOptions,
+): Promise<Classification[]> {
   const k = opts.topk ?? 5;
   const batchSize = opts.batchSize ?? 8;
   if (!Number.isInteger(k) || k < 1) throw new ArgumentError(`topk must be a positive integer, got ${k}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`batchSize must be a positive integer, got ${batchSize}`);
-  const results: Classification[] = images.map((img, i) => ({ file: typeof img === 'string' ? img : `tensor ${i}`, top: [] }));
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ArgumentError(`batchSize must be a positive integer, got ${batchSize}`);
+  const results: Classification[] = images.map((img, i) => ({
+    file: typeof img === 'string' ? img : `tensor ${i}`,
+    top: [],
+  }));
   model.eval();
   // The native fused plan (pre-transformed weights, fused conv+BN+ReLU+pool) when it can take this model.
   const ownPlan = opts.plan === undefined;
@@ -71,7 +83,8 @@ export async function classify(model: Module, images: readonly (string | Tensor)
     for (let i = start; i < Math.min(images.length, start + batchSize); i++) {
       try {
         const src = images[i];
-        const img = typeof src === 'string' ? await readImage(src, { minSize: opts.minSize, maxPixels: opts.maxPixels }) : src;
+        const img =
+          typeof src === 'string' ? await readImage(src, { minSize: opts.minSize, maxPixels: opts.maxPixels }) : src;
         inputs.push(opts.transform(img));
         slots.push(i);
       } catch (e) {
@@ -82,7 +95,9 @@ export async function classify(model: Module, images: readonly (string | Tensor)
     if (inputs.length) {
       const batch = stack(inputs);
       const probs = noGrad(() => (plan ? plan.forward(batch) : model.forward(batch)).softmax(1));
-      topK(probs, k, opts.categories).forEach((top, j) => { results[slots[j]].top = top; });
+      topK(probs, k, opts.categories).forEach((top, j) => {
+        results[slots[j]].top = top;
+      });
     }
     opts.onProgress?.(Math.min(images.length, start + batchSize), images.length);
   }
@@ -96,7 +111,8 @@ export function stack(items: readonly Tensor[]): Tensor {
   const size = items[0].numel;
   const data = new Float32Array(items.length * size);
   items.forEach((t, i) => {
-    if (t.shape.join() !== shape.join()) throw new ArgumentError(`cannot stack shapes [${t.shape.join(', ')}] and [${shape.join(', ')}]`);
+    if (t.shape.join() !== shape.join())
+      throw new ArgumentError(`cannot stack shapes [${t.shape.join(', ')}] and [${shape.join(', ')}]`);
     data.set(t.data, i * size);
   });
   return new Tensor(data, [items.length, ...shape]);

@@ -38,7 +38,9 @@ function resolveLayer(model: VGG, names: Map<string, number>, layer: string): nu
   if (classic !== undefined) return classic;
   const m = /^features\.(\d+)$/.exec(layer);
   if (m && Number(m[1]) < model.features.length) return Number(m[1]);
-  throw new ArgumentError(`unknown layer "${layer}"; use a classic name (${[...names.keys()].slice(0, 6).join(', ')}, …) or an index path such as features.0`);
+  throw new ArgumentError(
+    `unknown layer "${layer}"; use a classic name (${[...names.keys()].slice(0, 6).join(', ')}, …) or an index path such as features.0`,
+  );
 }
 
 export interface FeatureExtractor {
@@ -114,7 +116,12 @@ export interface PerceptualLossOptions {
  * Σ_layer w_layer · mean(|φ(a) − φ(b)|^p) over the extractor's layers — differentiable
  * with respect to both images, so it can drive training or image optimisation.
  */
-export function perceptualLoss(extractor: FeatureExtractor, a: Tensor, b: Tensor, opts: PerceptualLossOptions = {}): Tensor {
+export function perceptualLoss(
+  extractor: FeatureExtractor,
+  a: Tensor,
+  b: Tensor,
+  opts: PerceptualLossOptions = {},
+): Tensor {
   const fa = extractor.forward(a);
   const fb = extractor.forward(b);
   let total: Tensor | null = null;

@@ -53,12 +53,15 @@ export function replaceClassifierHead(model: Module, numClasses: number, opts: R
   if (!(model instanceof Module)) throw new ArgumentError('replaceClassifierHead needs a Module');
   checkNumClasses(numClasses);
   const found = lastLinear(model);
-  if (!found || found.key === '') throw new ArgumentError(`replaceClassifierHead: ${model.typeName()} has no Linear layer inside it to replace`);
+  if (!found || found.key === '')
+    throw new ArgumentError(`replaceClassifierHead: ${model.typeName()} has no Linear layer inside it to replace`);
   const { key, layer } = found;
   const dot = key.lastIndexOf('.');
   const parent = dot < 0 ? model : model.getSubmodule(key.slice(0, dot));
   if (!(parent instanceof Sequential)) {
-    throw new ArgumentError(`replaceClassifierHead: the last Linear (${key}) sits in a ${parent.typeName()}, not a Sequential; replace it there yourself`);
+    throw new ArgumentError(
+      `replaceClassifierHead: the last Linear (${key}) sits in a ${parent.typeName()}, not a Sequential; replace it there yourself`,
+    );
   }
   // As in PyTorch, constructing the Linear draws its default initialisation from
   // the global generator before the VGG initialisation below overwrites it.
@@ -85,11 +88,15 @@ export interface PrepareFineTuneOptions extends ReplaceHeadOptions {
 /** The usual recipe in one call: a new head for `numClasses`, `features` frozen. Nothing changes if an option is wrong. */
 export function prepareFineTune(model: Module, opts: PrepareFineTuneOptions): ReplacedHead {
   if (!(model instanceof Module)) throw new ArgumentError('prepareFineTune needs a Module');
-  if (opts === null || typeof opts !== 'object') throw new ArgumentError('prepareFineTune needs options with numClasses');
+  if (opts === null || typeof opts !== 'object')
+    throw new ArgumentError('prepareFineTune needs options with numClasses');
   checkNumClasses(opts.numClasses);
   const freezeFeatures = opts.freezeFeatures ?? true;
   const features = freezeFeatures ? model.getChild('features') : undefined;
-  if (freezeFeatures && !features) throw new ArgumentError(`prepareFineTune: ${model.typeName()} has no "features" to freeze (pass freezeFeatures: false)`);
+  if (freezeFeatures && !features)
+    throw new ArgumentError(
+      `prepareFineTune: ${model.typeName()} has no "features" to freeze (pass freezeFeatures: false)`,
+    );
   const replaced = replaceClassifierHead(model, opts.numClasses, opts);
   if (features) freeze(features, { eval: opts.featuresEval ?? false });
   return replaced;

@@ -32,9 +32,12 @@ export class InferencePool {
 
   constructor(opts: InferencePoolOptions) {
     const n = opts.workers ?? 1;
-    if (!Number.isInteger(n) || n < 1 || n > cpus().length * 4) throw new ArgumentError(`workers must be an integer from 1 to ${cpus().length * 4}, got ${n}`);
+    if (!Number.isInteger(n) || n < 1 || n > cpus().length * 4)
+      throw new ArgumentError(`workers must be an integer from 1 to ${cpus().length * 4}, got ${n}`);
     this.workers = Array.from({ length: n }, () => {
-      const w = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: { modelFile: opts.modelFile } });
+      const w = new Worker(new URL('./worker-entry.js', import.meta.url), {
+        workerData: { modelFile: opts.modelFile },
+      });
       w.on('message', (reply: WorkerReply) => this.settle(w, reply));
       w.on('error', (e) => this.failAll(e));
       return w;
@@ -43,7 +46,10 @@ export class InferencePool {
   }
 
   /** Like classify(), on a worker thread; resolves when a worker has finished the request. */
-  async classify(images: readonly string[], opts: Omit<ClassifyOptions, 'transform' | 'onProgress' | 'categories' | 'plan'> = {}): Promise<Classification[]> {
+  async classify(
+    images: readonly string[],
+    opts: Omit<ClassifyOptions, 'transform' | 'onProgress' | 'categories' | 'plan'> = {},
+  ): Promise<Classification[]> {
     if (this.closed) throw new ArgumentError('the inference pool is closed');
     const worker = await this.acquire();
     const id = this.nextId++;

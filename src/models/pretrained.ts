@@ -12,10 +12,15 @@ import type { Weights } from './weights.js';
 /** Thrown by a synchronous builder when the weights it was asked for have not been downloaded yet. */
 export class WeightsNotCachedError extends ArgumentError {
   override name = 'WeightsNotCachedError';
-  constructor(readonly weights: Weights, readonly path: string) {
-    super(`${weights.name} is not in the cache (${path}). Download it first: ` +
-      `\`await getModel('${weights.arch}', { weights: '${weights.entry}' })\`, \`await ${weights.name}.download()\` ` +
-      `or \`npx vgg download ${weights.arch}\`.`);
+  constructor(
+    readonly weights: Weights,
+    readonly path: string,
+  ) {
+    super(
+      `${weights.name} is not in the cache (${path}). Download it first: ` +
+        `\`await getModel('${weights.arch}', { weights: '${weights.entry}' })\`, \`await ${weights.name}.download()\` ` +
+        `or \`npx vgg download ${weights.arch}\`.`,
+    );
   }
 }
 
@@ -41,7 +46,9 @@ export function classesForWeights(w: Weights, requested: number | undefined): nu
   const n = w.numClasses;
   if (n === null) return requested;
   if (requested !== undefined && requested !== n) {
-    throw new ArgumentError(`${w.name} has ${n} classes but numClasses ${requested} was requested; load the weights, then replace classifier.6`);
+    throw new ArgumentError(
+      `${w.name} has ${n} classes but numClasses ${requested} was requested; load the weights, then replace classifier.6`,
+    );
   }
   return n;
 }

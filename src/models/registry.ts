@@ -23,7 +23,8 @@ export function isEmbeddedModel(name: string): boolean {
 /** The packaged model file, its architecture, category names and preprocessing — no download. */
 export async function loadEmbeddedModel(name: string): Promise<LoadedModel> {
   const rel = EMBEDDED[name];
-  if (!rel) throw new ArgumentError(`"${name}" is not an embedded model; embedded: ${Object.keys(EMBEDDED).join(', ')}`);
+  if (!rel)
+    throw new ArgumentError(`"${name}" is not an embedded model; embedded: ${Object.keys(EMBEDDED).join(', ')}`);
   const root = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
   const path = root ? join(root, rel) : rel;
   if (!existsSync(path)) throw new ArgumentError(`the embedded model file ${path} is missing from this installation`);

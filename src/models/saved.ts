@@ -29,7 +29,9 @@ export async function saveModel(path: string, model: VGG, info: ModelInfo = {}):
   const architecture = model.architecture();
   if (!architecture) throw new ArgumentError('saveModel needs a VGG whose features come from makeLayers');
   if (info.categories && info.categories.length !== architecture.numClasses) {
-    throw new ArgumentError(`${info.categories.length} category names for a model with ${architecture.numClasses} classes`);
+    throw new ArgumentError(
+      `${info.categories.length} category names for a model with ${architecture.numClasses} classes`,
+    );
   }
   const metadata: Record<string, string> = { [ARCH_KEY]: JSON.stringify(architecture) };
   if (info.categories) metadata[CATEGORIES_KEY] = JSON.stringify(info.categories);
@@ -52,7 +54,9 @@ export async function loadModel(path: string): Promise<LoadedModel> {
   const { tensors, metadata } = namingFile(path, () => readSafetensors(bytes));
   const architecture = parseMetadata<VggArchitecture>(path, ARCH_KEY, metadata.get(ARCH_KEY));
   if (!architecture) {
-    throw new ArgumentError(`${path} does not say which architecture it holds (no ${ARCH_KEY} metadata); pass --model <arch> with it`);
+    throw new ArgumentError(
+      `${path} does not say which architecture it holds (no ${ARCH_KEY} metadata); pass --model <arch> with it`,
+    );
   }
   const model = buildVgg(architecture, { initWeights: false });
   model.loadStateDict(rawDictToTensors(tensors));

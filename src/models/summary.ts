@@ -37,7 +37,9 @@ export interface ModelSummary {
 /** Summarises `model` for an input of shape [N, C, H, W]. */
 export function summarize(model: Module, inputShape: readonly number[]): ModelSummary {
   if (inputShape.length !== 4 || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new ArgumentError(`summary needs an input shape [N, C, H, W] of positive integers, got ${shapeToString(inputShape)}`);
+    throw new ArgumentError(
+      `summary needs an input shape [N, C, H, W] of positive integers, got ${shapeToString(inputShape)}`,
+    );
   }
   let shape = [...inputShape];
   const layers: LayerSummary[] = [];
@@ -47,7 +49,14 @@ export function summarize(model: Module, inputShape: readonly number[]): ModelSu
       const { out, multAdds } = propagate(m, shape);
       shape = out;
       const params = [...m.parameters(false)].reduce((n, p) => n + p.numel, 0);
-      layers.push({ name, type: m.typeName(), outputShape: out, params, multAdds, activationBytes: 4 * out.reduce((p, d) => p * d, 1) });
+      layers.push({
+        name,
+        type: m.typeName(),
+        outputShape: out,
+        params,
+        multAdds,
+        activationBytes: 4 * out.reduce((p, d) => p * d, 1),
+      });
     } catch (e) {
       if (e instanceof ShapeError) e.enterModule(name);
       throw e;
@@ -67,7 +76,8 @@ export function summarize(model: Module, inputShape: readonly number[]): ModelSu
 function propagate(m: Module, shape: number[]): { out: number[]; multAdds: number } {
   const [N] = shape;
   if (m instanceof Conv2d) {
-    if (shape.length !== 4 || shape[1] !== m.inChannels) throw new ShapeError(`expected input [N, ${m.inChannels}, H, W], got ${shapeToString(shape)}`);
+    if (shape.length !== 4 || shape[1] !== m.inChannels)
+      throw new ShapeError(`expected input [N, ${m.inChannels}, H, W], got ${shapeToString(shape)}`);
     const outH = windowOutputSize(shape[2], m.kernelSize[0], m.stride[0], m.padding[0], m.dilation[0]);
     const outW = windowOutputSize(shape[3], m.kernelSize[1], m.stride[1], m.padding[1], m.dilation[1]);
     if (outH < 1 || outW < 1) throw new ShapeError(`input ${shapeToString(shape)} is too small for this convolution`);
@@ -81,7 +91,10 @@ function propagate(m: Module, shape: number[]): { out: number[]; multAdds: numbe
     const [dh, dw] = asPair(m.dilation, 'dilation', 1);
     const outH = poolOutputSize(shape[2], kh, sh, ph, dh, m.ceilMode);
     const outW = poolOutputSize(shape[3], kw, sw, pw, dw, m.ceilMode);
-    if (outH < 1 || outW < 1) throw new ShapeError(`input ${shapeToString(shape)} is too small for max pooling: output would be ${outH}x${outW}`);
+    if (outH < 1 || outW < 1)
+      throw new ShapeError(
+        `input ${shapeToString(shape)} is too small for max pooling: output would be ${outH}x${outW}`,
+      );
     return { out: [N, shape[1], outH, outW], multAdds: 0 };
   }
   if (m instanceof AdaptiveAvgPool2d) {
@@ -92,7 +105,8 @@ function propagate(m: Module, shape: number[]): { out: number[]; multAdds: numbe
   if (m instanceof Flatten) return { out: [N, shape.slice(1).reduce((p, d) => p * d, 1)], multAdds: 0 };
   if (m instanceof Linear) {
     const features = shape.slice(1).reduce((p, d) => p * d, 1);
-    if (features !== m.inFeatures) throw new ShapeError(`expected ${m.inFeatures} input features, got ${features} from ${shapeToString(shape)}`);
+    if (features !== m.inFeatures)
+      throw new ShapeError(`expected ${m.inFeatures} input features, got ${features} from ${shapeToString(shape)}`);
     return { out: [N, m.outFeatures], multAdds: N * m.inFeatures * m.outFeatures };
   }
   if (m instanceof BatchNorm2d && shape[1] !== m.numFeatures) {

@@ -35,14 +35,16 @@ export interface MakeLayersOptions {
 /** The convolutional trunk: conv(3×3, pad 1) [+ BatchNorm] + ReLU per number, MaxPool(2, 2) per 'M'. */
 export function makeLayers(cfg: VggConfig, opts: MakeLayersOptions = {}): Sequential {
   let inChannels = opts.inChannels ?? 3;
-  if (!Number.isInteger(inChannels) || inChannels < 1) throw new ArgumentError(`inChannels must be a positive integer, got ${inChannels}`);
+  if (!Number.isInteger(inChannels) || inChannels < 1)
+    throw new ArgumentError(`inChannels must be a positive integer, got ${inChannels}`);
   const layers = new Sequential();
   for (const v of cfg) {
     if (v === 'M') {
       layers.append(new MaxPool2d(2, { stride: 2 }));
       continue;
     }
-    if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`VGG config entries must be positive integers or 'M', got ${JSON.stringify(v)}`);
+    if (!Number.isInteger(v) || v < 1)
+      throw new ArgumentError(`VGG config entries must be positive integers or 'M', got ${JSON.stringify(v)}`);
     layers.append(new Conv2d(inChannels, v, 3, { padding: 1 }));
     if (opts.batchNorm) layers.append(new BatchNorm2d(v));
     layers.append(new ReLU(true));
@@ -81,20 +83,27 @@ export class VGG extends Module {
     const p = opts.dropout ?? 0.5;
     const hidden = opts.hiddenFeatures ?? 4096;
     const pool = opts.poolSize ?? 7;
-    for (const [what, v] of [['numClasses', numClasses], ['hiddenFeatures', hidden], ['poolSize', pool]] as const) {
+    for (const [what, v] of [
+      ['numClasses', numClasses],
+      ['hiddenFeatures', hidden],
+      ['poolSize', pool],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`${what} must be a positive integer, got ${v}`);
     }
     this.features = this.registerModule('features', features);
     this.avgpool = this.registerModule('avgpool', new AdaptiveAvgPool2d([pool, pool]));
-    this.classifier = this.registerModule('classifier', new Sequential(
-      new Linear(lastChannels(features) * pool * pool, hidden),
-      new ReLU(true),
-      new Dropout(p),
-      new Linear(hidden, hidden),
-      new ReLU(true),
-      new Dropout(p),
-      new Linear(hidden, numClasses),
-    ));
+    this.classifier = this.registerModule(
+      'classifier',
+      new Sequential(
+        new Linear(lastChannels(features) * pool * pool, hidden),
+        new ReLU(true),
+        new Dropout(p),
+        new Linear(hidden, hidden),
+        new ReLU(true),
+        new Dropout(p),
+        new Linear(hidden, numClasses),
+      ),
+    );
     if (opts.initWeights ?? true) this.initializeWeights();
   }
 
@@ -145,7 +154,15 @@ export class VGG extends Module {
     const last = this.classifier.at(-1) as Linear;
     const dropout = (this.classifier.at(2) as Dropout).p;
     const poolSize = this.avgpool.outputSize as [number, number];
-    return { cfg, batchNorm, inChannels: inChannels ?? 3, numClasses: last.outFeatures, hiddenFeatures: first.outFeatures, dropout, poolSize: poolSize[0] };
+    return {
+      cfg,
+      batchNorm,
+      inChannels: inChannels ?? 3,
+      numClasses: last.outFeatures,
+      hiddenFeatures: first.outFeatures,
+      dropout,
+      poolSize: poolSize[0],
+    };
   }
 
   /** The smallest square input the pools accept: each 2×2 pool halves the map. */
@@ -192,7 +209,11 @@ export interface VggArchitecture {
 /** Builds the VGG an architecture record describes (weights initialised, to be replaced by loading). */
 export function buildVgg(a: VggArchitecture, opts: Pick<VggOptions, 'initWeights'> = {}): VGG {
   return new VGG(makeLayers(a.cfg, { batchNorm: a.batchNorm, inChannels: a.inChannels }), {
-    numClasses: a.numClasses, hiddenFeatures: a.hiddenFeatures, dropout: a.dropout, poolSize: a.poolSize, initWeights: opts.initWeights,
+    numClasses: a.numClasses,
+    hiddenFeatures: a.hiddenFeatures,
+    dropout: a.dropout,
+    poolSize: a.poolSize,
+    initWeights: opts.initWeights,
   });
 }
 
@@ -210,7 +231,9 @@ function builder(arch: string, cfg: keyof typeof cfgs, batchNorm: boolean) {
     const w = resolveWeights(arch, opts.weights);
     if (!w) return new VGG(makeLayers(cfgs[cfg], { batchNorm }), opts);
     const model = new VGG(makeLayers(cfgs[cfg], { batchNorm }), {
-      ...opts, numClasses: classesForWeights(w, opts.numClasses), initWeights: false,
+      ...opts,
+      numClasses: classesForWeights(w, opts.numClasses),
+      initWeights: false,
     });
     loadCachedWeights(model, w);
     return model;
@@ -228,5 +251,12 @@ export const vgg19_bn = builder('vgg19_bn', 'E', true);
 
 /** Every builder by its torchvision name. */
 export const vggBuilders: Readonly<Record<string, (opts?: VggBuilderOptions) => VGG>> = Object.freeze({
-  vgg11, vgg11_bn, vgg13, vgg13_bn, vgg16, vgg16_bn, vgg19, vgg19_bn,
+  vgg11,
+  vgg11_bn,
+  vgg13,
+  vgg13_bn,
+  vgg16,
+  vgg16_bn,
+  vgg19,
+  vgg19_bn,
 });

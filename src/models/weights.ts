@@ -118,7 +118,7 @@ export class Weights {
 export const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
 export const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
 const VGG_RECIPE = 'https://github.com/pytorch/vision/tree/main/references/classification#alexnet-and-vgg';
-const SCRATCH_DOCS = 'Trained from scratch on ImageNet-1K with torchvision\'s simplified classification recipe.';
+const SCRATCH_DOCS = "Trained from scratch on ImageNet-1K with torchvision's simplified classification recipe.";
 const URL_BASE = 'https://download.pytorch.org/models/';
 
 interface Row {
@@ -140,31 +140,113 @@ interface Row {
 }
 
 const TABLE: readonly Row[] = [
-  { arch: 'vgg11', enumName: 'VGG11_Weights', entry: 'IMAGENET1K_V1', file: 'vgg11-8a719046.pth',
-    numParams: 132863336, acc1: 69.02, acc5: 88.628, gflops: 7.609, fileSizeMb: 506.84 },
-  { arch: 'vgg11_bn', enumName: 'VGG11_BN_Weights', entry: 'IMAGENET1K_V1', file: 'vgg11_bn-6002323d.pth',
-    numParams: 132868840, acc1: 70.37, acc5: 89.81, gflops: 7.609, fileSizeMb: 506.881 },
-  { arch: 'vgg13', enumName: 'VGG13_Weights', entry: 'IMAGENET1K_V1', file: 'vgg13-19584684.pth',
-    numParams: 133047848, acc1: 69.928, acc5: 89.246, gflops: 11.308, fileSizeMb: 507.545 },
-  { arch: 'vgg13_bn', enumName: 'VGG13_BN_Weights', entry: 'IMAGENET1K_V1', file: 'vgg13_bn-abd245e5.pth',
-    numParams: 133053736, acc1: 71.586, acc5: 90.374, gflops: 11.308, fileSizeMb: 507.59 },
-  { arch: 'vgg16', enumName: 'VGG16_Weights', entry: 'IMAGENET1K_V1', file: 'vgg16-397923af.pth',
-    numParams: 138357544, acc1: 71.592, acc5: 90.382, gflops: 15.47, fileSizeMb: 527.796 },
-  { arch: 'vgg16', enumName: 'VGG16_Weights', entry: 'IMAGENET1K_FEATURES', file: 'vgg16_features-amdegroot-88682ab5.pth',
-    numParams: 138357544, acc1: NaN, acc5: NaN, gflops: 15.47, fileSizeMb: 527.802,
+  {
+    arch: 'vgg11',
+    enumName: 'VGG11_Weights',
+    entry: 'IMAGENET1K_V1',
+    file: 'vgg11-8a719046.pth',
+    numParams: 132863336,
+    acc1: 69.02,
+    acc5: 88.628,
+    gflops: 7.609,
+    fileSizeMb: 506.84,
+  },
+  {
+    arch: 'vgg11_bn',
+    enumName: 'VGG11_BN_Weights',
+    entry: 'IMAGENET1K_V1',
+    file: 'vgg11_bn-6002323d.pth',
+    numParams: 132868840,
+    acc1: 70.37,
+    acc5: 89.81,
+    gflops: 7.609,
+    fileSizeMb: 506.881,
+  },
+  {
+    arch: 'vgg13',
+    enumName: 'VGG13_Weights',
+    entry: 'IMAGENET1K_V1',
+    file: 'vgg13-19584684.pth',
+    numParams: 133047848,
+    acc1: 69.928,
+    acc5: 89.246,
+    gflops: 11.308,
+    fileSizeMb: 507.545,
+  },
+  {
+    arch: 'vgg13_bn',
+    enumName: 'VGG13_BN_Weights',
+    entry: 'IMAGENET1K_V1',
+    file: 'vgg13_bn-abd245e5.pth',
+    numParams: 133053736,
+    acc1: 71.586,
+    acc5: 90.374,
+    gflops: 11.308,
+    fileSizeMb: 507.59,
+  },
+  {
+    arch: 'vgg16',
+    enumName: 'VGG16_Weights',
+    entry: 'IMAGENET1K_V1',
+    file: 'vgg16-397923af.pth',
+    numParams: 138357544,
+    acc1: 71.592,
+    acc5: 90.382,
+    gflops: 15.47,
+    fileSizeMb: 527.796,
+  },
+  {
+    arch: 'vgg16',
+    enumName: 'VGG16_Weights',
+    entry: 'IMAGENET1K_FEATURES',
+    file: 'vgg16_features-amdegroot-88682ab5.pth',
+    numParams: 138357544,
+    acc1: NaN,
+    acc5: NaN,
+    gflops: 15.47,
+    fileSizeMb: 527.802,
     categories: null,
     recipe: 'https://github.com/amdegroot/ssd.pytorch#training-ssd',
-    docs: 'Port of the amdegroot/ssd.pytorch VGG-16 backbone. Only the `features` module holds trained values ' +
+    docs:
+      'Port of the amdegroot/ssd.pytorch VGG-16 backbone. Only the `features` module holds trained values ' +
       '(the classifier does not), so use it for feature extraction, not classification. Inputs use the ' +
-      'original paper\'s standardisation: 0-255 pixel scale minus a per-channel mean.',
+      "original paper's standardisation: 0-255 pixel scale minus a per-channel mean.",
     mean: [0.48235, 0.45882, 0.40784],
-    std: [1 / 255, 1 / 255, 1 / 255] },
-  { arch: 'vgg16_bn', enumName: 'VGG16_BN_Weights', entry: 'IMAGENET1K_V1', file: 'vgg16_bn-6c64b313.pth',
-    numParams: 138365992, acc1: 73.36, acc5: 91.516, gflops: 15.47, fileSizeMb: 527.866 },
-  { arch: 'vgg19', enumName: 'VGG19_Weights', entry: 'IMAGENET1K_V1', file: 'vgg19-dcbb9e9d.pth',
-    numParams: 143667240, acc1: 72.376, acc5: 90.876, gflops: 19.632, fileSizeMb: 548.051 },
-  { arch: 'vgg19_bn', enumName: 'VGG19_BN_Weights', entry: 'IMAGENET1K_V1', file: 'vgg19_bn-c79401a0.pth',
-    numParams: 143678248, acc1: 74.218, acc5: 91.842, gflops: 19.632, fileSizeMb: 548.143 },
+    std: [1 / 255, 1 / 255, 1 / 255],
+  },
+  {
+    arch: 'vgg16_bn',
+    enumName: 'VGG16_BN_Weights',
+    entry: 'IMAGENET1K_V1',
+    file: 'vgg16_bn-6c64b313.pth',
+    numParams: 138365992,
+    acc1: 73.36,
+    acc5: 91.516,
+    gflops: 15.47,
+    fileSizeMb: 527.866,
+  },
+  {
+    arch: 'vgg19',
+    enumName: 'VGG19_Weights',
+    entry: 'IMAGENET1K_V1',
+    file: 'vgg19-dcbb9e9d.pth',
+    numParams: 143667240,
+    acc1: 72.376,
+    acc5: 90.876,
+    gflops: 19.632,
+    fileSizeMb: 548.051,
+  },
+  {
+    arch: 'vgg19_bn',
+    enumName: 'VGG19_BN_Weights',
+    entry: 'IMAGENET1K_V1',
+    file: 'vgg19_bn-c79401a0.pth',
+    numParams: 143678248,
+    acc1: 74.218,
+    acc5: 91.842,
+    gflops: 19.632,
+    fileSizeMb: 548.143,
+  },
 ];
 
 /** Aliases every enum has, as in torchvision: alias → entry. */
@@ -283,9 +365,7 @@ export function getWeight(name: string): Weights {
   if (parts.length !== 2) reason = 'expected "<Enum>.<ENTRY>"';
   else if (!info) reason = `unknown weights enum "${parts[0]}"`;
   else reason = `"${parts[0]}" has no entry "${parts[1]}"`;
-  throw new ArgumentError(
-    `Invalid weight name "${name}" (${reason}). Valid names: ${listWeightNames().join(', ')}.`,
-  );
+  throw new ArgumentError(`Invalid weight name "${name}" (${reason}). Valid names: ${listWeightNames().join(', ')}.`);
 }
 
 /** The enum-like object (entries and aliases) for an architecture such as `'vgg16'`, or undefined. */
@@ -316,12 +396,16 @@ export function resolveWeights(arch: string, spec: string | Weights | null | und
     return spec;
   }
   if (typeof spec !== 'string') {
-    throw new ArgumentError(`Invalid weights for ${arch}: expected a string, a Weights object or null, got ${typeof spec}.`);
+    throw new ArgumentError(
+      `Invalid weights for ${arch}: expected a string, a Weights object or null, got ${typeof spec}.`,
+    );
   }
   if (spec.includes('.')) {
     const w = getWeight(spec);
     if (w.arch !== arch) {
-      throw new ArgumentError(`Weights ${w.name} belong to ${w.arch}, not ${arch}; expected one of ${entryList(info)}.`);
+      throw new ArgumentError(
+        `Weights ${w.name} belong to ${w.arch}, not ${arch}; expected one of ${entryList(info)}.`,
+      );
     }
     return w;
   }
@@ -330,5 +414,7 @@ export function resolveWeights(arch: string, spec: string | Weights | null | und
 }
 
 function entryList(info: EnumInfo): string {
-  return Object.keys(info.entries).map((e) => `${info.enumName}.${e}`).join(', ');
+  return Object.keys(info.entries)
+    .map((e) => `${info.enumName}.${e}`)
+    .join(', ');
 }

@@ -12,7 +12,11 @@ export interface ClipGradNormOptions {
 
 function gradsOf(parameters: Iterable<Tensor> | Tensor, where: string): Float32Array[] {
   if (parameters instanceof Tensor) parameters = [parameters];
-  if (parameters === null || typeof parameters !== 'object' || typeof (parameters as Iterable<Tensor>)[Symbol.iterator] !== 'function') {
+  if (
+    parameters === null ||
+    typeof parameters !== 'object' ||
+    typeof (parameters as Iterable<Tensor>)[Symbol.iterator] !== 'function'
+  ) {
     throw new ArgumentError(`${where}: parameters must be a Tensor or an iterable of Tensors`);
   }
   const out: Float32Array[] = [];
@@ -31,11 +35,16 @@ function gradsOf(parameters: Iterable<Tensor> | Tensor, where: string): Float32A
  * Infinity (the largest absolute value).
  */
 export function clipGradNorm_(
-  parameters: Iterable<Tensor> | Tensor, maxNorm: number, normType = 2, opts: ClipGradNormOptions = {},
+  parameters: Iterable<Tensor> | Tensor,
+  maxNorm: number,
+  normType = 2,
+  opts: ClipGradNormOptions = {},
 ): number {
   const where = 'clipGradNorm_';
-  if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) throw new ArgumentError(`${where}: maxNorm must be a number >= 0, got ${maxNorm}`);
-  if (typeof normType !== 'number' || !(normType > 0)) throw new ArgumentError(`${where}: normType must be > 0 or Infinity, got ${normType}`);
+  if (typeof maxNorm !== 'number' || !(maxNorm >= 0))
+    throw new ArgumentError(`${where}: maxNorm must be a number >= 0, got ${maxNorm}`);
+  if (typeof normType !== 'number' || !(normType > 0))
+    throw new ArgumentError(`${where}: normType must be > 0 or Infinity, got ${normType}`);
   const grads = gradsOf(parameters, where);
   if (grads.length === 0) return 0;
   const f = Math.fround;
@@ -63,8 +72,10 @@ export function clipGradNorm_(
     total = f(p === 1 ? acc : p === 2 ? Math.sqrt(acc) : acc ** (1 / p));
   }
   if (opts.errorIfNonfinite && !Number.isFinite(total)) {
-    throw new ArgumentError(`${where}: the total norm of order ${normType} for gradients from \`parameters\` is non-finite, so it cannot be clipped. ` +
-      'To scale the gradients by the non-finite norm anyway, set errorIfNonfinite: false');
+    throw new ArgumentError(
+      `${where}: the total norm of order ${normType} for gradients from \`parameters\` is non-finite, so it cannot be clipped. ` +
+        'To scale the gradients by the non-finite norm anyway, set errorIfNonfinite: false',
+    );
   }
   const coef = Math.min(f(maxNorm / f(total + f(1e-6))), 1);
   const c = f(coef);
@@ -75,7 +86,8 @@ export function clipGradNorm_(
 /** Clamps every gradient value into [−clipValue, clipValue]. */
 export function clipGradValue_(parameters: Iterable<Tensor> | Tensor, clipValue: number): void {
   const where = 'clipGradValue_';
-  if (typeof clipValue !== 'number' || !(clipValue >= 0)) throw new ArgumentError(`${where}: clipValue must be a number >= 0, got ${clipValue}`);
+  if (typeof clipValue !== 'number' || !(clipValue >= 0))
+    throw new ArgumentError(`${where}: clipValue must be a number >= 0, got ${clipValue}`);
   for (const g of gradsOf(parameters, where)) {
     for (let i = 0; i < g.length; i++) g[i] = Math.min(Math.max(g[i], -clipValue), clipValue);
   }

@@ -25,7 +25,8 @@ export interface FreezeOptions {
 }
 
 function checkModule(module: unknown, where: string): asserts module is Module {
-  if (!(module instanceof Module)) throw new ArgumentError(`${where} needs a Module, got ${module === null ? 'null' : typeof module}`);
+  if (!(module instanceof Module))
+    throw new ArgumentError(`${where} needs a Module, got ${module === null ? 'null' : typeof module}`);
 }
 
 /**

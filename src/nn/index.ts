@@ -10,6 +10,18 @@ export { Flatten } from './layers/flatten.js';
 export { Sequential } from './layers/sequential.js';
 export * as init from './init.js';
 export * as functional from './functional.js';
-export { crossEntropy, nllLoss, mseLoss, CrossEntropyLoss, NLLLoss, MSELoss, type Reduction, type ClassTargets, type CrossEntropyOptions, type NLLLossOptions, type MSELossOptions } from './loss.js';
+export {
+  crossEntropy,
+  nllLoss,
+  mseLoss,
+  CrossEntropyLoss,
+  NLLLoss,
+  MSELoss,
+  type Reduction,
+  type ClassTargets,
+  type CrossEntropyOptions,
+  type NLLLossOptions,
+  type MSELossOptions,
+} from './loss.js';
 export { clipGradNorm_, clipGradValue_, type ClipGradNormOptions } from './clip.js';
 export * as optim from './optim/index.js';

@@ -73,7 +73,9 @@ function checkWeight(weight: Tensor | null | undefined, classes: number, where: 
   if (!weight) return null;
   if (!(weight instanceof Tensor)) throw new ArgumentError(`${where}: weight must be a Tensor`);
   if (weight.ndim !== 1 || weight.shape[0] !== classes) {
-    throw new ShapeError(`${where}: weight must have shape [${classes}] (one per class), got ${shapeToString(weight.shape)}`);
+    throw new ShapeError(
+      `${where}: weight must have shape [${classes}] (one per class), got ${shapeToString(weight.shape)}`,
+    );
   }
   return weight.data;
 }
@@ -85,13 +87,21 @@ function classIndices(target: ClassTargets, layout: Layout, ignoreIndex: number,
   if (target instanceof Tensor) {
     if (!sameShape(target.shape, layout.sampleShape)) {
       if (layout.sampleShape.length === 1 && target.ndim === 1) {
-        throw new ShapeError(`${where}: expected input batch_size (${layout.sampleShape[0]}) to match target batch_size (${target.shape[0]})`);
+        throw new ShapeError(
+          `${where}: expected input batch_size (${layout.sampleShape[0]}) to match target batch_size (${target.shape[0]})`,
+        );
       }
-      throw new ShapeError(`${where}: expected target of shape ${shapeToString(layout.sampleShape)} for input of ` +
-        `${layout.classes} classes, got ${shapeToString(target.shape)}`);
+      throw new ShapeError(
+        `${where}: expected target of shape ${shapeToString(layout.sampleShape)} for input of ` +
+          `${layout.classes} classes, got ${shapeToString(target.shape)}`,
+      );
     }
     values = target.data;
-  } else if (target !== null && typeof target === 'object' && typeof (target as ArrayLike<number>).length === 'number') {
+  } else if (
+    target !== null &&
+    typeof target === 'object' &&
+    typeof (target as ArrayLike<number>).length === 'number'
+  ) {
     values = target;
     if (values.length !== count) {
       const what = layout.sampleShape.length === 1 ? 'batch_size' : 'number of targets';
@@ -103,9 +113,12 @@ function classIndices(target: ClassTargets, layout: Layout, ignoreIndex: number,
   const out = new Int32Array(count);
   for (let i = 0; i < count; i++) {
     const y = values[i];
-    if (!Number.isInteger(y)) throw new ArgumentError(`${where}: target ${y} at index ${i} is not an integer class index`);
+    if (!Number.isInteger(y))
+      throw new ArgumentError(`${where}: target ${y} at index ${i} is not an integer class index`);
     if (y !== ignoreIndex && (y < 0 || y >= layout.classes)) {
-      throw new ArgumentError(`${where}: target ${y} at index ${i} is out of bounds for ${layout.classes} classes (valid: 0 to ${layout.classes - 1})`);
+      throw new ArgumentError(
+        `${where}: target ${y} at index ${i} is out of bounds for ${layout.classes} classes (valid: 0 to ${layout.classes - 1})`,
+      );
     }
     out[i] = y;
   }
@@ -139,8 +152,14 @@ type Coefficients = (sample: number, c: number, classIndex: number) => number;
 
 /** Builds the loss tensor and its backward from per-element coefficients. */
 function weightedLogLikelihood(
-  input: Tensor, layout: Layout, logp: Float64Array, coef: Coefficients, reduction: Reduction, name: string,
-  softmaxInput: boolean, emptyMean = false,
+  input: Tensor,
+  layout: Layout,
+  logp: Float64Array,
+  coef: Coefficients,
+  reduction: Reduction,
+  name: string,
+  softmaxInput: boolean,
+  emptyMean = false,
 ): Tensor {
   const { outer, classes, inner } = layout;
   const perSample = new Float64Array(outer * inner);
@@ -196,8 +215,12 @@ function weightedLogLikelihood(
 
 /** Scalings of the hard-target terms: a for the picked class, b for the smoothing term. */
 function hardCoefficients(
-  labels: Int32Array, weight: Float32Array | null, ignoreIndex: number, classes: number,
-  smoothing: number, reduction: Reduction,
+  labels: Int32Array,
+  weight: Float32Array | null,
+  ignoreIndex: number,
+  classes: number,
+  smoothing: number,
+  reduction: Reduction,
 ): { coef: Coefficients; emptyMean: boolean } {
   let weightSum = 0;
   for (const y of labels) if (y !== ignoreIndex) weightSum += weight ? weight[y] : 1;
@@ -234,7 +257,8 @@ export function crossEntropy(input: Tensor, target: ClassTargets, opts: CrossEnt
     // Class probabilities: q = r · w_c · ((1 − ε) t_c + ε / C); 'mean' divides by the number of samples.
     const t = target.data;
     const r = reduction === 'mean' ? 1 / (layout.outer * layout.inner) : 1;
-    const coef: Coefficients = (_s, c, k) => r * (weight ? weight[c] : 1) * ((1 - smoothing) * t[k] + smoothing / layout.classes);
+    const coef: Coefficients = (_s, c, k) =>
+      r * (weight ? weight[c] : 1) * ((1 - smoothing) * t[k] + smoothing / layout.classes);
     const logp = logSoftmax64(input.data, layout);
     return weightedLogLikelihood(input, layout, logp, coef, reduction, 'CrossEntropyLossBackward', true);
   }
@@ -253,16 +277,28 @@ export function nllLoss(input: Tensor, target: ClassTargets, opts: NLLLossOption
   const weight = checkWeight(opts.weight, layout.classes, where);
   const labels = classIndices(target, layout, ignoreIndex, where);
   const { coef, emptyMean } = hardCoefficients(labels, weight, ignoreIndex, layout.classes, 0, reduction);
-  return weightedLogLikelihood(input, layout, Float64Array.from(input.data), coef, reduction, 'NllLossBackward', false, emptyMean);
+  return weightedLogLikelihood(
+    input,
+    layout,
+    Float64Array.from(input.data),
+    coef,
+    reduction,
+    'NllLossBackward',
+    false,
+    emptyMean,
+  );
 }
 
 /** Mean (or summed, or elementwise) squared error. Both inputs must have the same shape. */
 export function mseLoss(input: Tensor, target: Tensor, opts: MSELossOptions = {}): Tensor {
   const where = 'mseLoss';
   const reduction = checkReduction(opts.reduction ?? 'mean', where);
-  if (!(input instanceof Tensor) || !(target instanceof Tensor)) throw new ArgumentError(`${where}: input and target must be Tensors`);
+  if (!(input instanceof Tensor) || !(target instanceof Tensor))
+    throw new ArgumentError(`${where}: input and target must be Tensors`);
   if (!sameShape(input.shape, target.shape)) {
-    throw new ShapeError(`${where}: input shape ${shapeToString(input.shape)} does not match target shape ${shapeToString(target.shape)}`);
+    throw new ShapeError(
+      `${where}: input shape ${shapeToString(input.shape)} does not match target shape ${shapeToString(target.shape)}`,
+    );
   }
   const a = input.data;
   const b = target.data;
@@ -282,10 +318,7 @@ export function mseLoss(input: Tensor, target: Tensor, opts: MSELossOptions = {}
     const ga = new Float32Array(n);
     for (let i = 0; i < n; i++) ga[i] = scale * (a[i] - b[i]) * (reduction === 'none' ? g.data[i] : g.data[0]);
     const gb = target.requiresGrad ? ga.map((v) => -v) : null;
-    return [
-      input.requiresGrad ? new Tensor(ga, input.shape) : null,
-      gb ? new Tensor(gb, target.shape) : null,
-    ];
+    return [input.requiresGrad ? new Tensor(ga, input.shape) : null, gb ? new Tensor(gb, target.shape) : null];
   });
 }
 
@@ -311,13 +344,17 @@ export class CrossEntropyLoss extends WeightedLoss {
   constructor(opts: CrossEntropyOptions = {}) {
     super(opts, 'CrossEntropyLoss');
     const s = opts.labelSmoothing ?? 0;
-    if (typeof s !== 'number' || !(s >= 0 && s <= 1)) throw new ArgumentError(`CrossEntropyLoss: labelSmoothing must be between 0.0 and 1.0, got ${s}`);
+    if (typeof s !== 'number' || !(s >= 0 && s <= 1))
+      throw new ArgumentError(`CrossEntropyLoss: labelSmoothing must be between 0.0 and 1.0, got ${s}`);
     this.labelSmoothing = s;
   }
 
   forward(input: Tensor, target: ClassTargets): Tensor {
     return crossEntropy(input, target, {
-      reduction: this.reduction, weight: this.weight, ignoreIndex: this.ignoreIndex, labelSmoothing: this.labelSmoothing,
+      reduction: this.reduction,
+      weight: this.weight,
+      ignoreIndex: this.ignoreIndex,
+      labelSmoothing: this.labelSmoothing,
     });
   }
 }

@@ -65,7 +65,8 @@ export abstract class Module {
   }
 
   private checkName(name: string, own: Map<string, unknown>): void {
-    if (!name || name.includes('.')) throw new ArgumentError(`invalid attribute name "${name}": must be non-empty and contain no "."`);
+    if (!name || name.includes('.'))
+      throw new ArgumentError(`invalid attribute name "${name}": must be non-empty and contain no "."`);
     const taken = [this.params, this.bufs, this.children].some((m) => m !== own && m.has(name));
     if (taken) throw new ArgumentError(`attribute "${name}" already exists on ${this.typeName()}`);
   }
@@ -124,7 +125,9 @@ export abstract class Module {
 
   /** Shared walk for parameters and buffers: skips nulls, reports each tensor once. */
   private *namedMembers(
-    prefix: string, recurse: boolean, members: (m: Module) => Iterable<[string, Tensor | null]>,
+    prefix: string,
+    recurse: boolean,
+    members: (m: Module) => Iterable<[string, Tensor | null]>,
   ): IterableIterator<[string, Tensor]> {
     const seen = new Set<Tensor>();
     const mods: Iterable<[string, Module]> = recurse ? this.namedModules(prefix) : [[prefix, this]];
@@ -154,7 +157,10 @@ export abstract class Module {
    * missing and unexpected keys only in strict mode (the default). Nothing is
    * written unless the whole load can succeed.
    */
-  loadStateDict(stateDict: Map<string, Tensor> | ReadonlyMap<string, Tensor>, opts: { strict?: boolean } = {}): LoadResult {
+  loadStateDict(
+    stateDict: Map<string, Tensor> | ReadonlyMap<string, Tensor>,
+    opts: { strict?: boolean } = {},
+  ): LoadResult {
     const strict = opts.strict ?? true;
     const own = this.stateDict();
     const missingKeys: string[] = [];
@@ -167,12 +173,18 @@ export abstract class Module {
         continue;
       }
       if (!(src instanceof Tensor)) throw new ArgumentError(`state dict entry "${key}" is not a Tensor`);
-      if (!sameShape(src.shape, target.shape)) shapeMismatches.push({ key, expected: [...target.shape], got: [...src.shape] });
+      if (!sameShape(src.shape, target.shape))
+        shapeMismatches.push({ key, expected: [...target.shape], got: [...src.shape] });
       else writes.push([target, src]);
     }
     const unexpectedKeys = [...stateDict.keys()].filter((k) => !own.has(k));
     if (shapeMismatches.length || (strict && (missingKeys.length || unexpectedKeys.length))) {
-      throw new StateDictError(strict ? missingKeys : [], strict ? unexpectedKeys : [], shapeMismatches, this.typeName());
+      throw new StateDictError(
+        strict ? missingKeys : [],
+        strict ? unexpectedKeys : [],
+        shapeMismatches,
+        this.typeName(),
+      );
     }
     noGrad(() => {
       for (const [target, src] of writes) target.copy_(src);

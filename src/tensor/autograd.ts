@@ -44,7 +44,10 @@ function withGradMode<T>(enabled: boolean, fn: () => T): T {
  * gradient; otherwise `out` is returned as a constant.
  */
 export function record(
-  out: Tensor, name: string, inputs: readonly Tensor[], backward: (grad: Tensor) => readonly (Tensor | null)[],
+  out: Tensor,
+  name: string,
+  inputs: readonly Tensor[],
+  backward: (grad: Tensor) => readonly (Tensor | null)[],
 ): Tensor {
   if (gradEnabled && inputs.some((t) => t.requiresGrad)) {
     out.requiresGrad = true;

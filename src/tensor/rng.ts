@@ -75,7 +75,10 @@ export class Generator {
   /** Fills `out` with uniform values in [low, high); the hot loop of weight initialisation, kept free of calls. */
   fillUniform(out: Float32Array, low: number, high: number): void {
     const s = this.s;
-    let s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+    let s0 = s[0],
+      s1 = s[1],
+      s2 = s[2],
+      s3 = s[3];
     const scale = (high - low) / 16777216;
     for (let i = 0; i < out.length; i++) {
       const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
@@ -88,7 +91,10 @@ export class Generator {
       s3 = rotl(s3, 11);
       out[i] = low + (r >>> 8) * scale;
     }
-    s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3;
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
   }
 
   /** Uniform integer in [0, n) without modulo bias. */

@@ -68,12 +68,14 @@ export class Tensor {
   }
 
   item(): number {
-    if (this.numel !== 1) throw new ShapeError(`item() needs a tensor with one element, got shape ${shapeToString(this.shape)}`);
+    if (this.numel !== 1)
+      throw new ShapeError(`item() needs a tensor with one element, got shape ${shapeToString(this.shape)}`);
     return this.data[0];
   }
 
   requiresGrad_(flag = true): this {
-    if (!this.isLeaf && !flag) throw new ArgumentError('requiresGrad_(false) is only allowed on leaf tensors; use detach()');
+    if (!this.isLeaf && !flag)
+      throw new ArgumentError('requiresGrad_(false) is only allowed on leaf tensors; use detach()');
     this.requiresGrad = flag;
     return this;
   }
@@ -137,52 +139,112 @@ export class Tensor {
 
   /** Back-propagates from this tensor; a scalar needs no seed gradient. */
   backward(gradient?: Tensor): void {
-    if (!this.requiresGrad) throw new ArgumentError('backward() on a tensor that does not require grad and has no grad_fn');
+    if (!this.requiresGrad)
+      throw new ArgumentError('backward() on a tensor that does not require grad and has no grad_fn');
     if (!gradient && this.numel !== 1) {
       throw new ShapeError(`backward() without a gradient needs a scalar, got shape ${shapeToString(this.shape)}`);
     }
     const seed = gradient ?? new Tensor(new Float32Array([1]), this.shape);
-    if (seed.numel !== this.numel) throw new ShapeError(`gradient shape ${shapeToString(seed.shape)} does not match ${shapeToString(this.shape)}`);
+    if (seed.numel !== this.numel)
+      throw new ShapeError(`gradient shape ${shapeToString(seed.shape)} does not match ${shapeToString(this.shape)}`);
     runBackward(this, seed);
   }
 
-  add(other: Tensor | number): Tensor { return ew.add(this, other); }
-  sub(other: Tensor | number): Tensor { return ew.sub(this, other); }
-  mul(other: Tensor | number): Tensor { return ew.mul(this, other); }
-  div(other: Tensor | number): Tensor { return ew.div(this, other); }
-  pow(exponent: number): Tensor { return ew.pow(this, exponent); }
-  maximum(other: Tensor | number): Tensor { return ew.maximum(this, other); }
-  minimum(other: Tensor | number): Tensor { return ew.minimum(this, other); }
-  neg(): Tensor { return ew.neg(this); }
-  exp(): Tensor { return ew.exp(this); }
-  log(): Tensor { return ew.log(this); }
-  sqrt(): Tensor { return ew.sqrt(this); }
-  abs(): Tensor { return ew.abs(this); }
-  relu(): Tensor { return ew.relu(this); }
-  sigmoid(): Tensor { return ew.sigmoid(this); }
-  tanh(): Tensor { return ew.tanh(this); }
+  add(other: Tensor | number): Tensor {
+    return ew.add(this, other);
+  }
+  sub(other: Tensor | number): Tensor {
+    return ew.sub(this, other);
+  }
+  mul(other: Tensor | number): Tensor {
+    return ew.mul(this, other);
+  }
+  div(other: Tensor | number): Tensor {
+    return ew.div(this, other);
+  }
+  pow(exponent: number): Tensor {
+    return ew.pow(this, exponent);
+  }
+  maximum(other: Tensor | number): Tensor {
+    return ew.maximum(this, other);
+  }
+  minimum(other: Tensor | number): Tensor {
+    return ew.minimum(this, other);
+  }
+  neg(): Tensor {
+    return ew.neg(this);
+  }
+  exp(): Tensor {
+    return ew.exp(this);
+  }
+  log(): Tensor {
+    return ew.log(this);
+  }
+  sqrt(): Tensor {
+    return ew.sqrt(this);
+  }
+  abs(): Tensor {
+    return ew.abs(this);
+  }
+  relu(): Tensor {
+    return ew.relu(this);
+  }
+  sigmoid(): Tensor {
+    return ew.sigmoid(this);
+  }
+  tanh(): Tensor {
+    return ew.tanh(this);
+  }
 
-  sum(dim?: number | number[], keepdim = false): Tensor { return red.sum(this, dim, keepdim); }
-  mean(dim?: number | number[], keepdim = false): Tensor { return red.mean(this, dim, keepdim); }
+  sum(dim?: number | number[], keepdim = false): Tensor {
+    return red.sum(this, dim, keepdim);
+  }
+  mean(dim?: number | number[], keepdim = false): Tensor {
+    return red.mean(this, dim, keepdim);
+  }
   /** Without `dim`, the maximum of all values; with it, values and indices along `dim`. */
   max(): Tensor;
   max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
   max(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
     return dim === undefined ? red.maxAll(this) : red.max(this, dim, keepdim);
   }
-  argmax(dim?: number, keepdim = false): Tensor { return red.argmax(this, dim, keepdim); }
-  softmax(dim: number): Tensor { return red.softmax(this, dim); }
-  logSoftmax(dim: number): Tensor { return red.logSoftmax(this, dim); }
+  argmax(dim?: number, keepdim = false): Tensor {
+    return red.argmax(this, dim, keepdim);
+  }
+  softmax(dim: number): Tensor {
+    return red.softmax(this, dim);
+  }
+  logSoftmax(dim: number): Tensor {
+    return red.logSoftmax(this, dim);
+  }
 
-  reshape(...shape: number[] | [readonly number[]]): Tensor { return sh.reshape(this, flatArgs(shape)); }
-  view(...shape: number[] | [readonly number[]]): Tensor { return sh.reshape(this, flatArgs(shape)); }
-  flatten(startDim = 0, endDim = -1): Tensor { return sh.flatten(this, startDim, endDim); }
-  squeeze(dim?: number): Tensor { return sh.squeeze(this, dim); }
-  unsqueeze(dim: number): Tensor { return sh.unsqueeze(this, dim); }
-  permute(...dims: number[]): Tensor { return sh.permute(this, dims); }
-  transpose(dim0: number, dim1: number): Tensor { return sh.transpose(this, dim0, dim1); }
-  get T(): Tensor { return sh.transpose(this, 0, 1); }
-  matmul(other: Tensor): Tensor { return matmul(this, other); }
+  reshape(...shape: number[] | [readonly number[]]): Tensor {
+    return sh.reshape(this, flatArgs(shape));
+  }
+  view(...shape: number[] | [readonly number[]]): Tensor {
+    return sh.reshape(this, flatArgs(shape));
+  }
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return sh.flatten(this, startDim, endDim);
+  }
+  squeeze(dim?: number): Tensor {
+    return sh.squeeze(this, dim);
+  }
+  unsqueeze(dim: number): Tensor {
+    return sh.unsqueeze(this, dim);
+  }
+  permute(...dims: number[]): Tensor {
+    return sh.permute(this, dims);
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return sh.transpose(this, dim0, dim1);
+  }
+  get T(): Tensor {
+    return sh.transpose(this, 0, 1);
+  }
+  matmul(other: Tensor): Tensor {
+    return matmul(this, other);
+  }
 
   toString(): string {
     return `tensor(${formatValues(this)}, shape=${shapeToString(this.shape)}${this.requiresGrad ? ', requiresGrad=true' : ''})`;

@@ -28,14 +28,21 @@ export interface PresetOptions {
 }
 
 /** Fashion-MNIST's recorded form must not change: models/fashion_vgg.safetensors carries it. */
-const grayscaleSpec = (mean: number, std: number): ImageClassificationSpec =>
-  ({ kind: 'ImageClassification', grayscale: true, resizeSize: 28, cropSize: 28, mean: [mean], std: [std] });
+const grayscaleSpec = (mean: number, std: number): ImageClassificationSpec => ({
+  kind: 'ImageClassification',
+  grayscale: true,
+  resizeSize: 28,
+  cropSize: 28,
+  mean: [mean],
+  std: [std],
+});
 
 export function trainingPreset(name: PresetName, opts: PresetOptions = {}): TrainingPreset {
   const augment = opts.augment ?? true;
   const size = opts.imageSize ?? 224;
   if (!Number.isInteger(size) || size < 1) throw new ArgumentError(`imageSize must be a positive integer, got ${size}`);
-  if (opts.imageSize !== undefined && name !== 'folder') throw new ArgumentError(`imageSize applies to image folders; ${name} images have a fixed size`);
+  if (opts.imageSize !== undefined && name !== 'folder')
+    throw new ArgumentError(`imageSize applies to image folders; ${name} images have a fixed size`);
   let preprocessing: ImageClassificationSpec;
   let augmentations: SampleTransform[];
   switch (name) {
@@ -43,21 +50,40 @@ export function trainingPreset(name: PresetName, opts: PresetOptions = {}): Trai
     case 'mnist':
       preprocessing = name === 'mnist' ? grayscaleSpec(0.1307, 0.3081) : grayscaleSpec(0.286, 0.353);
       // A mirrored digit is often another digit (or none); mirrored clothes are still clothes.
-      augmentations = name === 'mnist' ? [randomCrop(28, { padding: 2 })] : [randomCrop(28, { padding: 2 }), randomHorizontalFlip(0.5)];
+      augmentations =
+        name === 'mnist'
+          ? [randomCrop(28, { padding: 2 })]
+          : [randomCrop(28, { padding: 2 }), randomHorizontalFlip(0.5)];
       break;
     case 'cifar10':
-      preprocessing = { kind: 'ImageClassification', resizeSize: 32, cropSize: 32, mean: [0.4914, 0.4822, 0.4465], std: [0.2470, 0.2435, 0.2616] };
+      preprocessing = {
+        kind: 'ImageClassification',
+        resizeSize: 32,
+        cropSize: 32,
+        mean: [0.4914, 0.4822, 0.4465],
+        std: [0.247, 0.2435, 0.2616],
+      };
       augmentations = [randomCrop(32, { padding: 4 }), randomHorizontalFlip(0.5)];
       break;
     case 'folder':
       // ImageNet's evaluation ratio: resize to 256 for a 224 crop.
-      preprocessing = { kind: 'ImageClassification', resizeSize: Math.round((size * 256) / 224), cropSize: size, mean: [...IMAGENET_MEAN], std: [...IMAGENET_STD] };
+      preprocessing = {
+        kind: 'ImageClassification',
+        resizeSize: Math.round((size * 256) / 224),
+        cropSize: size,
+        mean: [...IMAGENET_MEAN],
+        std: [...IMAGENET_STD],
+      };
       augmentations = [randomResizedCrop(size), randomHorizontalFlip(0.5)];
       break;
     default:
-      throw new ArgumentError(`no training preset for ${JSON.stringify(name)}; expected fashion-mnist, mnist, cifar10 or folder`);
+      throw new ArgumentError(
+        `no training preset for ${JSON.stringify(name)}; expected fashion-mnist, mnist, cifar10 or folder`,
+      );
   }
   const testTransform = imageClassification(preprocessing);
-  const trainTransform = augment ? composeSample(...augmentations, normalize(preprocessing.mean, preprocessing.std)) : testTransform;
+  const trainTransform = augment
+    ? composeSample(...augmentations, normalize(preprocessing.mean, preprocessing.std))
+    : testTransform;
   return { trainTransform, testTransform, preprocessing };
 }

@@ -41,7 +41,11 @@ export interface TrainingState {
   bestAccuracy: number;
 }
 
-export async function saveTrainingState(prefix: string, state: Omit<TrainingState, 'optimizer'>, optimizer: OptimizerStateDict): Promise<void> {
+export async function saveTrainingState(
+  prefix: string,
+  state: Omit<TrainingState, 'optimizer'>,
+  optimizer: OptimizerStateDict,
+): Promise<void> {
   const buffers = new Map<string, Tensor>();
   const scalars: Record<string, Record<string, number>> = {};
   for (const [index, s] of optimizer.state) {
@@ -55,12 +59,16 @@ export async function saveTrainingState(prefix: string, state: Omit<TrainingStat
   await writeFileAtomic(`${prefix}.json`, new TextEncoder().encode(`${JSON.stringify(full, null, 1)}\n`));
 }
 
-export async function loadTrainingState(prefix: string): Promise<{ state: TrainingState; optimizer: OptimizerStateDict }> {
+export async function loadTrainingState(
+  prefix: string,
+): Promise<{ state: TrainingState; optimizer: OptimizerStateDict }> {
   let state: TrainingState;
   try {
     state = JSON.parse(await readFile(`${prefix}.json`, 'utf8')) as TrainingState;
   } catch (e) {
-    throw new ArgumentError(`cannot read the training state ${prefix}.json: ${e instanceof Error ? e.message : String(e)}`);
+    throw new ArgumentError(
+      `cannot read the training state ${prefix}.json: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   const buffers = rawDictToTensors(readSafetensors(await readFile(`${prefix}.safetensors`)).tensors);
   const perParam = new Map<number, ParamState>();

@@ -73,7 +73,14 @@ export interface TrainOptions {
   prefetch?: number;
   /** Batch size for the evaluation. Default batchSize. */
   evalBatchSize?: number;
-  onProgress?: (p: { epoch: number; step: number; steps: number; loss: number; accuracy: number; imagesPerSecond: number }) => void;
+  onProgress?: (p: {
+    epoch: number;
+    step: number;
+    steps: number;
+    loss: number;
+    accuracy: number;
+    imagesPerSecond: number;
+  }) => void;
   onEpoch?: (m: EpochMetrics) => void;
 }
 
@@ -88,24 +95,41 @@ export interface TrainResult {
 export class Trainer {
   private stopRequested = false;
 
-  constructor(private readonly train: Dataset, private readonly test: Dataset, private readonly opts: TrainOptions) {
+  constructor(
+    private readonly train: Dataset,
+    private readonly test: Dataset,
+    private readonly opts: TrainOptions,
+  ) {
     const { architecture: arch, preprocessing } = opts;
     if (train.classes.length !== arch.numClasses) {
       throw new ArgumentError(`the dataset has ${train.classes.length} classes but the model ${arch.numClasses}`);
     }
     if (test.classes.length !== train.classes.length || test.classes.some((c, i) => c !== train.classes[i])) {
-      throw new ArgumentError(`the test set's classes (${test.classes.join(', ')}) differ from the training set's (${train.classes.join(', ')})`);
+      throw new ArgumentError(
+        `the test set's classes (${test.classes.join(', ')}) differ from the training set's (${train.classes.join(', ')})`,
+      );
     }
-    if (test.channels !== train.channels) throw new ArgumentError(`the training images have ${train.channels} channel(s) but the test images ${test.channels}`);
+    if (test.channels !== train.channels)
+      throw new ArgumentError(
+        `the training images have ${train.channels} channel(s) but the test images ${test.channels}`,
+      );
     const channels = preprocessing?.grayscale ? 1 : train.channels;
     if (arch.inChannels !== channels) {
-      throw new ArgumentError(`the model takes ${arch.inChannels} input channel(s) but the images have ${channels} (${channels === 1 ? 'grayscale' : 'RGB'}); set inChannels to ${channels}`);
+      throw new ArgumentError(
+        `the model takes ${arch.inChannels} input channel(s) but the images have ${channels} (${channels === 1 ? 'grayscale' : 'RGB'}); set inChannels to ${channels}`,
+      );
     }
     const initial = opts.initialModel?.architecture();
     if (opts.initialModel && JSON.stringify(initial) !== JSON.stringify(arch)) {
-      throw new ArgumentError(`initialModel is ${JSON.stringify(initial)}, not the architecture given (${JSON.stringify(arch)})`);
+      throw new ArgumentError(
+        `initialModel is ${JSON.stringify(initial)}, not the architecture given (${JSON.stringify(arch)})`,
+      );
     }
-    for (const [k, v] of [['epochs', opts.epochs], ['batchSize', opts.batchSize], ['evalBatchSize', opts.evalBatchSize ?? opts.batchSize]] as const) {
+    for (const [k, v] of [
+      ['epochs', opts.epochs],
+      ['batchSize', opts.batchSize],
+      ['evalBatchSize', opts.evalBatchSize ?? opts.batchSize],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`${k} must be a positive integer, got ${v}`);
     }
   }
@@ -127,10 +151,14 @@ export class Trainer {
   private makeScheduler(opt: Optimizer, stepsPerEpoch: number): LRScheduler | null {
     const total = this.opts.epochs * stepsPerEpoch;
     switch (this.opts.schedule) {
-      case 'cosine': return new CosineAnnealingLR(opt, { tMax: total });
-      case 'onecycle': return new OneCycleLR(opt, { maxLr: this.opts.lr, totalSteps: total });
-      case 'step': return new StepLR(opt, { stepSize: Math.max(1, Math.floor(total / 3)), gamma: 0.1 });
-      default: return null;
+      case 'cosine':
+        return new CosineAnnealingLR(opt, { tMax: total });
+      case 'onecycle':
+        return new OneCycleLR(opt, { maxLr: this.opts.lr, totalSteps: total });
+      case 'step':
+        return new StepLR(opt, { stepSize: Math.max(1, Math.floor(total / 3)), gamma: 0.1 });
+      default:
+        return null;
     }
   }
 
@@ -145,7 +173,9 @@ export class Trainer {
         const logits = noGrad(() => (plan ? plan.forward(x) : model.forward(x)));
         lossSum += noGrad(() => crossEntropy(logits, y, { reduction: 'sum' })).item();
         const pred = logits.argmax(1).data;
-        y.forEach((label, i) => { if (pred[i] === label) correct++; });
+        y.forEach((label, i) => {
+          if (pred[i] === label) correct++;
+        });
       }
     } finally {
       plan?.dispose();
@@ -154,18 +184,33 @@ export class Trainer {
   }
 
   private async saveModelFile(model: VGG, name: string): Promise<void> {
-    await saveModel(join(this.opts.outDir, name), model, { categories: this.train.classes, transforms: this.opts.preprocessing });
+    await saveModel(join(this.opts.outDir, name), model, {
+      categories: this.train.classes,
+      transforms: this.opts.preprocessing,
+    });
   }
 
   async run(): Promise<TrainResult> {
     const o = this.opts;
     await mkdir(o.outDir, { recursive: true });
     const statePrefix = join(o.outDir, 'state');
-    const trainLoader = new DataLoader(this.train, { batchSize: o.batchSize, shuffle: true, dropLast: true, seed: o.seed, transform: o.trainTransform, prefetch: o.prefetch });
+    const trainLoader = new DataLoader(this.train, {
+      batchSize: o.batchSize,
+      shuffle: true,
+      dropLast: true,
+      seed: o.seed,
+      transform: o.trainTransform,
+      prefetch: o.prefetch,
+    });
     const testTransform = o.testTransform ?? (o.preprocessing ? imageClassification(o.preprocessing) : undefined);
-    const testLoader = new DataLoader(this.test, { batchSize: o.evalBatchSize ?? o.batchSize, transform: testTransform, prefetch: o.prefetch });
+    const testLoader = new DataLoader(this.test, {
+      batchSize: o.evalBatchSize ?? o.batchSize,
+      transform: testTransform,
+      prefetch: o.prefetch,
+    });
     const stepsPerEpoch = trainLoader.length;
-    if (stepsPerEpoch < 1) throw new ArgumentError(`batch size ${o.batchSize} is larger than the ${this.train.length} training images`);
+    if (stepsPerEpoch < 1)
+      throw new ArgumentError(`batch size ${o.batchSize} is larger than the ${this.train.length} training images`);
     if (this.test.length < 1) throw new ArgumentError('the test set is empty');
     defaultGenerator.manualSeed(o.seed);
     let model = o.initialModel ?? buildVgg(o.architecture);
@@ -179,10 +224,14 @@ export class Trainer {
     if (o.resume) {
       const { state, optimizer } = await loadTrainingState(statePrefix);
       if (JSON.stringify(state.architecture) !== JSON.stringify(o.architecture)) {
-        throw new ArgumentError(`the state in ${o.outDir} is from a different model (${JSON.stringify(state.architecture)}); refusing to resume`);
+        throw new ArgumentError(
+          `the state in ${o.outDir} is from a different model (${JSON.stringify(state.architecture)}); refusing to resume`,
+        );
       }
       if ((state.freezeFeatures ?? false) !== (o.freezeFeatures ?? false)) {
-        throw new ArgumentError(`the run in ${o.outDir} trained with features ${state.freezeFeatures ? 'frozen' : 'learning'}; resume it the same way`);
+        throw new ArgumentError(
+          `the run in ${o.outDir} trained with features ${state.freezeFeatures ? 'frozen' : 'learning'}; resume it the same way`,
+        );
       }
       model = (await loadModel(join(o.outDir, 'last.safetensors'))).model;
       opt = this.makeOptimizer(model);
@@ -196,10 +245,21 @@ export class Trainer {
     /** Saves the model and everything needed to continue at (atEpoch, atStep). */
     const checkpoint = async (atEpoch: number, atStep: number): Promise<void> => {
       await this.saveModelFile(model, 'last.safetensors');
-      await saveTrainingState(statePrefix, {
-        architecture: o.architecture, freezeFeatures: o.freezeFeatures ?? false, epoch: atEpoch, stepInEpoch: atStep, globalStep,
-        dropout: defaultGenerator.getState(), scheduler: sched?.stateDict() ?? {}, metrics, bestAccuracy: best,
-      }, opt.stateDict());
+      await saveTrainingState(
+        statePrefix,
+        {
+          architecture: o.architecture,
+          freezeFeatures: o.freezeFeatures ?? false,
+          epoch: atEpoch,
+          stepInEpoch: atStep,
+          globalStep,
+          dropout: defaultGenerator.getState(),
+          scheduler: sched?.stateDict() ?? {},
+          metrics,
+          bestAccuracy: best,
+        },
+        opt.stateDict(),
+      );
     };
     const frozen = o.freezeFeatures ? frozenFeaturesForward(model) : null;
     try {
@@ -212,13 +272,23 @@ export class Trainer {
         for await (const { x, y } of trainLoader.epoch(epoch, stepInEpoch)) {
           if (this.stopRequested || (o.maxSteps !== undefined && globalStep >= o.maxSteps)) {
             await checkpoint(epoch, stepInEpoch);
-            return { model, metrics, status: 'stopped', message: `stopped at epoch ${epoch}, step ${stepInEpoch}; continue with --resume` };
+            return {
+              model,
+              metrics,
+              status: 'stopped',
+              message: `stopped at epoch ${epoch}, step ${stepInEpoch}; continue with --resume`,
+            };
           }
           const logits = frozen ? frozen.forward(x) : model.forward(x);
           const loss = crossEntropy(logits, y, { labelSmoothing: o.labelSmoothing });
           const value = loss.item();
           if (!Number.isFinite(value)) {
-            return { model, metrics, status: 'diverged', message: `loss became ${value} at epoch ${epoch}, step ${stepInEpoch}; the last good checkpoint in ${o.outDir} was kept (try a lower --lr)` };
+            return {
+              model,
+              metrics,
+              status: 'diverged',
+              message: `loss became ${value} at epoch ${epoch}, step ${stepInEpoch}; the last good checkpoint in ${o.outDir} was kept (try a lower --lr)`,
+            };
           }
           opt.zeroGrad();
           loss.backward();
@@ -227,14 +297,31 @@ export class Trainer {
           globalStep++;
           stepInEpoch++;
           const pred = logits.argmax(1).data;
-          y.forEach((label, i) => { if (pred[i] === label) correct++; });
+          y.forEach((label, i) => {
+            if (pred[i] === label) correct++;
+          });
           lossSum += value * y.length;
           seen += y.length;
-          o.onProgress?.({ epoch, step: stepInEpoch, steps: stepsPerEpoch, loss: lossSum / seen, accuracy: correct / seen, imagesPerSecond: seen / ((performance.now() - t0) / 1000) });
+          o.onProgress?.({
+            epoch,
+            step: stepInEpoch,
+            steps: stepsPerEpoch,
+            loss: lossSum / seen,
+            accuracy: correct / seen,
+            imagesPerSecond: seen / ((performance.now() - t0) / 1000),
+          });
         }
         const evaluation = await this.evaluate(model, testLoader);
         const seconds = (performance.now() - t0) / 1000;
-        const m: EpochMetrics = { epoch, trainLoss: lossSum / Math.max(seen, 1), trainAccuracy: correct / Math.max(seen, 1), testLoss: evaluation.loss, testAccuracy: evaluation.accuracy, imagesPerSecond: seen / seconds, seconds };
+        const m: EpochMetrics = {
+          epoch,
+          trainLoss: lossSum / Math.max(seen, 1),
+          trainAccuracy: correct / Math.max(seen, 1),
+          testLoss: evaluation.loss,
+          testAccuracy: evaluation.accuracy,
+          imagesPerSecond: seen / seconds,
+          seconds,
+        };
         metrics.push(m);
         o.onEpoch?.(m);
         if (m.testAccuracy > best) {
@@ -254,7 +341,10 @@ export class Trainer {
     const keys = Object.keys(metrics[0]) as (keyof EpochMetrics)[];
     const csv = [keys.join(','), ...metrics.map((m) => keys.map((k) => m[k]).join(','))].join('\n');
     await writeFileAtomic(join(this.opts.outDir, 'metrics.csv'), new TextEncoder().encode(`${csv}\n`));
-    await writeFileAtomic(join(this.opts.outDir, 'metrics.json'), new TextEncoder().encode(`${JSON.stringify(metrics, null, 1)}\n`));
+    await writeFileAtomic(
+      join(this.opts.outDir, 'metrics.json'),
+      new TextEncoder().encode(`${JSON.stringify(metrics, null, 1)}\n`),
+    );
     await writeFile(join(this.opts.outDir, 'chart.html'), trainingChartHtml(this.opts.outDir, metrics));
   }
 }

@@ -6,7 +6,16 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { composeSample, crop, hflip, liftTransform, randomCrop, randomHorizontalFlip, randomResizedCrop, randomResizedCropParams } from '../../src/data/augment.js';
+import {
+  composeSample,
+  crop,
+  hflip,
+  liftTransform,
+  randomCrop,
+  randomHorizontalFlip,
+  randomResizedCrop,
+  randomResizedCropParams,
+} from '../../src/data/augment.js';
 import { normalize, resize } from '../../src/data/transforms.js';
 import { Generator } from '../../src/tensor/rng.js';
 import { Tensor } from '../../src/tensor/tensor.js';
@@ -15,7 +24,8 @@ import { ShapeError } from '../../src/errors.js';
 /** [C, H, W] with value c·100 + y·10 + x at (c, y, x). */
 function coded(C: number, H: number, W: number): Tensor {
   const data = new Float32Array(C * H * W);
-  for (let c = 0; c < C; c++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data[(c * H + y) * W + x] = c * 100 + y * 10 + x;
+  for (let c = 0; c < C; c++)
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data[(c * H + y) * W + x] = c * 100 + y * 10 + x;
   return new Tensor(data, [C, H, W]);
 }
 
@@ -76,7 +86,10 @@ describe('augmentations', () => {
     assert.deepEqual(Array.from(randomCrop(6, { padding: 1 })(img, g).data), window(img, 1, 0, 0, 0, 6, 6));
     assert.deepEqual(g.getState(), before);
     assert.strictEqual(randomCrop(4)(img, g), img);
-    assert.throws(() => randomCrop(5)(img, g), (e: unknown) => e instanceof ShapeError && /crop 5×5 is larger than the image 4×4/.test(e.message));
+    assert.throws(
+      () => randomCrop(5)(img, g),
+      (e: unknown) => e instanceof ShapeError && /crop 5×5 is larger than the image 4×4/.test(e.message),
+    );
   });
 
   it('randomHorizontalFlip(p): one draw per image; p = 0 never flips, p = 1 always, p = 0.5 about half the time', () => {
@@ -98,7 +111,10 @@ describe('augmentations', () => {
     for (let seed = 0; seed < 200; seed++) {
       const [i, j, h, w] = randomResizedCropParams(40, 60, new Generator(seed));
       assert.ok(i >= 0 && j >= 0 && h >= 1 && w >= 1 && i + h <= 40 && j + w <= 60, `seed ${seed}: ${[i, j, h, w]}`);
-      assert.ok(h * w >= 0.08 * 2400 * 0.8 && w / h >= (3 / 4) * 0.8 && w / h <= (4 / 3) * 1.25, `seed ${seed}: ${h}×${w}`);
+      assert.ok(
+        h * w >= 0.08 * 2400 * 0.8 && w / h >= (3 / 4) * 0.8 && w / h <= (4 / 3) * 1.25,
+        `seed ${seed}: ${h}×${w}`,
+      );
     }
     assert.deepEqual(randomResizedCropParams(10, 10, new Generator(1), [1, 1], [1, 1]), [0, 0, 10, 10]);
     // An area larger than the image never fits: after 10 tries, the centre crop clamped to the ratio range.

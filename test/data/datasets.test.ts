@@ -31,7 +31,9 @@ async function png(path: string, w: number, h: number, [r0, g0, b0]: [number, nu
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) raw.set([r0 + x, g0 + y, b0 + x + y], (y * w + x) * 3);
   }
-  await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png().toFile(path);
+  await sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+    .png()
+    .toFile(path);
 }
 
 async function rejectsNaming(p: Promise<unknown>, pattern: RegExp): Promise<void> {
@@ -43,7 +45,9 @@ async function rejectsNaming(p: Promise<unknown>, pattern: RegExp): Promise<void
 }
 
 describe('datasets', () => {
-  before(() => { root = mkdtempSync(join(tmpdir(), 'vgg-datasets-')); });
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'vgg-datasets-'));
+  });
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it('MNIST-style IDX folder: samples are [1, H, W] floats k/255 with their labels', async () => {
@@ -58,7 +62,10 @@ describe('datasets', () => {
     const s = await ds.get(1);
     assert.equal(s.label, 0);
     assert.deepEqual(s.image.shape, [1, 4, 5]);
-    assert.deepEqual(Array.from(s.image.data), Array.from(pixels.subarray(20, 40), (v) => Math.fround(v / 255)));
+    assert.deepEqual(
+      Array.from(s.image.data),
+      Array.from(pixels.subarray(20, 40), (v) => Math.fround(v / 255)),
+    );
     await assert.rejects(ds.get(3), ArgumentError);
     await assert.rejects(ds.get(-1), ArgumentError);
     await rejectsNaming(loadMnistSplit(d, 'test'), /has no t10k-images-idx3-ubyte\(\.gz\) file/);
@@ -75,8 +82,15 @@ describe('datasets', () => {
 
   it('CIFAR-10 batches: records are label byte + R, G, B planes; classes from batches.meta.txt; train is the five batches in order', async () => {
     const d = dir('cifar', 'cifar-10-batches-bin');
-    for (let b = 1; b <= 5; b++) writeFileSync(join(d, `data_batch_${b}.bin`), cifarRecords([b, 9 - b], (r, o) => (b * 31 + r * 7 + o) % 256));
-    writeFileSync(join(d, 'test_batch.bin'), cifarRecords([3], (_r, o) => o % 256));
+    for (let b = 1; b <= 5; b++)
+      writeFileSync(
+        join(d, `data_batch_${b}.bin`),
+        cifarRecords([b, 9 - b], (r, o) => (b * 31 + r * 7 + o) % 256),
+      );
+    writeFileSync(
+      join(d, 'test_batch.bin'),
+      cifarRecords([3], (_r, o) => o % 256),
+    );
     writeFileSync(join(d, 'batches.meta.txt'), `${['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].join('\n')}\n\n`);
     const train = await loadCifar10(join(root, 'cifar'), 'train'); // the folder holding cifar-10-batches-bin
     assert.equal(train.length, 10);
@@ -88,7 +102,8 @@ describe('datasets', () => {
     assert.equal(s.label, 6);
     assert.deepEqual(s.image.shape, [3, 32, 32]);
     // Red plane first, then green (offset 1024), then blue (2048).
-    for (const o of [0, 1, 1023, 1024, 2047, 2048, 3071]) assert.equal(s.image.data[o], Math.fround(((3 * 31 + 7 + o) % 256) / 255), `offset ${o}`);
+    for (const o of [0, 1, 1023, 1024, 2047, 2048, 3071])
+      assert.equal(s.image.data[o], Math.fround(((3 * 31 + 7 + o) % 256) / 255), `offset ${o}`);
     const test = await loadCifar10(d, 'test'); // the folder itself
     assert.equal(test.length, 1);
     assert.equal((await test.get(0)).label, 3);
@@ -96,20 +111,32 @@ describe('datasets', () => {
 
   it('CIFAR-10 without batches.meta.txt uses the published class names', async () => {
     const d = dir('cifar-nometa');
-    writeFileSync(join(d, 'test_batch.bin'), cifarRecords([0, 9], () => 0));
+    writeFileSync(
+      join(d, 'test_batch.bin'),
+      cifarRecords([0, 9], () => 0),
+    );
     assert.deepEqual((await loadCifar10(d, 'test')).classes, CIFAR10_CLASSES);
   });
 
   it('bad CIFAR-10 input: truncated file, label 10, missing batch, wrong class list', async () => {
     const d = dir('cifar-bad');
     writeFileSync(join(d, 'test_batch.bin'), cifarRecords([1, 2], () => 5).subarray(0, 3073 + 100));
-    await rejectsNaming(loadCifar10(d, 'test'), /test_batch\.bin: 3173 bytes is not a whole number of 3073-byte records/);
+    await rejectsNaming(
+      loadCifar10(d, 'test'),
+      /test_batch\.bin: 3173 bytes is not a whole number of 3073-byte records/,
+    );
     writeFileSync(join(d, 'test_batch.bin'), new Uint8Array(0));
     await rejectsNaming(loadCifar10(d, 'test'), /test_batch\.bin: 0 bytes/);
-    writeFileSync(join(d, 'test_batch.bin'), cifarRecords([1, 10], () => 5));
+    writeFileSync(
+      join(d, 'test_batch.bin'),
+      cifarRecords([1, 10], () => 5),
+    );
     await rejectsNaming(loadCifar10(d, 'test'), /test_batch\.bin: record 1 has label 10; CIFAR-10 labels are 0–9/);
     await rejectsNaming(loadCifar10(d, 'train'), /has no data_batch_1\.bin/);
-    writeFileSync(join(d, 'test_batch.bin'), cifarRecords([1], () => 5));
+    writeFileSync(
+      join(d, 'test_batch.bin'),
+      cifarRecords([1], () => 5),
+    );
     writeFileSync(join(d, 'batches.meta.txt'), 'cat\ndog\n');
     await rejectsNaming(loadCifar10(d, 'test'), /batches\.meta\.txt: lists 2 class names/);
     await rejectsNaming(loadCifar10(join(root, 'nowhere'), 'test'), /does not exist/);
@@ -129,12 +156,17 @@ describe('datasets', () => {
     assert.deepEqual(ds.classes, ['cat', 'dog']);
     assert.equal(ds.channels, 3);
     assert.equal(ds.size, null);
-    assert.deepEqual(ds.files.map((f) => f.slice(r.length + 1)), ['cat/z.png', 'cat/linked/c.png', 'dog/A.PNG', 'dog/b.png', 'dog/puppies/c.png']);
+    assert.deepEqual(
+      ds.files.map((f) => f.slice(r.length + 1)),
+      ['cat/z.png', 'cat/linked/c.png', 'dog/A.PNG', 'dog/b.png', 'dog/puppies/c.png'],
+    );
     assert.deepEqual(Array.from(ds.labels), [0, 0, 1, 1, 1]);
     const s = await ds.get(3);
     assert.equal(s.label, 1);
     assert.deepEqual(s.image.shape, [3, 2, 3]);
-    const expected = [10, 11, 12, 10, 11, 12, 20, 20, 20, 21, 21, 21, 30, 31, 32, 31, 32, 33].map((v) => Math.fround(v / 255));
+    const expected = [10, 11, 12, 10, 11, 12, 20, 20, 20, 21, 21, 21, 30, 31, 32, 31, 32, 33].map((v) =>
+      Math.fround(v / 255),
+    );
     assert.deepEqual(Array.from(s.image.data), expected);
   });
 
@@ -161,7 +193,29 @@ describe('datasets', () => {
   });
 
   it('ByteImageDataset checks its arrays agree', () => {
-    assert.throws(() => new ByteImageDataset({ images: new Uint8Array(7), labels: new Uint8Array(2), channels: 1, height: 2, width: 2, classes: ['a'] }), /7 pixel bytes do not make 2 images/);
-    assert.throws(() => new ByteImageDataset({ images: new Uint8Array(8), labels: Uint8Array.from([0, 1]), channels: 1, height: 2, width: 2, classes: ['a'] }), /label 1 at index 1 is out of range/);
+    assert.throws(
+      () =>
+        new ByteImageDataset({
+          images: new Uint8Array(7),
+          labels: new Uint8Array(2),
+          channels: 1,
+          height: 2,
+          width: 2,
+          classes: ['a'],
+        }),
+      /7 pixel bytes do not make 2 images/,
+    );
+    assert.throws(
+      () =>
+        new ByteImageDataset({
+          images: new Uint8Array(8),
+          labels: Uint8Array.from([0, 1]),
+          channels: 1,
+          height: 2,
+          width: 2,
+          classes: ['a'],
+        }),
+      /label 1 at index 1 is out of range/,
+    );
   });
 });

@@ -62,7 +62,9 @@ export interface TarEntry {
 /** A ustar archive (POSIX "ustar\0" "00" headers with correct checksums), ending with two zero blocks. */
 export function tarArchive(entries: TarEntry[], { end = true } = {}): Uint8Array {
   const blocks: Uint8Array[] = [];
-  const put = (h: Uint8Array, at: number, text: string): void => { h.set(new TextEncoder().encode(text), at); };
+  const put = (h: Uint8Array, at: number, text: string): void => {
+    h.set(new TextEncoder().encode(text), at);
+  };
   for (const e of entries) {
     const data = e.data ?? new Uint8Array(0);
     const h = new Uint8Array(512);

@@ -6,15 +6,19 @@ import { backend, registerBackend } from '../../src/backend/registry.js';
 export function registerCountingBackend(name: string): Map<string, number> {
   const calls = new Map<string, number>();
   const base = backend();
-  registerBackend(name, () => new Proxy(base, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof v !== 'function') return v;
-      return (...args: unknown[]) => {
-        calls.set(String(prop), (calls.get(String(prop)) ?? 0) + 1);
-        return (v as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  }) as Backend);
+  registerBackend(
+    name,
+    () =>
+      new Proxy(base, {
+        get(target, prop, receiver) {
+          const v = Reflect.get(target, prop, receiver) as unknown;
+          if (typeof v !== 'function') return v;
+          return (...args: unknown[]) => {
+            calls.set(String(prop), (calls.get(String(prop)) ?? 0) + 1);
+            return (v as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      }) as Backend,
+  );
   return calls;
 }

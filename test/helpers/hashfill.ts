@@ -18,7 +18,7 @@ export function hashValues(k: number, key: string, shape: readonly number[]): Fl
     const u = hashUnit(i, k);
     if (key.endsWith('running_var')) out[i] = 0.5 + u;
     else if (key.endsWith('running_mean')) out[i] = (u - 0.5) * 0.2;
-    else if (shape.length > 1) out[i] = ((u - 0.5) * 2.0) * s;
+    else if (shape.length > 1) out[i] = (u - 0.5) * 2.0 * s;
     else if (key.endsWith('weight')) out[i] = 1.0 + (u - 0.5) * 0.2;
     else out[i] = (u - 0.5) * 0.2;
   }

@@ -138,7 +138,10 @@ describe('hub downloads over loopback HTTP', () => {
 
   it('honours modelDir and fileName', async () => {
     const dir = path.join(tmp, 'elsewhere');
-    const file = await loadStateDictFromUrl(`${server.base}/files/${GOOD_NAME}`, { modelDir: dir, fileName: 'renamed.pth' });
+    const file = await loadStateDictFromUrl(`${server.base}/files/${GOOD_NAME}`, {
+      modelDir: dir,
+      fileName: 'renamed.pth',
+    });
     assert.equal(file, path.join(dir, 'renamed.pth'));
     assert.deepEqual(await readFile(file), GOOD);
   });
@@ -151,7 +154,11 @@ describe('hub downloads over loopback HTTP', () => {
   it('follows relative and absolute redirects', async () => {
     const file = await loadStateDictFromUrl(`${server.base}/redirect2/${GOOD_NAME}`);
     assert.deepEqual(await readFile(file), GOOD);
-    assert.deepEqual(server.requests.slice(-3), [`/redirect2/${GOOD_NAME}`, `/redirect/${GOOD_NAME}`, `/files/${GOOD_NAME}`]);
+    assert.deepEqual(server.requests.slice(-3), [
+      `/redirect2/${GOOD_NAME}`,
+      `/redirect/${GOOD_NAME}`,
+      `/files/${GOOD_NAME}`,
+    ]);
   });
 
   it('gives up on redirect loops and on redirects without Location', async () => {
@@ -223,7 +230,9 @@ describe('hub downloads over loopback HTTP', () => {
   });
 
   it('times out on a stalled body and leaves nothing behind', async () => {
-    await assert.rejects(loadStateDictFromUrl(`${server.base}/stall/${GOOD_NAME}`, { timeoutMs: 200 }), { code: 'TIMEOUT' });
+    await assert.rejects(loadStateDictFromUrl(`${server.base}/stall/${GOOD_NAME}`, { timeoutMs: 200 }), {
+      code: 'TIMEOUT',
+    });
     assert.deepEqual(await readdir(ckpt()), []);
   });
 
@@ -236,17 +245,23 @@ describe('hub downloads over loopback HTTP', () => {
   });
 
   it('rejects unsupported protocols', async () => {
-    await assert.rejects(downloadUrlToFile('ftp://127.0.0.1/x.pth', path.join(tmp, 'x.pth')), { code: 'UNSUPPORTED_PROTOCOL' });
+    await assert.rejects(downloadUrlToFile('ftp://127.0.0.1/x.pth', path.join(tmp, 'x.pth')), {
+      code: 'UNSUPPORTED_PROTOCOL',
+    });
   });
 
   it('downloadUrlToFile checks an explicit hash prefix and replaces an existing destination', async () => {
     const dest = path.join(tmp, 'sub', 'dir', 'out.bin');
     await mkdir(path.dirname(dest), { recursive: true });
     await writeFile(dest, 'old');
-    await downloadUrlToFile(`${server.base}/files/${GOOD_NAME}`, dest, { hashPrefix: GOOD_HASH.slice(0, 20).toUpperCase() });
+    await downloadUrlToFile(`${server.base}/files/${GOOD_NAME}`, dest, {
+      hashPrefix: GOOD_HASH.slice(0, 20).toUpperCase(),
+    });
     assert.deepEqual(await readFile(dest), GOOD);
     await assert.rejects(
-      downloadUrlToFile(`${server.base}/files/${GOOD_NAME}`, path.join(tmp, 'sub', 'other.bin'), { hashPrefix: GOOD_HASH.startsWith('0') ? '1' : '0' }),
+      downloadUrlToFile(`${server.base}/files/${GOOD_NAME}`, path.join(tmp, 'sub', 'other.bin'), {
+        hashPrefix: GOOD_HASH.startsWith('0') ? '1' : '0',
+      }),
       HashMismatchError,
     );
     assert.deepEqual((await readdir(path.join(tmp, 'sub'))).sort(), ['dir']);

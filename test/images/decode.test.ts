@@ -78,7 +78,7 @@ test('EXIF orientation 6 is applied: the stored 120×80 picture comes out 80 wid
   assert.deepEqual(t.shape, [3, 120, 80]);
 });
 
-test('all eight EXIF orientations give exif_transpose\'s size (5–8 swap width and height)', async () => {
+test("all eight EXIF orientations give exif_transpose's size (5–8 swap width and height)", async () => {
   for (let o = 1; o <= 8; o++) {
     const t = await readImage(imagePath(`orientation-${o}.jpg`));
     assert.deepEqual(t.shape, o >= 5 ? [3, 12, 8] : [3, 8, 12], `orientation ${o}`);

@@ -3,7 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import {
-  DEFAULT_MAX_PIXELS, ImageDecodeError, ImageError, ImageTooLargeError, ImageTooSmallError, readImage,
+  DEFAULT_MAX_PIXELS,
+  ImageDecodeError,
+  ImageError,
+  ImageTooLargeError,
+  ImageTooSmallError,
+  readImage,
 } from '../../src/data/image.js';
 import { ArgumentError } from '../../src/errors.js';
 import { imagePath } from './helpers.js';
@@ -60,7 +65,9 @@ test('damaged PNG bytes in memory: corrupt, described as in-memory', async () =>
 });
 
 test('SVG is not decoded (not a raster format Pillow opens)', async () => {
-  const svg = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40"/></svg>');
+  const svg = new TextEncoder().encode(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40"/></svg>',
+  );
   const err = await refusal(readImage(svg));
   assert.equal(err.code, 'corrupt');
   assert.match(err.message, /svg is not a supported image format/);
@@ -78,7 +85,10 @@ test('a header claiming 20000×20000 is refused before decoding', async () => {
   assert.equal(err.width, 20000);
   assert.equal(err.height, 20000);
   assert.equal(err.maxPixels, DEFAULT_MAX_PIXELS);
-  assert.match(err.message, /bomb\.png: the image is 20000×20000 = 400,000,000 pixels, more than the limit of 178,956,970/);
+  assert.match(
+    err.message,
+    /bomb\.png: the image is 20000×20000 = 400,000,000 pixels, more than the limit of 178,956,970/,
+  );
 });
 
 test('maxPixels is the number of pixels allowed, checked before decoding', async () => {
@@ -101,7 +111,10 @@ test('smaller than minSize [height, width]: refused, saying so', async () => {
   assert.deepEqual((await readImage(imagePath('tiny.png'), { minSize: [15, 20] })).shape, [3, 15, 20]);
   await refusal(readImage(imagePath('tiny.png'), { minSize: [16, 1] }));
   await refusal(readImage(imagePath('tiny.png'), { minSize: [1, 21] }));
-  await assert.rejects(readImage(imagePath('tiny.png'), { minSize: [32] as unknown as [number, number] }), ArgumentError);
+  await assert.rejects(
+    readImage(imagePath('tiny.png'), { minSize: [32] as unknown as [number, number] }),
+    ArgumentError,
+  );
 });
 
 test('minSize applies to the displayed (EXIF-rotated) size', async () => {

@@ -20,8 +20,10 @@ export function expected(): Map<string, Expected> {
   const bytes = gunzipSync(readFileSync(imagePath('expected.safetensors.gz')));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = Number(view.getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen))) as
-    Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen))) as Record<
+    string,
+    { dtype: string; shape: number[]; data_offsets: [number, number] }
+  >;
   const base = 8 + headerLen;
   const out = new Map<string, Expected>();
   for (const [name, entry] of Object.entries(header)) {
@@ -29,7 +31,8 @@ export function expected(): Map<string, Expected> {
     const [a, b] = entry.data_offsets;
     const raw = new Uint8Array(bytes.subarray(base + a, base + b)); // a copy, aligned for Float32Array
     if (entry.dtype === 'U8') out.set(name, { shape: entry.shape, data: raw });
-    else if (entry.dtype === 'F32') out.set(name, { shape: entry.shape, data: new Float32Array(raw.buffer, 0, raw.length / 4) });
+    else if (entry.dtype === 'F32')
+      out.set(name, { shape: entry.shape, data: new Float32Array(raw.buffer, 0, raw.length / 4) });
     else throw new Error(`unexpected dtype ${entry.dtype} for ${name}`);
   }
   cache = out;

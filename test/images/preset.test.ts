@@ -105,7 +105,7 @@ test('VGG weights spec: 256 → 224 on a 320×240 JPEG crops at round(58.5) = 58
   assert.deepEqual(cropped.data.subarray(0, 224), c58);
 });
 
-test('the VGG weights registry\'s transformsSpec plugs straight in (VGG16_Weights.IMAGENET1K_V1)', async () => {
+test("the VGG weights registry's transformsSpec plugs straight in (VGG16_Weights.IMAGENET1K_V1)", async () => {
   const spec = VGG16_Weights.IMAGENET1K_V1.transformsSpec;
   const out = imageClassification(spec)(await load('landscape.jpg'));
   assert.deepEqual(out.shape, [3, 224, 224]);

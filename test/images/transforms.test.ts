@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { imageFromPixels } from '../../src/data/image.js';
 import { axisCoefficients, resamplePlanes } from '../../src/data/resample.js';
 import {
-  centerCrop, compose, imageClassification, isEightBitValued, normalize, resize, resizedSize, roundHalfEven, toTensor,
+  centerCrop,
+  compose,
+  imageClassification,
+  isEightBitValued,
+  normalize,
+  resize,
+  resizedSize,
+  roundHalfEven,
+  toTensor,
 } from '../../src/data/transforms.js';
 import { ArgumentError, ShapeError } from '../../src/errors.js';
 import { Tensor } from '../../src/tensor/tensor.js';
@@ -12,7 +20,8 @@ import { Tensor } from '../../src/tensor/tensor.js';
 /** [C, H, W] with value c*1000 + y*100 + x, to read positions back. */
 function positions(c: number, h: number, w: number): Tensor {
   const data = new Float32Array(c * h * w);
-  for (let k = 0; k < c; k++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[(k * h + y) * w + x] = k * 1000 + y * 100 + x;
+  for (let k = 0; k < c; k++)
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[(k * h + y) * w + x] = k * 1000 + y * 100 + x;
   return new Tensor(data, [c, h, w]);
 }
 
@@ -23,7 +32,10 @@ function bytesImage(h: number, w: number, seed = 1): Tensor {
 }
 
 test('roundHalfEven is Python round()', () => {
-  assert.deepEqual([0.5, 1.5, 2.5, 3.5, 16.5, 58.5, 2.4, 2.6, 0, 7].map(roundHalfEven), [0, 2, 2, 4, 16, 58, 2, 3, 0, 7]);
+  assert.deepEqual(
+    [0.5, 1.5, 2.5, 3.5, 16.5, 58.5, 2.4, 2.6, 0, 7].map(roundHalfEven),
+    [0, 2, 2, 4, 16, 58, 2, 3, 0, 7],
+  );
 });
 
 test('resizedSize follows torchvision 0.14: shorter side = size, longer = int(size * long / short)', () => {
@@ -63,7 +75,12 @@ test('resize: output shapes, batches, the same tensor back when nothing changes'
 test('resize keeps constant images constant, up and down, in both arithmetic modes', () => {
   for (const v of [0, 1, 77 / 255, 0.3]) {
     const img = new Tensor(new Float32Array(3 * 31 * 17).fill(v), [3, 31, 17]);
-    for (const size of [[5, 9], [100, 3], [62, 34], [1, 1]] as [number, number][]) {
+    for (const size of [
+      [5, 9],
+      [100, 3],
+      [62, 34],
+      [1, 1],
+    ] as [number, number][]) {
       for (const antialias of [true, false]) {
         const out = resize(size, { antialias })(img);
         for (const x of out.data) assert.ok(Math.abs(x - v) < 1e-6, `${v} ${size} ${antialias}: ${x}`);
@@ -77,7 +94,10 @@ test('resize rounds to bytes like Pillow only for 8-bit-valued input (uint8: aut
   assert.ok(isEightBitValued(bytes.data));
   const out = resize([10, 11])(bytes);
   assert.ok(isEightBitValued(out.data));
-  const float = new Tensor(bytes.data.map((v) => v * 0.999), bytes.shape);
+  const float = new Tensor(
+    bytes.data.map((v) => v * 0.999),
+    bytes.shape,
+  );
   assert.ok(!isEightBitValued(float.data));
   const outF = resize([10, 11])(float);
   assert.ok(!isEightBitValued(outF.data));
@@ -132,20 +152,20 @@ test('centerCrop pads with zeros, floor((h - H) / 2) before', () => {
   const t = new Tensor(img, [1, 2, 3]);
   const c = centerCrop([5, 6])(t); // rows: pad 1 top, 2 bottom; cols: pad 1 left, 2 right
   assert.deepEqual(c.shape, [1, 5, 6]);
-  assert.deepEqual(Array.from(c.data), [
-    0, 0, 0, 0, 0, 0,
-    0, 1, 2, 3, 0, 0,
-    0, 101, 102, 103, 0, 0,
-    0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0,
-  ]);
+  assert.deepEqual(
+    Array.from(c.data),
+    [0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 0, 0, 0, 101, 102, 103, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+  );
   // padding one dimension while cropping the other
   const m = centerCrop([4, 1])(t); // rows pad 1/1; columns: round((3 - 1) / 2) = 1
   assert.deepEqual(Array.from(m.data), [0, 2, 102, 0]);
   const batch = new Tensor(new Float32Array(2 * 3 * 4 * 4).fill(1), [2, 3, 4, 4]);
   const b = centerCrop(6)(batch);
   assert.deepEqual(b.shape, [2, 3, 6, 6]);
-  assert.equal(b.data.reduce((a, v) => a + v, 0), 2 * 3 * 16);
+  assert.equal(
+    b.data.reduce((a, v) => a + v, 0),
+    2 * 3 * 16,
+  );
   assert.throws(() => centerCrop(0), ArgumentError);
 });
 
@@ -178,7 +198,9 @@ test('compose applies left to right; empty compose is the identity', () => {
   const a = compose(centerCrop(4), centerCrop(2))(img);
   assert.equal(a.data[0], 202);
   const trace: string[] = [];
-  const tag = (s: string) => (t: Tensor): Tensor => (trace.push(s), t);
+  const tag =
+    (s: string) =>
+    (t: Tensor): Tensor => (trace.push(s), t);
   compose(tag('a'), tag('b'), tag('c'))(img);
   assert.deepEqual(trace, ['a', 'b', 'c']);
   assert.equal(compose()(img), img);
@@ -186,18 +208,21 @@ test('compose applies left to right; empty compose is the identity', () => {
 });
 
 test('imageFromPixels: interleaved RGB, RGBA (alpha dropped) and grey to [3, H, W] / 255', () => {
-  const rgba = Uint8ClampedArray.from([
-    10, 20, 30, 0, 40, 50, 60, 255,
-    70, 80, 90, 128, 255, 0, 255, 7,
-  ]);
+  const rgba = Uint8ClampedArray.from([10, 20, 30, 0, 40, 50, 60, 255, 70, 80, 90, 128, 255, 0, 255, 7]);
   const t = imageFromPixels(rgba, 2, 2, 4);
   assert.deepEqual(t.shape, [3, 2, 2]);
-  assert.deepEqual(Array.from(t.data, (v) => Math.round(v * 255)), [10, 40, 70, 255, 20, 50, 80, 0, 30, 60, 90, 255]);
+  assert.deepEqual(
+    Array.from(t.data, (v) => Math.round(v * 255)),
+    [10, 40, 70, 255, 20, 50, 80, 0, 30, 60, 90, 255],
+  );
   assert.equal(t.data[0], Math.fround(10 / 255));
   const rgb = Uint8Array.from([10, 20, 30, 40, 50, 60, 70, 80, 90, 255, 0, 255]);
   assert.deepEqual(imageFromPixels(rgb, 2, 2, 3).data, t.data);
   const grey = imageFromPixels(Uint8Array.from([0, 51, 102, 255]), 4, 1, 1);
-  assert.deepEqual(Array.from(grey.data, (v) => Math.round(v * 255)), [0, 51, 102, 255, 0, 51, 102, 255, 0, 51, 102, 255]);
+  assert.deepEqual(
+    Array.from(grey.data, (v) => Math.round(v * 255)),
+    [0, 51, 102, 255, 0, 51, 102, 255, 0, 51, 102, 255],
+  );
   assert.equal(toTensor, imageFromPixels);
   assert.throws(() => imageFromPixels(rgb, 2, 2, 4), /needs 16 values, got 12/);
   assert.throws(() => imageFromPixels(rgb, 0, 2, 3), ArgumentError);
@@ -207,8 +232,11 @@ test('imageFromPixels: interleaved RGB, RGBA (alpha dropped) and grey to [3, H, 
 
 test('imageClassification takes a weights transformsSpec and validates it', () => {
   const spec = {
-    kind: 'ImageClassification' as const, cropSize: 224, resizeSize: 256,
-    mean: [0.485, 0.456, 0.406] as [number, number, number], std: [0.229, 0.224, 0.225] as [number, number, number],
+    kind: 'ImageClassification' as const,
+    cropSize: 224,
+    resizeSize: 256,
+    mean: [0.485, 0.456, 0.406] as [number, number, number],
+    std: [0.229, 0.224, 0.225] as [number, number, number],
     interpolation: 'bilinear' as const,
   };
   const fn = imageClassification(spec);
@@ -225,5 +253,8 @@ test('imageClassification takes a weights transformsSpec and validates it', () =
   assert.notDeepEqual(plain.data, out.data);
   assert.throws(() => imageClassification({ ...spec, mean: [0.5, 0.5] }), ArgumentError);
   assert.throws(() => imageClassification({ ...spec, cropSize: 0 }), ArgumentError);
-  assert.throws(() => imageClassification({ ...spec, kind: 'VideoClassification' as 'ImageClassification' }), ArgumentError);
+  assert.throws(
+    () => imageClassification({ ...spec, kind: 'VideoClassification' as 'ImageClassification' }),
+    ArgumentError,
+  );
 });

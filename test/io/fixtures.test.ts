@@ -50,7 +50,10 @@ describe('fixtures written by PyTorch 1.13', () => {
 
   test('the archive folder is found whatever it is called', () => {
     const names = [...readZip(fixture('custom-archive.v2.pt')).keys()];
-    assert.ok(names.every((n) => n.startsWith('custom-archive.v2/')), names.join(', '));
+    assert.ok(
+      names.every((n) => n.startsWith('custom-archive.v2/')),
+      names.join(', '),
+    );
     assert.deepEqual([...readPth(fixture('custom-archive.v2.pt')).keys()], ['weight', 'bias']);
     assert.ok([...readZip(fixture('checkpoint_zip.pt')).keys()].every((n) => n.startsWith('archive/')));
   });

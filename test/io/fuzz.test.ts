@@ -27,11 +27,16 @@ type Mutation = (bytes: Uint8Array) => fc.Arbitrary<Uint8Array>;
 const truncate: Mutation = (bytes) => fc.integer({ min: 0, max: bytes.length - 1 }).map((n) => bytes.slice(0, n));
 
 const flip: Mutation = (bytes) =>
-  fc.array(fc.tuple(fc.nat({ max: bytes.length - 1 }), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 8 }).map((flips) => {
-    const out = bytes.slice();
-    for (const [at, mask] of flips) out[at] ^= mask;
-    return out;
-  });
+  fc
+    .array(fc.tuple(fc.nat({ max: bytes.length - 1 }), fc.integer({ min: 1, max: 255 })), {
+      minLength: 1,
+      maxLength: 8,
+    })
+    .map((flips) => {
+      const out = bytes.slice();
+      for (const [at, mask] of flips) out[at] ^= mask;
+      return out;
+    });
 
 /** Replace a range with random bytes or with a copy of another range of the same file. */
 const splice: Mutation = (bytes) =>

@@ -44,8 +44,15 @@ export function fromHex(hex: string): Uint8Array {
 }
 
 /** Asserts that a reader returned exactly the recorded tensors, in order. */
-export function assertMatches(actual: Map<string, RawTensor>, expected: ExpectedTensor[], toFloat32: (t: RawTensor) => Float32Array): void {
-  assert.deepEqual([...actual.keys()], expected.map((e) => e.name));
+export function assertMatches(
+  actual: Map<string, RawTensor>,
+  expected: ExpectedTensor[],
+  toFloat32: (t: RawTensor) => Float32Array,
+): void {
+  assert.deepEqual(
+    [...actual.keys()],
+    expected.map((e) => e.name),
+  );
   for (const e of expected) {
     const t = actual.get(e.name)!;
     assert.equal(t.dtype, e.dtype, `${e.name} dtype`);
@@ -75,7 +82,9 @@ export function rejects(
   const elapsed = performance.now() - t0;
   assert.ok(caught !== undefined, 'expected an error, but the call returned');
   if (!(caught instanceof cls)) {
-    assert.fail(`expected ${cls.name}, got ${(caught as Error)?.name}: ${(caught as Error)?.message}\n${(caught as Error)?.stack}`);
+    assert.fail(
+      `expected ${cls.name}, got ${(caught as Error)?.name}: ${(caught as Error)?.message}\n${(caught as Error)?.stack}`,
+    );
   }
   assert.ok(elapsed < ms, `took ${elapsed.toFixed(0)} ms`);
   return caught as CheckpointError;
@@ -156,18 +165,42 @@ export function buildRawZip(entries: RawZipEntry[]): Uint8Array {
     const size = e.size ?? (e.plain ?? e.stored).length;
     const crc = e.crc ?? crc32(e.plain ?? e.stored);
     const common = [
-      ...[20, 0], ...[0, 0], ...[method, 0], ...[0, 0, 0, 0], ...u32le(crc), ...u32le(e.stored.length), ...u32le(size),
+      ...[20, 0],
+      ...[0, 0],
+      ...[method, 0],
+      ...[0, 0, 0, 0],
+      ...u32le(crc),
+      ...u32le(e.stored.length),
+      ...u32le(size),
       ...[name.length & 0xff, name.length >> 8],
     ];
     const local = concat(u32le(0x04034b50), common, [0, 0], name, e.stored);
-    const central = concat(u32le(0x02014b50), [20, 0], common, [0, 0], [0, 0], [0, 0], [0, 0], u32le(0), u32le(offset), name);
+    const central = concat(
+      u32le(0x02014b50),
+      [20, 0],
+      common,
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      u32le(0),
+      u32le(offset),
+      name,
+    );
     locals.push(local);
     centrals.push(central);
     offset += local.length;
   }
   const cd = concat(...centrals);
   const n = entries.length;
-  const eocd = concat(u32le(0x06054b50), [0, 0, 0, 0], [n & 0xff, n >> 8, n & 0xff, n >> 8], u32le(cd.length), u32le(offset), [0, 0]);
+  const eocd = concat(
+    u32le(0x06054b50),
+    [0, 0, 0, 0],
+    [n & 0xff, n >> 8, n & 0xff, n >> 8],
+    u32le(cd.length),
+    u32le(offset),
+    [0, 0],
+  );
   return concat(...locals, cd, eocd);
 }
 

@@ -25,11 +25,15 @@ interface PickleCase {
 }
 
 const cases = JSON.parse(readFileSync(join(FIXTURES, 'pickles.json'), 'utf8')) as PickleCase[];
-const p = (...parts: (string | number[] | Uint8Array)[]) => concat(...parts.map((x) => (typeof x === 'string' ? ascii(x) : x)));
+const p = (...parts: (string | number[] | Uint8Array)[]) =>
+  concat(...parts.map((x) => (typeof x === 'string' ? ascii(x) : x)));
 
 describe('unpickler against CPython pickles', () => {
   test('generate.py covered protocols 0 to 5', () => {
-    assert.deepEqual(cases.map((c) => c.protocol), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      cases.map((c) => c.protocol),
+      [0, 1, 2, 3, 4, 5],
+    );
   });
   for (const c of cases) {
     test(`protocol ${c.protocol}`, () => {
@@ -68,11 +72,11 @@ describe('unpickler against CPython pickles', () => {
 describe('hostile pickles', () => {
   const forbidden: [string, Uint8Array][] = [
     ['os.system', p("cos\nsystem\n(S'echo pwned'\ntR.")],
-    ['builtins.eval', p("cbuiltins\neval\n(V1+1\ntR.")],
-    ['posix.system', p("cposix\nsystem\n(Vid\ntR.")],
+    ['builtins.eval', p('cbuiltins\neval\n(V1+1\ntR.')],
+    ['posix.system', p('cposix\nsystem\n(Vid\ntR.')],
     ['__builtin__.eval', p('c__builtin__\neval\n.')],
     ['subprocess.Popen', p([0x80, 4, 0x8c, 10], 'subprocess', [0x8c, 5], 'Popen', [0x93], '.')],
-    ['os.system', p("(Vls\nios\nsystem\n.")], // INST
+    ['os.system', p('(Vls\nios\nsystem\n.')], // INST
     ['torch.load', p('ctorch\nload\n.')],
     ['collections.OrderedDict.__init__', p('ccollections\nOrderedDict.__init__\n.')],
     ['torch._utils._rebuild_tensor_v2x', p('ctorch._utils\n_rebuild_tensor_v2x\n.')],
@@ -91,11 +95,17 @@ describe('hostile pickles', () => {
   });
 
   test('200k pushed lists exceed the stack limit', () => {
-    assert.match(rejects(() => unpickle(p(']'.repeat(200_000), 'a'.repeat(199_999), '.')), PickleError).message, /stack/);
+    assert.match(
+      rejects(() => unpickle(p(']'.repeat(200_000), 'a'.repeat(199_999), '.')), PickleError).message,
+      /stack/,
+    );
   });
 
   test('containers nested beyond the depth limit', () => {
-    assert.match(rejects(() => unpickle(p(']'.repeat(3000), 'a'.repeat(2999), '.')), PickleError).message, /nested deeper/);
+    assert.match(
+      rejects(() => unpickle(p(']'.repeat(3000), 'a'.repeat(2999), '.')), PickleError).message,
+      /nested deeper/,
+    );
     assert.match(rejects(() => unpickle(p(')', new Array<number>(100_000).fill(0x85), '.'))).message, /nested deeper/);
     assert.match(rejects(() => unpickle(p('}', 'Vk\n}'.repeat(1500), 's'.repeat(1500), '.'))).message, /nested deeper/);
   });

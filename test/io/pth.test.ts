@@ -9,7 +9,17 @@ import { readPth } from '../../src/io/pth.js';
 import { writePth } from '../../src/io/pth-writer.js';
 import { fromFloat32, toFloat32 } from '../../src/io/raw-tensor.js';
 import { readZip, writeZip } from '../../src/io/zip.js';
-import { ascii, buildRawZip, concat, deflated, fixture, prototypeKeys, randomBytes, rejects, u64le } from './helpers.js';
+import {
+  ascii,
+  buildRawZip,
+  concat,
+  deflated,
+  fixture,
+  prototypeKeys,
+  randomBytes,
+  rejects,
+  u64le,
+} from './helpers.js';
 
 interface TensorSpec {
   name?: unknown;
@@ -38,9 +48,18 @@ function tensorPickle(specs: TensorSpec[], legacy = false): Uint8Array {
     if (typeof s.name === 'number') p.int(s.name);
     else p.str(typeof s.name === 'string' ? s.name : `t${i}`);
     p.global('torch._utils', '_rebuild_tensor_v2').mark();
-    p.mark().str('storage').global('torch', s.storageType ?? 'FloatStorage').str(s.key ?? String(i)).str('cpu').int(s.numel);
+    p.mark()
+      .str('storage')
+      .global('torch', s.storageType ?? 'FloatStorage')
+      .str(s.key ?? String(i))
+      .str('cpu')
+      .int(s.numel);
     if (legacy) p.none();
-    p.tuple().binPersId().int(s.offset ?? 0).intTuple(s.shape).intTuple(s.stride ?? contiguous(s.shape));
+    p.tuple()
+      .binPersId()
+      .int(s.offset ?? 0)
+      .intTuple(s.shape)
+      .intTuple(s.stride ?? contiguous(s.shape));
     p.bool(false).global('collections', 'OrderedDict').emptyTuple().reduce().tuple().reduce();
   });
   return p.setItems().stop().bytes();
@@ -71,7 +90,10 @@ function legacyStream(object: Uint8Array, storages: [string, bigint, Uint8Array]
 function legacyDataOffset(bytes: Uint8Array): number {
   let pos = 0;
   for (let i = 0; i < 5; i++) {
-    pos = unpickle(bytes, pos, { persistentLoad: () => null, call: (fn) => (fn.name === 'OrderedDict' ? new Map() : null) }).end;
+    pos = unpickle(bytes, pos, {
+      persistentLoad: () => null,
+      call: (fn) => (fn.name === 'OrderedDict' ? new Map() : null),
+    }).end;
   }
   return pos;
 }
@@ -80,7 +102,10 @@ describe('building blocks used by these tests are sound', () => {
   test('a hand-built zip checkpoint and legacy stream load', () => {
     const zip = pthZip(tensorPickle([{ name: 'w', numel: 6, shape: [2, 3] }]), { 0: floats(6) });
     assert.deepEqual([...toFloat32(readPth(zip).get('w')!)], [0, 1, 2, 3, 4, 5]);
-    const legacy = legacyStream(tensorPickle([{ name: 'w', key: 'k', numel: 6, shape: [3, 2], stride: [1, 3] }], true), [['k', 6n, floats(6)]]);
+    const legacy = legacyStream(
+      tensorPickle([{ name: 'w', key: 'k', numel: 6, shape: [3, 2], stride: [1, 3] }], true),
+      [['k', 6n, floats(6)]],
+    );
     assert.deepEqual([...toFloat32(readPth(legacy).get('w')!)], [0, 3, 1, 4, 2, 5]);
   });
 });
@@ -106,14 +131,18 @@ describe('hostile checkpoints', () => {
   test('a storage shorter than its tensors', () => {
     const tooBig = pthZip(tensorPickle([{ name: 'conv.weight', numel: 6, shape: [4, 4] }]), { 0: floats(6) });
     assert.match(rejects(() => readPth(tooBig)).message, /conv\.weight.*addresses element 15 .* only 6/);
-    const offset = pthZip(tensorPickle([{ name: 'b', numel: 6, offset: 3, shape: [2, 2], stride: [2, 1] }]), { 0: floats(6) });
+    const offset = pthZip(tensorPickle([{ name: 'b', numel: 6, offset: 3, shape: [2, 2], stride: [2, 1] }]), {
+      0: floats(6),
+    });
     assert.match(rejects(() => readPth(offset)).message, /^b: /);
     const stride = pthZip(tensorPickle([{ name: 's', numel: 6, shape: [2, 2], stride: [5, 1] }]), { 0: floats(6) });
     rejects(() => readPth(stride));
     // The pickle claims more elements than the zip entry holds.
     const entry = pthZip(tensorPickle([{ name: 'e', numel: 100, shape: [10] }]), { 0: floats(6) });
     assert.match(rejects(() => readPth(entry)).message, /claims 100 float32 elements/);
-    const legacy = legacyStream(tensorPickle([{ name: 'l', key: 'k', numel: 6, shape: [7] }], true), [['k', 6n, floats(6)]]);
+    const legacy = legacyStream(tensorPickle([{ name: 'l', key: 'k', numel: 6, shape: [7] }], true), [
+      ['k', 6n, floats(6)],
+    ]);
     assert.match(rejects(() => readPth(legacy)).message, /^l: /);
   });
 
@@ -122,17 +151,29 @@ describe('hostile checkpoints', () => {
     const pid = pthZip(tensorPickle([{ numel: huge, shape: [huge] }]), { 0: floats(6) });
     rejects(() => readPth(pid), CheckpointError, 200);
     // A broadcast view: a 1-element storage viewed as 2^40 elements with zero strides.
-    const broadcast = pthZip(tensorPickle([{ name: 'x', numel: 1, shape: [2 ** 20, 2 ** 20], stride: [0, 0] }]), { 0: floats(1) });
+    const broadcast = pthZip(tensorPickle([{ name: 'x', numel: 1, shape: [2 ** 20, 2 ** 20], stride: [0, 0] }]), {
+      0: floats(1),
+    });
     assert.match(rejects(() => readPth(broadcast), CheckpointError, 200).message, /more bytes than the file justifies/);
-    const overflow = pthZip(tensorPickle([{ numel: 1, shape: [2 ** 30, 2 ** 30, 2 ** 30], stride: [0, 0, 0] }]), { 0: floats(1) });
+    const overflow = pthZip(tensorPickle([{ numel: 1, shape: [2 ** 30, 2 ** 30, 2 ** 30], stride: [0, 0, 0] }]), {
+      0: floats(1),
+    });
     rejects(() => readPth(overflow), CheckpointError, 200);
     // Many overlapping views of one storage are charged against the same budget.
-    const views = Array.from({ length: 64 }, (_, i) => ({ name: `v${i}`, key: '0', numel: 4096, shape: [64, 64], stride: [1, 64] }));
+    const views = Array.from({ length: 64 }, (_, i) => ({
+      name: `v${i}`,
+      key: '0',
+      numel: 4096,
+      shape: [64, 64],
+      stride: [1, 64],
+    }));
     const many = pthZip(tensorPickle(views), { 0: floats(4096) });
     rejects(() => readPth(many, { maxCopyBytes: 1 << 19 }), CheckpointError, 500);
     assert.equal(readPth(many).size, 64);
     // Legacy: the per-storage element count is checked against the bytes left.
-    const legacy = legacyStream(tensorPickle([{ key: 'k', numel: huge, shape: [1] }], true), [['k', BigInt(huge), floats(6)]]);
+    const legacy = legacyStream(tensorPickle([{ key: 'k', numel: huge, shape: [1] }], true), [
+      ['k', BigInt(huge), floats(6)],
+    ]);
     rejects(() => readPth(legacy), CheckpointError, 200);
   });
 
@@ -145,15 +186,35 @@ describe('hostile checkpoints', () => {
       rejects(() => readPth(b));
     }
     // Data for a storage no tensor uses (so its element size is unknown).
-    rejects(() => readPth(legacyStream(tensorPickle([{ key: 'a', numel: 1, shape: [1] }], true), [['a', 1n, floats(1)], ['b', 1n, floats(1)]])));
+    rejects(() =>
+      readPth(
+        legacyStream(tensorPickle([{ key: 'a', numel: 1, shape: [1] }], true), [
+          ['a', 1n, floats(1)],
+          ['b', 1n, floats(1)],
+        ]),
+      ),
+    );
     // A storage listed twice, and one that never gets data.
-    rejects(() => readPth(legacyStream(tensorPickle([{ key: 'a', numel: 1, shape: [1] }], true), [['a', 1n, floats(1)], ['a', 1n, floats(1)]])));
+    rejects(() =>
+      readPth(
+        legacyStream(tensorPickle([{ key: 'a', numel: 1, shape: [1] }], true), [
+          ['a', 1n, floats(1)],
+          ['a', 1n, floats(1)],
+        ]),
+      ),
+    );
     rejects(() => readPth(legacyStream(tensorPickle([{ key: 'a', numel: 1, shape: [1] }], true), [])));
   });
 
   test('forbidden globals in data.pkl, the legacy object pickle and the legacy header', () => {
     const evil = (module: string, name: string) => concat(ascii(`c${module}\n${name}\n(Vtouch /tmp/pwned\ntR.`));
-    for (const [m, n] of [['os', 'system'], ['builtins', 'eval'], ['posix', 'system'], ['nt', 'system'], ['torch', 'load']]) {
+    for (const [m, n] of [
+      ['os', 'system'],
+      ['builtins', 'eval'],
+      ['posix', 'system'],
+      ['nt', 'system'],
+      ['torch', 'load'],
+    ]) {
       const err = rejects(() => readPth(pthZip(evil(m, n))), ForbiddenGlobalError) as ForbiddenGlobalError;
       assert.equal(err.global, `${m}.${n}`);
       assert.match(err.message, /archive\/data\.pkl/);
@@ -167,20 +228,38 @@ describe('hostile checkpoints', () => {
     rejects(() => readPth(pthZip(ascii('('.repeat(100_000) + '.'))), PickleError);
     rejects(() => readPth(pthZip(ascii(']'.repeat(5000) + 'a'.repeat(4999) + '.'))), PickleError);
     // A list containing itself: harmless to build, and not a state dict.
-    assert.match(rejects(() => readPth(pthZip(concat(ascii(']q'), [0], ascii('h'), [0], ascii('a.'))))).message, /holds a list/);
+    assert.match(
+      rejects(() => readPth(pthZip(concat(ascii(']q'), [0], ascii('h'), [0], ascii('a.'))))).message,
+      /holds a list/,
+    );
     // A dict whose values all share one self-referencing list.
-    const shared = concat(ascii('}]q'), [0], ascii('h'), [0], ascii('a0('), ...Array.from({ length: 1000 }, (_, i) => concat(ascii(`V${i}\nh`), [0])), ascii('u.'));
+    const shared = concat(
+      ascii('}]q'),
+      [0],
+      ascii('h'),
+      [0],
+      ascii('a0('),
+      ...Array.from({ length: 1000 }, (_, i) => concat(ascii(`V${i}\nh`), [0])),
+      ascii('u.'),
+    );
     const err = rejects(() => readPth(pthZip(shared)));
     assert.match(err.message, /without tensors/);
   });
 
   test('__proto__ keys cannot pollute prototypes', () => {
     const before = prototypeKeys();
-    const zip = pthZip(tensorPickle([{ name: '__proto__', numel: 2, shape: [2] }, { name: 'constructor', numel: 2, shape: [2] }, { name: 'polluted', numel: 2, shape: [2] }]), {
-      0: floats(2),
-      1: floats(2),
-      2: floats(2),
-    });
+    const zip = pthZip(
+      tensorPickle([
+        { name: '__proto__', numel: 2, shape: [2] },
+        { name: 'constructor', numel: 2, shape: [2] },
+        { name: 'polluted', numel: 2, shape: [2] },
+      ]),
+      {
+        0: floats(2),
+        1: floats(2),
+        2: floats(2),
+      },
+    );
     const sd = readPth(zip);
     assert.deepEqual([...sd.keys()], ['__proto__', 'constructor', 'polluted']);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
@@ -201,7 +280,13 @@ describe('hostile checkpoints', () => {
       pthZip(tensorPickle([{ numel: 1, shape: [1], storageType: 'Size' }]), { 0: floats(1) }), // not a storage type
       pthZip(tensorPickle([{ numel: 1, shape: [1], storageType: 'Tensor' }]), { 0: floats(1) }),
       pthZip(tensorPickle([{ numel: 1, shape: [1] }]), {}), // storage entry missing
-      pthZip(tensorPickle([{ numel: 1, shape: [1] }, { numel: 1, shape: [1], key: '0', storageType: 'LongStorage' }]), { 0: floats(2) }),
+      pthZip(
+        tensorPickle([
+          { numel: 1, shape: [1] },
+          { numel: 1, shape: [1], key: '0', storageType: 'LongStorage' },
+        ]),
+        { 0: floats(2) },
+      ),
       pthZip(tensorPickle([{ numel: 1, shape: [1] }], true), { 0: floats(1) }), // legacy pid in a zip
       legacyStream(tensorPickle([{ numel: 1, shape: [1] }]), []), // zip pid in a legacy stream
       pthZip(new PickleBuilder().proto(2).mark().str('storage').tuple().binPersId().stop().bytes()),
@@ -216,23 +301,53 @@ describe('hostile checkpoints', () => {
     const p = new PickleBuilder().proto(2).mark().str('w').global('torch._utils', '_rebuild_tensor_v2').mark();
     p.mark().str('storage').global('torch', 'FloatStorage').str('0').str('cpu').int(4).tuple().binPersId();
     const head = p.bytes();
-    const tail = (args: Uint8Array) => pthZip(concat(ascii('}'), head.subarray(2), args, ascii('NNtRu.')), { 0: floats(4) });
-    rejects(() => readPth(tail(concat(ascii('K'), [0], ascii('(K'), [2], ascii('t(J'), [0xff, 0xff, 0xff, 0xff], ascii('t')))));
-    rejects(() => readPth(tail(concat(ascii('K'), [0], ascii('(G'), [0x3f, 0xf8, 0, 0, 0, 0, 0, 0], ascii('t(K'), [1], ascii('t')))));
+    const tail = (args: Uint8Array) =>
+      pthZip(concat(ascii('}'), head.subarray(2), args, ascii('NNtRu.')), { 0: floats(4) });
+    rejects(() =>
+      readPth(tail(concat(ascii('K'), [0], ascii('(K'), [2], ascii('t(J'), [0xff, 0xff, 0xff, 0xff], ascii('t')))),
+    );
+    rejects(() =>
+      readPth(
+        tail(concat(ascii('K'), [0], ascii('(G'), [0x3f, 0xf8, 0, 0, 0, 0, 0, 0], ascii('t(K'), [1], ascii('t'))),
+      ),
+    );
     rejects(() => readPth(tail(concat([0x8a, 8, 0, 0, 0, 0, 0, 0, 0, 0x40], ascii('))')))));
   });
 
   test('prefix stripping that makes two keys collide', () => {
-    const zip = pthZip(tensorPickle([{ name: 'module.a', numel: 1, shape: [1] }, { name: 'a', numel: 1, shape: [1] }]), { 0: floats(1), 1: floats(1) });
+    const zip = pthZip(
+      tensorPickle([
+        { name: 'module.a', numel: 1, shape: [1] },
+        { name: 'a', numel: 1, shape: [1] },
+      ]),
+      { 0: floats(1), 1: floats(1) },
+    );
     assert.match(rejects(() => readPth(zip, { stripPrefix: 'module.' })).message, /two entries map to 'a'/);
   });
 
   test('archives that are not torch.save checkpoints', () => {
     rejects(() => readPth(writeZip([{ name: 'readme.txt', data: ascii('hi') }])));
-    rejects(() => readPth(writeZip([{ name: 'a/data.pkl', data: ascii('N.') }, { name: 'b/data.pkl', data: ascii('N.') }])));
-    const ts = rejects(() => readPth(writeZip([{ name: 'm/data.pkl', data: ascii('N.') }, { name: 'm/constants.pkl', data: ascii('N.') }])));
+    rejects(() =>
+      readPth(
+        writeZip([
+          { name: 'a/data.pkl', data: ascii('N.') },
+          { name: 'b/data.pkl', data: ascii('N.') },
+        ]),
+      ),
+    );
+    const ts = rejects(() =>
+      readPth(
+        writeZip([
+          { name: 'm/data.pkl', data: ascii('N.') },
+          { name: 'm/constants.pkl', data: ascii('N.') },
+        ]),
+      ),
+    );
     assert.match(ts.message, /TorchScript/);
-    const bigEndian = writeZip([{ name: 'a/data.pkl', data: ascii('}.') }, { name: 'a/byteorder', data: ascii('big') }]);
+    const bigEndian = writeZip([
+      { name: 'a/data.pkl', data: ascii('}.') },
+      { name: 'a/byteorder', data: ascii('big') },
+    ]);
     assert.match(rejects(() => readPth(bigEndian)).message, /byte order/);
     const tar = new Uint8Array(1024);
     tar.set(ascii('ustar'), 257);

@@ -1,7 +1,16 @@
 /** The neutral tensor record and its float32 conversions. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { byteLength, fromFloat32, isDType, itemSize, shapeNumel, toFloat32, type DType, type RawTensor } from '../../src/io/raw-tensor.js';
+import {
+  byteLength,
+  fromFloat32,
+  isDType,
+  itemSize,
+  shapeNumel,
+  toFloat32,
+  type DType,
+  type RawTensor,
+} from '../../src/io/raw-tensor.js';
 
 function tensor(dtype: DType, shape: number[], fill: (v: DataView) => void): RawTensor {
   const data = new Uint8Array(byteLength(dtype, shape));
@@ -35,7 +44,14 @@ describe('raw tensors', () => {
   });
 
   test('integers, bools and float64 round like tensor.float()', () => {
-    assert.deepEqual([...toFloat32(tensor('int64', [2], (v) => (v.setBigInt64(0, -(2n ** 40n), true), v.setBigInt64(8, 16777217n, true))))], [-(2 ** 40), 16777216]);
+    assert.deepEqual(
+      [
+        ...toFloat32(
+          tensor('int64', [2], (v) => (v.setBigInt64(0, -(2n ** 40n), true), v.setBigInt64(8, 16777217n, true))),
+        ),
+      ],
+      [-(2 ** 40), 16777216],
+    );
     assert.deepEqual([...toFloat32(tensor('int8', [2], (v) => (v.setInt8(0, -128), v.setInt8(1, 127))))], [-128, 127]);
     assert.deepEqual([...toFloat32(tensor('uint8', [1], (v) => v.setUint8(0, 200)))], [200]);
     assert.deepEqual([...toFloat32(tensor('int16', [1], (v) => v.setInt16(0, -300, true)))], [-300]);

@@ -41,7 +41,10 @@ describe('safetensors round trip', () => {
   });
 
   test('metadata may be a Map, keys like __proto__ included', () => {
-    const meta = new Map([['__proto__', 'a'], ['constructor', 'b']]);
+    const meta = new Map([
+      ['__proto__', 'a'],
+      ['constructor', 'b'],
+    ]);
     const back = readSafetensors(writeSafetensors(new Map(), meta));
     assert.deepEqual([...back.metadata], [...meta]);
     assert.equal(back.tensors.size, 0);
@@ -59,8 +62,14 @@ describe('safetensors round trip', () => {
   });
 
   test('the writer refuses inconsistent tensors', () => {
-    assert.throws(() => writeSafetensors(new Map([['a', { dtype: 'float32', shape: [2], data: new Uint8Array(4) }]])), RangeError);
-    assert.throws(() => writeSafetensors(new Map([['__metadata__', fromFloat32([1], new Float32Array(1))]])), RangeError);
+    assert.throws(
+      () => writeSafetensors(new Map([['a', { dtype: 'float32', shape: [2], data: new Uint8Array(4) }]])),
+      RangeError,
+    );
+    assert.throws(
+      () => writeSafetensors(new Map([['__metadata__', fromFloat32([1], new Float32Array(1))]])),
+      RangeError,
+    );
   });
 });
 

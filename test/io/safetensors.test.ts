@@ -21,16 +21,23 @@ describe('safetensors reader', () => {
     const exp = expectedFixtures().get('conv.safetensors')!;
     const { tensors, metadata } = readSafetensors(fixture('conv.safetensors'));
     assert.deepEqual(Object.fromEntries(metadata), exp.metadata);
-    assert.deepEqual([...tensors.keys()], exp.tensors.map((t) => t.name));
+    assert.deepEqual(
+      [...tensors.keys()],
+      exp.tensors.map((t) => t.name),
+    );
   });
 
   test('minimal valid files', () => {
     assert.equal(readSafetensors(file('{}')).tensors.size, 0);
-    const t = readSafetensors(file(`{${f32('a', [2], 0, 8)},${f32('b', [], 8, 12)},${f32('c', [0, 5], 12, 12)}}`, 12)).tensors;
+    const t = readSafetensors(
+      file(`{${f32('a', [2], 0, 8)},${f32('b', [], 8, 12)},${f32('c', [0, 5], 12, 12)}}`, 12),
+    ).tensors;
     assert.deepEqual([...t.keys()], ['a', 'b', 'c']);
     assert.deepEqual(t.get('c')!.shape, [0, 5]);
     // Entries may be listed in any order; the data must still tile the section.
-    const swapped = readSafetensors(file(`{${f32('late', [1], 4, 8)},${f32('early', [1], 0, 4)}}`, new Uint8Array(new Float32Array([1, 2]).buffer)));
+    const swapped = readSafetensors(
+      file(`{${f32('late', [1], 4, 8)},${f32('early', [1], 0, 4)}}`, new Uint8Array(new Float32Array([1, 2]).buffer)),
+    );
     assert.deepEqual([...toFloat32(swapped.tensors.get('late')!)], [2]);
     // Whitespace inside and after the JSON is fine, but like upstream the header must start with '{'.
     assert.equal(readSafetensors(file('{ }\t\n ')).tensors.size, 0);
@@ -40,7 +47,8 @@ describe('safetensors reader', () => {
   test('empty, tiny and random inputs', () => {
     rejects(() => readSafetensors(new Uint8Array(0)), SafetensorsError);
     rejects(() => readSafetensors(new Uint8Array(7)), SafetensorsError);
-    for (let seed = 1; seed <= 30; seed++) rejects(() => readSafetensors(randomBytes(seed * 41, seed)), SafetensorsError);
+    for (let seed = 1; seed <= 30; seed++)
+      rejects(() => readSafetensors(randomBytes(seed * 41, seed)), SafetensorsError);
   });
 
   test('every truncation of a valid file is rejected', () => {
@@ -61,7 +69,10 @@ describe('safetensors reader', () => {
     ['data not fully covered', file(`{${f32('a', [1], 0, 4)}}`, 8)],
     ['offsets not starting at 0', file(`{${f32('a', [1], 4, 8)}}`, 8)],
     ['reversed offsets', file(`{${f32('a', [0], 8, 4)}}`, 8)],
-    ['offsets beyond 2^53', file('{"a":{"dtype":"F32","shape":[1],"data_offsets":[9007199254740993,9007199254740997]}}', 4)],
+    [
+      'offsets beyond 2^53',
+      file('{"a":{"dtype":"F32","shape":[1],"data_offsets":[9007199254740993,9007199254740997]}}', 4),
+    ],
     ['negative offsets', file(`{"a":{"dtype":"F32","shape":[1],"data_offsets":[-4,0]}}`, 4)],
     ['fractional offsets', file(`{"a":{"dtype":"F32","shape":[1],"data_offsets":[0.5,4.5]}}`, 4)],
     ['three offsets', file(`{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4,8]}}`, 4)],
@@ -72,7 +83,10 @@ describe('safetensors reader', () => {
     ['missing dtype', file(`{"a":{"shape":[1],"data_offsets":[0,4]}}`, 4)],
     ['tensor entry not an object', file(`{"a":[1,2]}`)],
     ['duplicate names', file(`{${f32('a', [1], 0, 4)},${f32('a', [1], 4, 8)}}`, 8)],
-    ['duplicate names after escapes', file(`{${f32('a', [1], 0, 4)},"\\u0061":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}`, 8)],
+    [
+      'duplicate names after escapes',
+      file(`{${f32('a', [1], 0, 4)},"\\u0061":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}`, 8),
+    ],
     ['duplicate fields', file(`{"a":{"dtype":"F32","dtype":"F32","shape":[1],"data_offsets":[0,4]}}`, 4)],
     ['header not JSON', file('{"a":')],
     ['header not an object', file('[]')],
@@ -106,7 +120,12 @@ describe('safetensors reader', () => {
   });
 
   test('tensor data are views of the input, at the declared offsets', () => {
-    const bytes = writeSafetensors(new Map([['a', fromFloat32([2], new Float32Array([1, 2]))], ['b', fromFloat32([1], new Float32Array([3]))]]));
+    const bytes = writeSafetensors(
+      new Map([
+        ['a', fromFloat32([2], new Float32Array([1, 2]))],
+        ['b', fromFloat32([1], new Float32Array([3]))],
+      ]),
+    );
     const b = readSafetensors(bytes).tensors.get('b')!;
     assert.equal(b.data.buffer, bytes.buffer);
     assert.deepEqual([...toFloat32(b)], [3]);

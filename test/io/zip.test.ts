@@ -33,7 +33,10 @@ describe('zip writer and reader', () => {
     for (const forceZip64 of [false, true]) {
       for (const align of [1, 4, 64]) {
         const zip = readZip(writeZip(entries, { forceZip64, align }));
-        assert.deepEqual([...zip.keys()], entries.map((e) => e.name));
+        assert.deepEqual(
+          [...zip.keys()],
+          entries.map((e) => e.name),
+        );
         for (const e of entries) {
           const z = zip.get(e.name)!;
           assert.equal(toHex(z.data()), toHex(e.data));
@@ -113,7 +116,9 @@ describe('hostile zip archives', () => {
   });
 
   test('corrupt deflate data', () => {
-    const zip = buildRawZip([{ name: 'x', stored: Uint8Array.of(0xff, 0xff, 0xff, 0xff), method: 8, size: 10, crc: 0 }]);
+    const zip = buildRawZip([
+      { name: 'x', stored: Uint8Array.of(0xff, 0xff, 0xff, 0xff), method: 8, size: 10, crc: 0 },
+    ]);
     rejects(() => readZip(zip).get('x')!.data(), ZipError);
   });
 
@@ -139,7 +144,16 @@ describe('hostile zip archives', () => {
   test('stored entry whose sizes disagree, unknown method, encryption, duplicates', () => {
     rejects(() => readZip(buildRawZip([{ name: 'x', stored: ascii('abc'), size: 4 }])), ZipError);
     rejects(() => readZip(buildRawZip([{ name: 'x', stored: ascii('abc'), method: 12 }])), ZipError);
-    rejects(() => readZip(buildRawZip([{ name: 'x', stored: ascii('a') }, { name: 'x', stored: ascii('b') }])), ZipError);
+    rejects(
+      () =>
+        readZip(
+          buildRawZip([
+            { name: 'x', stored: ascii('a') },
+            { name: 'x', stored: ascii('b') },
+          ]),
+        ),
+      ZipError,
+    );
     const enc = buildRawZip([{ name: 'x', stored: ascii('abc') }]);
     enc[enc.length - 22 - 47 + 8] = 1; // central flags: encrypted
     rejects(() => readZip(enc), ZipError);

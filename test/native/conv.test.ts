@@ -7,8 +7,17 @@ import { describe, test } from 'node:test';
 import type { Conv2dParams } from '../../src/backend/backend.js';
 import type { NativeConvAlgo } from '../../src/backend/native/index.js';
 import {
-  addonOrSkip, convParams, describeConv, forEachIsa, makeRng, naiveConv2d, naiveConv2dBackwardInput,
-  naiveConv2dBackwardWeight, randomArray, relError, type ConvShape,
+  addonOrSkip,
+  convParams,
+  describeConv,
+  forEachIsa,
+  makeRng,
+  naiveConv2d,
+  naiveConv2dBackwardInput,
+  naiveConv2dBackwardWeight,
+  randomArray,
+  relError,
+  type ConvShape,
 } from './oracle.js';
 
 const { addon, skip } = addonOrSkip('native/conv.test');
@@ -76,8 +85,21 @@ function withAlgo<T>(algo: NativeConvAlgo, fn: () => T): T {
 
 function paramsArray(p: Conv2dParams): number[] {
   return [
-    p.batch, p.inChannels, p.outChannels, p.inH, p.inW, p.outH, p.outW, p.kernelH, p.kernelW,
-    p.strideH, p.strideW, p.padH, p.padW, p.dilationH, p.dilationW,
+    p.batch,
+    p.inChannels,
+    p.outChannels,
+    p.inH,
+    p.inW,
+    p.outH,
+    p.outW,
+    p.kernelH,
+    p.kernelW,
+    p.strideH,
+    p.strideW,
+    p.padH,
+    p.padW,
+    p.dilationH,
+    p.dilationW,
   ];
 }
 
@@ -187,6 +209,9 @@ describe('native conv2d', { skip }, () => {
     assert.throws(() => addon.conv2d(x, w.subarray(1), null, new Float32Array(75), paramsArray(p)), RangeError);
     assert.throws(() => addon.conv2d(x, w, new Float32Array(2), new Float32Array(75), paramsArray(p)), RangeError);
     assert.throws(() => addon.conv2d(x, w, null, new Float32Array(75), paramsArray(p).slice(1)), RangeError);
-    assert.throws(() => addon.conv2d(x, w, null, new Float32Array(75), [...paramsArray(p).slice(0, 9), 0, 1, 1, 1, 1, 1]), RangeError);
+    assert.throws(
+      () => addon.conv2d(x, w, null, new Float32Array(75), [...paramsArray(p).slice(0, 9), 0, 1, 1, 1, 1, 1]),
+      RangeError,
+    );
   });
 });

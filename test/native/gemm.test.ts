@@ -35,8 +35,11 @@ function cases(): Case[] {
   ];
   for (let i = 0; i < 8; i++) {
     out.push({
-      M: randInt(rng, 1, 90), N: randInt(rng, 1, 140), K: randInt(rng, 1, 400),
-      alpha: i % 3 === 0 ? 1 : rng() * 4 - 2, beta: [0, 1, 0.3, -1.5][i % 4],
+      M: randInt(rng, 1, 90),
+      N: randInt(rng, 1, 140),
+      K: randInt(rng, 1, 400),
+      alpha: i % 3 === 0 ? 1 : rng() * 4 - 2,
+      beta: [0, 1, 0.3, -1.5][i % 4],
     });
   }
   return out;

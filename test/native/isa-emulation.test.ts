@@ -27,14 +27,30 @@ const skip = skipReason(root);
 function buildAndRun(define: string, expect: RegExp): void {
   assert.ok(root);
   const src = join(root, 'native', 'src');
-  const sources = readdirSync(src).filter((f) => f.endsWith('.cc') && f !== 'addon.cc').map((f) => join(src, f));
+  const sources = readdirSync(src)
+    .filter((f) => f.endsWith('.cc') && f !== 'addon.cc')
+    .map((f) => join(src, f));
   const dir = mkdtempSync(join(tmpdir(), 'vgg-isa-'));
   try {
     const exe = join(dir, 'isa_emulation');
-    execFileSync('g++', [
-      '-O2', '-std=c++17', '-pthread', '-ffp-contract=off', '-fno-tree-loop-distribute-patterns', '-w',
-      `-D${define}`, `-I${src}`, join(root, 'test', 'native', 'cpp', 'isa_emulation.cc'), ...sources, '-o', exe,
-    ], { stdio: 'pipe' });
+    execFileSync(
+      'g++',
+      [
+        '-O2',
+        '-std=c++17',
+        '-pthread',
+        '-ffp-contract=off',
+        '-fno-tree-loop-distribute-patterns',
+        '-w',
+        `-D${define}`,
+        `-I${src}`,
+        join(root, 'test', 'native', 'cpp', 'isa_emulation.cc'),
+        ...sources,
+        '-o',
+        exe,
+      ],
+      { stdio: 'pipe' },
+    );
     const run = spawnSync(exe, [], { encoding: 'utf8' });
     assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, expect);

@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
-  loadNativeAddon, loadNativeBackend, nativeAddonCandidates, nativeInfo, nativeLoadError,
+  loadNativeAddon,
+  loadNativeBackend,
+  nativeAddonCandidates,
+  nativeInfo,
+  nativeLoadError,
 } from '../../src/backend/native/index.js';
 import { addonOrSkip } from './oracle.js';
 
@@ -23,7 +27,9 @@ function probe(env: Record<string, string>): { ok: boolean; error: string | null
     console.log(JSON.stringify({ ok: b !== null, error: m.nativeLoadError(), info: b ? m.nativeInfo() : null }));
   `;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: process.cwd(), env: { ...process.env, ...env }, encoding: 'utf8',
+    cwd: process.cwd(),
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
   });
   return JSON.parse(out.trim().split('\n').pop() ?? '{}') as { ok: boolean; error: string | null; info: unknown };
 }

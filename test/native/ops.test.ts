@@ -11,7 +11,16 @@ import { addonOrSkip, makeRng, randomArray, relError } from './oracle.js';
 
 const { addon, skip } = addonOrSkip('native/ops.test');
 
-function poolParams(planes: number, inH: number, inW: number, k: number, s: number, pad: number, dil: number, ceil = false): Pool2dParams {
+function poolParams(
+  planes: number,
+  inH: number,
+  inW: number,
+  k: number,
+  s: number,
+  pad: number,
+  dil: number,
+  ceil = false,
+): Pool2dParams {
   const span = dil * (k - 1) + 1;
   const round = ceil ? Math.ceil : Math.floor;
   let outH = round((inH + 2 * pad - span) / s) + 1;
@@ -20,8 +29,19 @@ function poolParams(planes: number, inH: number, inW: number, k: number, s: numb
   if (ceil && (outH - 1) * s >= inH + pad) outH--;
   if (ceil && (outW - 1) * s >= inW + pad) outW--;
   return {
-    planes, inH, inW, outH, outW, kernelH: k, kernelW: k, strideH: s, strideW: s,
-    padH: pad, padW: pad, dilationH: dil, dilationW: dil,
+    planes,
+    inH,
+    inW,
+    outH,
+    outW,
+    kernelH: k,
+    kernelW: k,
+    strideH: s,
+    strideW: s,
+    padH: pad,
+    padW: pad,
+    dilationH: dil,
+    dilationW: dil,
   };
 }
 
@@ -83,7 +103,10 @@ describe('native pointwise, pooling and reductions', { skip }, () => {
       const { y, indices } = be.maxPool2d(x, p);
       const want = naiveMaxPool(x, p);
       assert.deepEqual([...indices], want.idx);
-      assert.deepEqual([...y], want.y.map((v) => Math.fround(v)));
+      assert.deepEqual(
+        [...y],
+        want.y.map((v) => Math.fround(v)),
+      );
       const gy = randomArray(y.length, rng);
       const gx = be.maxPool2dBackward(gy, indices, p);
       const wantGx = new Float64Array(p.planes * p.inH * p.inW);
@@ -104,7 +127,10 @@ describe('native pointwise, pooling and reductions', { skip }, () => {
     const x = new Float32Array(256 * 4);
     for (let w = 0; w < 256; w++) for (let cell = 0; cell < 4; cell++) x[w * 4 + cell] = values[(w >> (2 * cell)) & 3];
     const rng = makeRng(26);
-    for (const [p, input] of [[poolParams(256, 2, 2, 2, 2, 0, 1), x], [poolParams(3, 9, 7, 2, 2, 0, 1), randomArray(3 * 9 * 7, rng)]] as const) {
+    for (const [p, input] of [
+      [poolParams(256, 2, 2, 2, 2, 0, 1), x],
+      [poolParams(3, 9, 7, 2, 2, 0, 1), randomArray(3 * 9 * 7, rng)],
+    ] as const) {
       const { y, indices } = be.maxPool2d(input, p);
       const want = naiveMaxPool(input, p);
       assert.deepEqual([...indices], want.idx);
@@ -116,7 +142,12 @@ describe('native pointwise, pooling and reductions', { skip }, () => {
     assert.ok(addon);
     const be = createNativeBackend(addon);
     const rng = makeRng(22);
-    for (const [planes, H, W, oh, ow] of [[4, 13, 11, 7, 7], [3, 7, 7, 7, 7], [2, 5, 6, 1, 1], [3, 4, 3, 7, 5]]) {
+    for (const [planes, H, W, oh, ow] of [
+      [4, 13, 11, 7, 7],
+      [3, 7, 7, 7, 7],
+      [2, 5, 6, 1, 1],
+      [3, 4, 3, 7, 5],
+    ]) {
       const x = randomArray(planes * H * W, rng);
       const y = be.adaptiveAvgPool2d(x, planes, H, W, oh, ow);
       const gy = randomArray(planes * oh * ow, rng);
@@ -165,7 +196,11 @@ describe('native pointwise, pooling and reductions', { skip }, () => {
     const inv = Float32Array.from(variance, (v) => 1 / Math.sqrt(v + 1e-5));
     const weight = randomArray(C, rng);
     const bias = randomArray(C, rng);
-    for (const [w, b] of [[weight, bias], [null, null], [weight, null]] as const) {
+    for (const [w, b] of [
+      [weight, bias],
+      [null, null],
+      [weight, null],
+    ] as const) {
       const y = be.batchNorm(x, N, C, HW, m32, inv, w, b);
       const want = new Float64Array(x.length);
       for (let i = 0; i < x.length; i++) {
@@ -199,7 +234,9 @@ describe('native pointwise, pooling and reductions', { skip }, () => {
       const y = be.unary(op, x);
       for (let i = 0; i < x.length; i++) {
         const want = Math.fround(fn(x[i]));
-        const ok = Object.is(y[i], want) || (Number.isNaN(y[i]) && Number.isNaN(want)) ||
+        const ok =
+          Object.is(y[i], want) ||
+          (Number.isNaN(y[i]) && Number.isNaN(want)) ||
           Math.abs(y[i] - want) <= 1e-7 * Math.abs(want);
         assert.ok(ok, `${op}(${x[i]}) = ${y[i]}, want ${want}`);
       }
@@ -221,10 +258,26 @@ describe('native pointwise, pooling and reductions', { skip }, () => {
     } as const;
     // [outShape, aShape, bShape] with broadcasting (size-1 dims get stride 0).
     const layouts: Array<[number[], number[], number[]]> = [
-      [[5, 7, 9], [5, 7, 9], [5, 7, 9]],
-      [[5, 7, 9], [5, 7, 9], [1, 7, 1]],
-      [[4, 3, 6], [1, 1, 1], [4, 3, 6]],
-      [[2, 3, 4, 5], [2, 1, 4, 1], [1, 3, 1, 5]],
+      [
+        [5, 7, 9],
+        [5, 7, 9],
+        [5, 7, 9],
+      ],
+      [
+        [5, 7, 9],
+        [5, 7, 9],
+        [1, 7, 1],
+      ],
+      [
+        [4, 3, 6],
+        [1, 1, 1],
+        [4, 3, 6],
+      ],
+      [
+        [2, 3, 4, 5],
+        [2, 1, 4, 1],
+        [1, 3, 1, 5],
+      ],
       [[300], [300], [1]],
       [[], [], []],
     ];
@@ -238,8 +291,16 @@ describe('native pointwise, pooling and reductions', { skip }, () => {
       return s;
     };
     for (const [out, aShape, bShape] of layouts) {
-      const a = randomArray(aShape.reduce((p, d) => p * d, 1), rng, 3);
-      const b = randomArray(bShape.reduce((p, d) => p * d, 1), rng, 3);
+      const a = randomArray(
+        aShape.reduce((p, d) => p * d, 1),
+        rng,
+        3,
+      );
+      const b = randomArray(
+        bShape.reduce((p, d) => p * d, 1),
+        rng,
+        3,
+      );
       if (a.length > 2) a[1] = Number.NaN;
       const as = strides(aShape, out);
       const bs = strides(bShape, out);
@@ -258,12 +319,17 @@ describe('native pointwise, pooling and reductions', { skip }, () => {
             ib += k * bs[d];
           }
           const want = Math.fround(fn(a[ia], b[ib]));
-          assert.ok(Object.is(y[i], want) || (Number.isNaN(y[i]) && Number.isNaN(want)),
-            `${op}(${a[ia]}, ${b[ib]}) = ${y[i]}, want ${want} (shape ${out})`);
+          assert.ok(
+            Object.is(y[i], want) || (Number.isNaN(y[i]) && Number.isNaN(want)),
+            `${op}(${a[ia]}, ${b[ib]}) = ${y[i]}, want ${want} (shape ${out})`,
+          );
         }
       }
     }
-    assert.throws(() => addon.binary(0, new Float32Array(2), [1], new Float32Array(3), [1], [3], new Float32Array(3)), RangeError);
+    assert.throws(
+      () => addon.binary(0, new Float32Array(2), [1], new Float32Array(3), [1], [3], new Float32Array(3)),
+      RangeError,
+    );
     assert.ok(Object.is(be.binary('max', Float32Array.of(-0), [], Float32Array.of(0), [], [])[0], 0));
     assert.ok(Object.is(be.binary('min', Float32Array.of(0), [], Float32Array.of(-0), [], [])[0], -0));
   });
@@ -272,7 +338,13 @@ describe('native pointwise, pooling and reductions', { skip }, () => {
     assert.ok(addon);
     const be = createNativeBackend(addon);
     const rng = makeRng(26);
-    for (const [outer, size, inner] of [[3, 17, 1000], [1, 1000, 1], [7, 5, 3], [2, 0, 4], [40, 9, 600]]) {
+    for (const [outer, size, inner] of [
+      [3, 17, 1000],
+      [1, 1000, 1],
+      [7, 5, 3],
+      [2, 0, 4],
+      [40, 9, 600],
+    ]) {
       const x = randomArray(outer * size * inner, rng);
       if (x.length > 10) x[7] = Number.NaN;
       const sums = be.sumAxis(x, outer, size, inner);
@@ -293,7 +365,11 @@ describe('native pointwise, pooling and reductions', { skip }, () => {
           const j = o * inner + i;
           assert.ok(Object.is(sums[j], Math.fround(s)), `sum [${outer},${size},${inner}] at ${j}`);
           assert.equal(indices[j], bk);
-          assert.ok(Object.is(values[j], size > 0 ? Math.fround(best) : NaN) || (Number.isNaN(values[j]) && Number.isNaN(best)) || size === 0);
+          assert.ok(
+            Object.is(values[j], size > 0 ? Math.fround(best) : NaN) ||
+              (Number.isNaN(values[j]) && Number.isNaN(best)) ||
+              size === 0,
+          );
         }
       }
     }

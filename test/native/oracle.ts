@@ -6,7 +6,12 @@ import type { Conv2dParams } from '../../src/backend/backend.js';
 import { loadNativeAddon, nativeLoadError, type NativeAddon } from '../../src/backend/native/index.js';
 import { Generator } from '../../src/tensor/rng.js';
 
-export { naiveGemm, naiveConv2d, naiveConv2dBackwardInput, naiveConv2dBackwardWeight } from '../../src/backend/ref/naive.js';
+export {
+  naiveGemm,
+  naiveConv2d,
+  naiveConv2dBackwardInput,
+  naiveConv2dBackwardWeight,
+} from '../../src/backend/ref/naive.js';
 export { relError } from '../helpers/golden.js';
 
 /** The addon, or null with a message printed once per test file. */
@@ -54,14 +59,29 @@ export function convParams(s: ConvShape): Conv2dParams {
   const outH = Math.floor((s.inH + 2 * padH - dilationH * (kernelH - 1) - 1) / strideH) + 1;
   const outW = Math.floor((s.inW + 2 * padW - dilationW * (kernelW - 1) - 1) / strideW) + 1;
   return {
-    batch: s.batch, inChannels: s.inC, outChannels: s.outC, inH: s.inH, inW: s.inW, outH, outW,
-    kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW,
+    batch: s.batch,
+    inChannels: s.inC,
+    outChannels: s.outC,
+    inH: s.inH,
+    inW: s.inW,
+    outH,
+    outW,
+    kernelH,
+    kernelW,
+    strideH,
+    strideW,
+    padH,
+    padW,
+    dilationH,
+    dilationW,
   };
 }
 
 export function describeConv(p: Conv2dParams): string {
-  return `N${p.batch} ${p.inChannels}->${p.outChannels} ${p.inH}x${p.inW} k${p.kernelH}x${p.kernelW}` +
-    ` s${p.strideH},${p.strideW} p${p.padH},${p.padW} d${p.dilationH},${p.dilationW}`;
+  return (
+    `N${p.batch} ${p.inChannels}->${p.outChannels} ${p.inH}x${p.inW} k${p.kernelH}x${p.kernelW}` +
+    ` s${p.strideH},${p.strideW} p${p.padH},${p.padW} d${p.dilationH},${p.dilationW}`
+  );
 }
 
 /** Runs fn once per instruction set the CPU supports, restoring the best one afterwards. */

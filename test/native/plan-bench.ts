@@ -30,21 +30,38 @@ const size = Number(process.env.BENCH_SIZE ?? 224);
 // Fast to build: PyTorch's default init (no normal draws for 138 M weights),
 // conv weights scaled to He variance so activations keep their size.
 const model = vgg16({ initWeights: false }).eval();
-for (const m of model.modules()) if (m instanceof Conv2d) m.weight.data.forEach((v, i, w) => { w[i] = v * Math.sqrt(6); });
+for (const m of model.modules())
+  if (m instanceof Conv2d)
+    m.weight.data.forEach((v, i, w) => {
+      w[i] = v * Math.sqrt(6);
+    });
 
 const t0 = performance.now();
 const plan = compileInferencePlanOrThrow(model);
 const compileMs = performance.now() - t0;
 const maxBatch = Math.max(...batches);
 const session = modes.includes('ort')
-  ? await ort.InferenceSession.create(exportOnnxBytes(model, { inputShape: [maxBatch, 3, size, size], dynamicBatch: true }), {
-    intraOpNumThreads: 2, interOpNumThreads: 1, graphOptimizationLevel: 'all',
-  })
+  ? await ort.InferenceSession.create(
+      exportOnnxBytes(model, { inputShape: [maxBatch, 3, size, size], dynamicBatch: true }),
+      {
+        intraOpNumThreads: 2,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+      },
+    )
   : null;
 
-console.log(`# VGG16 ${size}x${size}: inference plan vs layer-by-layer native vs onnxruntime-node ${ort.env.versions.common}`);
-console.log(`${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}; plan compiled in ${compileMs.toFixed(0)} ms`);
-console.log(`load average before: ${loadavg().map((v) => v.toFixed(2)).join(' ')}; ${runs} timed runs per method after 1 warm-up, interleaved\n`);
+console.log(
+  `# VGG16 ${size}x${size}: inference plan vs layer-by-layer native vs onnxruntime-node ${ort.env.versions.common}`,
+);
+console.log(
+  `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}; plan compiled in ${compileMs.toFixed(0)} ms`,
+);
+console.log(
+  `load average before: ${loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}; ${runs} timed runs per method after 1 warm-up, interleaved\n`,
+);
 console.log('| batch | method | median ms / image | min ms / image | vs ort |');
 console.log('|---:|---|---:|---:|---:|');
 
@@ -75,11 +92,18 @@ for (const batch of batches) {
     console.log(`| ${batch} | ${m} | ${med.toFixed(1)} | ${Math.min(...ts).toFixed(1)} | ${ratio} |`);
   }
   for (const m of modes.filter((k) => k !== 'plan' && outs.has(k))) {
-    console.log(`|  | (plan vs ${m}: max relative difference of the logits ${maxRelError(outs.get('plan')!, outs.get(m)!).toExponential(2)}) | | | |`);
+    console.log(
+      `|  | (plan vs ${m}: max relative difference of the logits ${maxRelError(outs.get('plan')!, outs.get(m)!).toExponential(2)}) | | | |`,
+    );
   }
   if (process.env.BENCH_PROFILE === '1') {
-    for (const { label, ms } of plan.profile(x.data, batch, size, size)) console.log(`|  | ${label} | ${(ms / batch).toFixed(2)} | | |`);
+    for (const { label, ms } of plan.profile(x.data, batch, size, size))
+      console.log(`|  | ${label} | ${(ms / batch).toFixed(2)} | | |`);
   }
 }
-console.log(`\nload average after: ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+console.log(
+  `\nload average after: ${loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}`,
+);
 plan.dispose();

@@ -8,8 +8,13 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import {
-  compileInferencePlan, compileInferencePlanOrThrow, inferencePlanUnavailable, tryCompileInferencePlan,
-  PlanUnsupportedError, type InferencePlan, type PlanConvAlgo,
+  compileInferencePlan,
+  compileInferencePlanOrThrow,
+  inferencePlanUnavailable,
+  tryCompileInferencePlan,
+  PlanUnsupportedError,
+  type InferencePlan,
+  type PlanConvAlgo,
 } from '../../src/backend/native/plan.js';
 import { loadNativeAddon } from '../../src/backend/native/index.js';
 import { withBackend } from '../../src/backend/registry.js';
@@ -71,7 +76,10 @@ function heScaled<M extends Module>(m: M, seed: number): M {
     if (mod instanceof Conv2d) {
       const w = mod.weight.data;
       for (let i = 0; i < w.length; i++) w[i] *= Math.SQRT2 * Math.sqrt(3);
-      if (mod.bias) mod.bias.data.forEach((_, i, b) => { b[i] = (rng() - 0.5) * 0.2; });
+      if (mod.bias)
+        mod.bias.data.forEach((_, i, b) => {
+          b[i] = (rng() - 0.5) * 0.2;
+        });
     }
   }
   return m;
@@ -95,12 +103,29 @@ function randomBatchNorm<M extends Module>(m: M, seed: number): M {
 
 describe('inference plan: small VGG-style models against the reference backend', { skip }, () => {
   const cfg: VggConfig = [16, 16, 'M', 24, 'M', 40, 40];
-  const sizes: [number, number, number][] = [[1, 32, 32], [3, 33, 47], [2, 64, 48], [1, 7, 9]];
+  const sizes: [number, number, number][] = [
+    [1, 32, 32],
+    [3, 33, 47],
+    [2, 64, 48],
+    [1, 7, 9],
+  ];
   /** A VGG trunk with a small head (the reference's 4096-wide classifier is slow). */
-  const trunk = (batchNorm: boolean, seed: number): Sequential => randomBatchNorm(heScaled(new Sequential(
-    makeLayers(cfg, { batchNorm }), new AdaptiveAvgPool2d([3, 3]), new Flatten(),
-    new Linear(40 * 9, 64), new ReLU(true), new Dropout(), new Linear(64, 10),
-  ), seed), seed + 1);
+  const trunk = (batchNorm: boolean, seed: number): Sequential =>
+    randomBatchNorm(
+      heScaled(
+        new Sequential(
+          makeLayers(cfg, { batchNorm }),
+          new AdaptiveAvgPool2d([3, 3]),
+          new Flatten(),
+          new Linear(40 * 9, 64),
+          new ReLU(true),
+          new Dropout(),
+          new Linear(64, 10),
+        ),
+        seed,
+      ),
+      seed + 1,
+    );
 
   for (const batchNorm of [false, true]) {
     for (const algo of ['auto', 'winograd', 'direct'] as const) {
@@ -115,7 +140,10 @@ describe('inference plan: small VGG-style models against the reference backend',
   }
 
   test('the walkthrough network (3 convs per stage, channel counts not multiples of 16)', () => {
-    const model = heScaled(new VGG(makeLayers([12, 20, 'M', 36, 36, 'M', 44], { inChannels: 5 }), { numClasses: 13, initWeights: false }), 3);
+    const model = heScaled(
+      new VGG(makeLayers([12, 20, 'M', 36, 36, 'M', 44], { inChannels: 5 }), { numClasses: 13, initWeights: false }),
+      3,
+    );
     const p = plan(model);
     assert.equal(p.inChannels, 5);
     check(p, model, input([3, 5, 40, 36], 4), 'inChannels 5');
@@ -153,13 +181,24 @@ describe('inference plan: small VGG-style models against the reference backend',
 describe('inference plan: standalone and fused ops', { skip }, () => {
   test('conv geometries: stride, dilation, 1x1, 5x5, no bias, padding 0 and 2; pools and lone BN/ReLU', () => {
     const model = new Sequential(
-      new Conv2d(3, 10, 5, { stride: 2, padding: 2 }), new ReLU(),
-      new Conv2d(10, 17, 3, { padding: 2, dilation: 2, bias: false }), new BatchNorm2d(17), new ReLU(), new MaxPool2d(2),
-      new Conv2d(17, 24, 1), new MaxPool2d(3, { stride: 2, padding: 1, ceilMode: true }),
-      new ReLU(), new BatchNorm2d(24), new ReLU(),
-      new Conv2d(24, 8, 3), new Dropout(0.3), new BatchNorm2d(8),
-      new Conv2d(8, 9, 3, { padding: 2 }), new MaxPool2d([2, 3], { stride: [1, 2], dilation: [2, 1] }),
-      new AdaptiveAvgPool2d([3, null]), new ReLU(),
+      new Conv2d(3, 10, 5, { stride: 2, padding: 2 }),
+      new ReLU(),
+      new Conv2d(10, 17, 3, { padding: 2, dilation: 2, bias: false }),
+      new BatchNorm2d(17),
+      new ReLU(),
+      new MaxPool2d(2),
+      new Conv2d(17, 24, 1),
+      new MaxPool2d(3, { stride: 2, padding: 1, ceilMode: true }),
+      new ReLU(),
+      new BatchNorm2d(24),
+      new ReLU(),
+      new Conv2d(24, 8, 3),
+      new Dropout(0.3),
+      new BatchNorm2d(8),
+      new Conv2d(8, 9, 3, { padding: 2 }),
+      new MaxPool2d([2, 3], { stride: [1, 2], dilation: [2, 1] }),
+      new AdaptiveAvgPool2d([3, null]),
+      new ReLU(),
     );
     randomBatchNorm(model, 13);
     for (const algo of ['auto', 'direct', 'winograd'] as const) {
@@ -169,17 +208,28 @@ describe('inference plan: standalone and fused ops', { skip }, () => {
   });
 
   test('large maps (Winograd blocks per thread), fused pool, odd sizes', () => {
-    const model = heScaled(new Sequential(
-      new Conv2d(3, 16, 3, { padding: 1 }), new ReLU(true),
-      new Conv2d(16, 24, 3, { padding: 1 }), new ReLU(true), new MaxPool2d(2, { stride: 2 }),
-      new Conv2d(24, 8, 3, { padding: 1 }),
-    ), 35);
+    const model = heScaled(
+      new Sequential(
+        new Conv2d(3, 16, 3, { padding: 1 }),
+        new ReLU(true),
+        new Conv2d(16, 24, 3, { padding: 1 }),
+        new ReLU(true),
+        new MaxPool2d(2, { stride: 2 }),
+        new Conv2d(24, 8, 3, { padding: 1 }),
+      ),
+      35,
+    );
     check(plan(model), model, input([2, 3, 149, 131], 36), '2x3x149x131');
   });
 
   test('a classifier head alone: Flatten, Linear + ReLU, Dropout, batch 1 to 13', () => {
     const model = new Sequential(
-      new AdaptiveAvgPool2d(2), new Flatten(), new Linear(6 * 4, 37), new ReLU(), new Dropout(), new Linear(37, 5),
+      new AdaptiveAvgPool2d(2),
+      new Flatten(),
+      new Linear(6 * 4, 37),
+      new ReLU(),
+      new Dropout(),
+      new Linear(37, 5),
     );
     const p = plan(model);
     assert.equal(p.inChannels, null);
@@ -187,18 +237,27 @@ describe('inference plan: standalone and fused ops', { skip }, () => {
   });
 
   test('the first layer as Winograd or direct, with a pool fused to the first layer', () => {
-    const model = heScaled(new Sequential(
-      new Conv2d(3, 8, 3, { padding: 1 }), new ReLU(true), new MaxPool2d(2, { stride: 2 }),
-      new Conv2d(8, 16, 3, { padding: 1 }), new ReLU(true), new MaxPool2d(2, { stride: 2 }), new Flatten(),
-    ), 30);
+    const model = heScaled(
+      new Sequential(
+        new Conv2d(3, 8, 3, { padding: 1 }),
+        new ReLU(true),
+        new MaxPool2d(2, { stride: 2 }),
+        new Conv2d(8, 16, 3, { padding: 1 }),
+        new ReLU(true),
+        new MaxPool2d(2, { stride: 2 }),
+        new Flatten(),
+      ),
+      30,
+    );
     for (const algo of ['auto', 'winograd'] as const) check(plan(model, algo), model, input([2, 3, 19, 26], 31), algo);
   });
 });
 
 describe('inference plan: Linear weights read in place', { skip }, () => {
-  const head = (): Sequential => new Sequential(new Flatten(), new Linear(5 * 3 * 3, 19), new ReLU(), new Linear(19, 6));
+  const head = (): Sequential =>
+    new Sequential(new Flatten(), new Linear(5 * 3 * 3, 19), new ReLU(), new Linear(19, 6));
 
-  test('the plan reads the model\'s Linear weights: an in-place change shows in the next run', () => {
+  test("the plan reads the model's Linear weights: an in-place change shows in the next run", () => {
     const model = head();
     const p = plan(model);
     const fc = model.at(3) as Linear;
@@ -206,7 +265,9 @@ describe('inference plan: Linear weights read in place', { skip }, () => {
     for (const n of [2, 7]) {
       const x = input([n, 5, 3, 3], 80 + n);
       const before = p.run(x.data, n, 3, 3).data;
-      fc.weight.data.forEach((v, i, w) => { w[i] = -2 * v; });
+      fc.weight.data.forEach((v, i, w) => {
+        w[i] = -2 * v;
+      });
       check(p, model, x, `batch ${n} after the change`);
       assert.notDeepEqual(p.run(x.data, n, 3, 3).data, before);
     }
@@ -219,7 +280,10 @@ describe('inference plan: Linear weights read in place', { skip }, () => {
     p.run(x.data, 1, 3, 3);
     const w = (model.at(1) as Linear).weight.data;
     structuredClone(w.buffer, { transfer: [w.buffer as ArrayBuffer] });
-    assert.throws(() => p.run(x.data, 1, 3, 3), /1-2: the Linear weights this plan reads in place were detached or moved/);
+    assert.throws(
+      () => p.run(x.data, 1, 3, 3),
+      /1-2: the Linear weights this plan reads in place were detached or moved/,
+    );
     assert.ok(p.memory().activations > 0);
     p.dispose();
     assert.deepEqual(p.memory(), { preparedWeights: 0, sharedModelWeights: 0, activations: 0, workspace: 0 });
@@ -250,11 +314,24 @@ describe('inference plan: torchvision VGGs', { skip }, () => {
     let convBound = 1 << 20;
     for (const m of model.modules()) {
       if (m instanceof Linear) linearBytes += m.weight.numel * 4;
-      if (m instanceof Conv2d) convBound += (2 << 20) + 4 * 4 * m.kernelSize[0] * m.kernelSize[1] * Math.ceil(m.inChannels / 8) * 8 * Math.ceil(m.outChannels / 16) * 16;
+      if (m instanceof Conv2d)
+        convBound +=
+          (2 << 20) +
+          4 *
+            4 *
+            m.kernelSize[0] *
+            m.kernelSize[1] *
+            Math.ceil(m.inChannels / 8) *
+            8 *
+            Math.ceil(m.outChannels / 16) *
+            16;
     }
     assert.equal(p.memory().sharedModelWeights, linearBytes);
     assert.equal(p.memory().preparedWeights, p.weightBytes);
-    assert.ok(p.weightBytes < convBound, `prepared ${p.weightBytes} B > ${convBound} B: more than the convs (classifier ${linearBytes} B)`);
+    assert.ok(
+      p.weightBytes < convBound,
+      `prepared ${p.weightBytes} B > ${convBound} B: more than the convs (classifier ${linearBytes} B)`,
+    );
     assert.deepEqual(p.outputShape(1, 224, 224), [1, 1000]);
     check(p, model, input([1, 3, 32, 32], 61), 'vgg16 1x3x32x32');
     const x = input([1, 3, 224, 224], 62);
@@ -279,7 +356,10 @@ describe('inference plan: errors and refusals', { skip }, () => {
       [new Sequential(new Conv2d(3, 4, 3), new Custom()), /subclass of ReLU with its own forward/],
       [new Sequential(new Conv2d(3, 4, 3), new BatchNorm2d(4, { trackRunningStats: false })), /running statistics/],
       [new Sequential(new Linear(3, 4)), /Flatten before it/],
-      [new Sequential(new Conv2d(3, 4, 3), new Conv2d(5, 4, 3)), /expects 5 input channels, but the layer before it produces 4/],
+      [
+        new Sequential(new Conv2d(3, 4, 3), new Conv2d(5, 4, 3)),
+        /expects 5 input channels, but the layer before it produces 4/,
+      ],
       [new Sequential(new Flatten(), new Conv2d(3, 4, 3)), /needs a 4-D input/],
       [new Sequential(new Flatten(0)), /only Flatten\(1, -1\)/],
     ];

@@ -22,7 +22,8 @@ function refuses(fn: () => unknown, fragments: (string | RegExp)[], modulePath?:
     assert.ok(e instanceof OnnxExportError, `expected an OnnxExportError, got ${String(e)}`);
     assert.equal(e.name, 'OnnxExportError');
     for (const f of fragments) {
-      if (typeof f === 'string') assert.ok(e.message.includes(f), `message ${JSON.stringify(e.message)} lacks ${JSON.stringify(f)}`);
+      if (typeof f === 'string')
+        assert.ok(e.message.includes(f), `message ${JSON.stringify(e.message)} lacks ${JSON.stringify(f)}`);
       else assert.match(e.message, f);
     }
     if (modulePath !== undefined) assert.equal(e.modulePath, modulePath);
@@ -38,7 +39,11 @@ describe('unsupported layers', () => {
     const f = features();
     f.set(1, new Swish());
     const model = new VGG(f, { numClasses: 2 });
-    refuses(() => exportOnnxBytes(model, { inputShape: [1, 3, 28, 28] }), ['features.1', 'Swish', 'unsupported layer type'], 'features.1');
+    refuses(
+      () => exportOnnxBytes(model, { inputShape: [1, 3, 28, 28] }),
+      ['features.1', 'Swish', 'unsupported layer type'],
+      'features.1',
+    );
   });
 
   test('an unknown container is refused rather than walked', () => {
@@ -70,17 +75,28 @@ describe('unsupported layers', () => {
   });
 
   test('Flatten into the batch dimension', () => {
-    refuses(() => exportOnnxBytes(new nn.Sequential(new nn.Flatten(0)), { inputShape: [1, 3, 8, 8] }), ['0 (Flatten)', 'batch'], '0');
+    refuses(
+      () => exportOnnxBytes(new nn.Sequential(new nn.Flatten(0)), { inputShape: [1, 3, 8, 8] }),
+      ['0 (Flatten)', 'batch'],
+      '0',
+    );
   });
 
   test('exportOnnx rejects without writing', async () => {
-    await assert.rejects(exportOnnx(new Swish(), '/nonexistent-dir/x.onnx', { inputShape: [1, 3, 4, 4] }), OnnxExportError);
+    await assert.rejects(
+      exportOnnx(new Swish(), '/nonexistent-dir/x.onnx', { inputShape: [1, 3, 4, 4] }),
+      OnnxExportError,
+    );
   });
 });
 
 describe('shapes', () => {
   test('the input channel count must match the first conv', () => {
-    refuses(() => exportOnnxBytes(vgg, { inputShape: [1, 1, 32, 32] }), ['features.0 (Conv2d)', 'expects 3 input channels', '[1, 1, 32, 32]'], 'features.0');
+    refuses(
+      () => exportOnnxBytes(vgg, { inputShape: [1, 1, 32, 32] }),
+      ['features.0 (Conv2d)', 'expects 3 input channels', '[1, 1, 32, 32]'],
+      'features.0',
+    );
   });
 
   test('the default inputShape is [1, 3, 224, 224]', () => {
@@ -89,12 +105,20 @@ describe('shapes', () => {
   });
 
   test('a map too small to pool names the pool', () => {
-    refuses(() => exportOnnxBytes(vgg, { inputShape: [1, 3, 3, 3] }), ['features.5 (MaxPool2d)', 'too small'], 'features.5');
+    refuses(
+      () => exportOnnxBytes(vgg, { inputShape: [1, 3, 3, 3] }),
+      ['features.5 (MaxPool2d)', 'too small'],
+      'features.5',
+    );
   });
 
   test('a Linear whose in_features do not match', () => {
     const model = new nn.Sequential(new nn.Flatten(), new nn.Linear(10, 2));
-    refuses(() => exportOnnxBytes(model, { inputShape: [1, 3, 2, 2] }), ['1 (Linear)', 'expects 10 input features', '[1, 12]'], '1');
+    refuses(
+      () => exportOnnxBytes(model, { inputShape: [1, 3, 2, 2] }),
+      ['1 (Linear)', 'expects 10 input features', '[1, 12]'],
+      '1',
+    );
   });
 
   test('a conv after flattening', () => {

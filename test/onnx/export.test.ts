@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
 import { VGG, makeLayers, manualSeed, randn, vgg11, nn, type Tensor } from '../../src/index.js';
 import { exportOnnxBytes, type ExportOnnxOptions } from '../../src/io/onnx.js';
-import { createSession, decode, messages, randomizeBatchNorm, referenceOutput, relativeError, runSession, str } from './helpers.js';
+import {
+  createSession,
+  decode,
+  messages,
+  randomizeBatchNorm,
+  referenceOutput,
+  relativeError,
+  runSession,
+  str,
+} from './helpers.js';
 
 const TOLERANCE = 1e-4;
 
@@ -14,7 +23,12 @@ function opTypes(bytes: Uint8Array): string[] {
 }
 
 /** Exports, runs each batch size through one session, and checks against the model's forward. */
-async function check(t: TestContext, model: nn.Module, opts: ExportOnnxOptions & { inputShape: [number, number, number, number] }, batches: number[] = [opts.inputShape[0]]): Promise<Uint8Array> {
+async function check(
+  t: TestContext,
+  model: nn.Module,
+  opts: ExportOnnxOptions & { inputShape: [number, number, number, number] },
+  batches: number[] = [opts.inputShape[0]],
+): Promise<Uint8Array> {
   const bytes = exportOnnxBytes(model, opts);
   const session = await createSession(bytes);
   const [, c, h, w] = opts.inputShape;
@@ -37,7 +51,19 @@ describe('exportOnnx: outputs match onnxruntime', () => {
     const model = new VGG(makeLayers([8, 'M', 16, 'M']), { numClasses: 5 });
     const bytes = await check(t, model, { inputShape: [2, 3, 28, 28] });
     assert.deepEqual(opTypes(bytes), [
-      'Conv', 'Relu', 'MaxPool', 'Conv', 'Relu', 'MaxPool', 'Identity', 'Flatten', 'Gemm', 'Relu', 'Gemm', 'Relu', 'Gemm',
+      'Conv',
+      'Relu',
+      'MaxPool',
+      'Conv',
+      'Relu',
+      'MaxPool',
+      'Identity',
+      'Flatten',
+      'Gemm',
+      'Relu',
+      'Gemm',
+      'Relu',
+      'Gemm',
     ]);
   });
 
@@ -69,12 +95,18 @@ describe('exportOnnx: outputs match onnxruntime', () => {
     const model = new VGG(makeLayers([64, 64, 64, 'M', 128, 128, 128, 'M', 256, 256, 256, 'M']), { numClasses: 10 });
     const bytes = await check(t, model, { inputShape: [2, 3, 32, 32] });
     const ops = opTypes(bytes);
-    assert.deepEqual(ops.slice(ops.lastIndexOf('MaxPool') + 1, ops.indexOf('Flatten')), ['Reshape', 'MatMul', 'Reshape']);
+    assert.deepEqual(ops.slice(ops.lastIndexOf('MaxPool') + 1, ops.indexOf('Flatten')), [
+      'Reshape',
+      'MatMul',
+      'Reshape',
+    ]);
   });
 
   test('64x48 input: 2x1 -> 7x7, with batch norm and dynamic batch', async (t) => {
     manualSeed(6);
-    const model = new VGG(makeLayers([8, 'M', 8, 'M', 16, 'M', 16, 'M', 16, 'M'], { batchNorm: true }), { numClasses: 4 });
+    const model = new VGG(makeLayers([8, 'M', 8, 'M', 16, 'M', 16, 'M', 16, 'M'], { batchNorm: true }), {
+      numClasses: 4,
+    });
     randomizeBatchNorm(model);
     await check(t, model, { inputShape: [2, 3, 64, 48], dynamicBatch: true }, [1, 3]);
   });
@@ -127,7 +159,9 @@ describe('exportOnnx: outputs match onnxruntime', () => {
         for (const p of [0, 1]) {
           for (const d of [1, 2]) {
             for (const ceilMode of [false, true]) {
-              const model = new nn.Sequential(new nn.MaxPool2d([k, 2], { stride: [s, 1], padding: [p, 0], dilation: [d, 1], ceilMode }));
+              const model = new nn.Sequential(
+                new nn.MaxPool2d([k, 2], { stride: [s, 1], padding: [p, 0], dilation: [d, 1], ceilMode }),
+              );
               for (const h of [5, 6]) {
                 const x = randn([1, 2, h, 3]);
                 const expected = referenceOutput(model, x);
@@ -148,7 +182,13 @@ describe('exportOnnx: outputs match onnxruntime', () => {
 
   test('custom input and output names, opsets 13 and 25', async (t) => {
     manualSeed(10);
-    const model = new nn.Sequential(new nn.Conv2d(3, 4, 3), new nn.ReLU(), new nn.AdaptiveAvgPool2d(2), new nn.Flatten(), new nn.Linear(16, 2));
+    const model = new nn.Sequential(
+      new nn.Conv2d(3, 4, 3),
+      new nn.ReLU(),
+      new nn.AdaptiveAvgPool2d(2),
+      new nn.Flatten(),
+      new nn.Linear(16, 2),
+    );
     for (const opset of [13, 25]) {
       await check(t, model, { inputShape: [1, 3, 9, 9], opset, inputName: 'images', outputName: 'logits' });
     }
@@ -165,6 +205,9 @@ describe('exportOnnx: outputs match onnxruntime', () => {
     const model = new nn.Sequential(conv, new nn.ReLU(), conv);
     const bytes = await check(t, model, { inputShape: [1, 3, 6, 6] });
     const graph = messages(decode(bytes), 7)[0];
-    assert.deepEqual(messages(graph, 5).map((i) => str(i, 8)), ['0.weight', '0.bias']);
+    assert.deepEqual(
+      messages(graph, 5).map((i) => str(i, 8)),
+      ['0.weight', '0.bias'],
+    );
   });
 });

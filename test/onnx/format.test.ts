@@ -6,11 +6,27 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { VGG, makeLayers, manualSeed, randn, nn } from '../../src/index.js';
 import { exportOnnx, exportOnnxBytes, onnxIrVersion, ONNX_MAX_OPSET, ONNX_MIN_OPSET } from '../../src/io/onnx.js';
-import { bytes, createSession, decode, floats, int, ints, messages, runSession, str, strings, valueInfo } from './helpers.js';
+import {
+  bytes,
+  createSession,
+  decode,
+  floats,
+  int,
+  ints,
+  messages,
+  runSession,
+  str,
+  strings,
+  valueInfo,
+} from './helpers.js';
 
 manualSeed(21);
 const model = new VGG(makeLayers([4, 'M', 8, 'M'], { batchNorm: true }), { numClasses: 3 });
-const small = new nn.Sequential(new nn.Conv2d(3, 2, 3, { padding: [1, 2], stride: [1, 2] }), new nn.ReLU(), new nn.Flatten());
+const small = new nn.Sequential(
+  new nn.Conv2d(3, 2, 3, { padding: [1, 2], stride: [1, 2] }),
+  new nn.ReLU(),
+  new nn.Flatten(),
+);
 
 describe('ONNX protobuf fields', () => {
   test('ModelProto: ir_version 8, opset_import domain "" version 17, producer, graph name', () => {
@@ -25,7 +41,15 @@ describe('ONNX protobuf fields', () => {
   });
 
   test('opset and matching ir_version, producer name', () => {
-    for (const [opset, ir] of [[13, 8], [18, 8], [19, 9], [21, 10], [23, 11], [24, 12], [25, 13]]) {
+    for (const [opset, ir] of [
+      [13, 8],
+      [18, 8],
+      [19, 9],
+      [21, 10],
+      [23, 11],
+      [24, 12],
+      [25, 13],
+    ]) {
       assert.equal(onnxIrVersion(opset), ir);
       const m = decode(exportOnnxBytes(small, { inputShape: [1, 3, 4, 4], opset, producerName: 'me' }));
       assert.equal(int(m, 1), ir);
@@ -68,9 +92,13 @@ describe('ONNX protobuf fields', () => {
   test('nodes: inputs, outputs, attributes with their types and values', () => {
     const graph = messages(decode(exportOnnxBytes(model, { inputShape: [1, 3, 28, 28] })), 7)[0];
     const nodes = messages(graph, 1);
-    const attrs = (n: (typeof nodes)[number]): Map<string, { type: number; i?: number; f?: number; ints: number[] }> => new Map(
-      messages(n, 5).map((a) => [str(a, 1) ?? '', { type: int(a, 20) ?? 0, i: int(a, 3), f: floats(a, 2)[0], ints: ints(a, 8) }]),
-    );
+    const attrs = (n: (typeof nodes)[number]): Map<string, { type: number; i?: number; f?: number; ints: number[] }> =>
+      new Map(
+        messages(n, 5).map((a) => [
+          str(a, 1) ?? '',
+          { type: int(a, 20) ?? 0, i: int(a, 3), f: floats(a, 2)[0], ints: ints(a, 8) },
+        ]),
+      );
     const conv = nodes[0];
     assert.equal(str(conv, 4), 'Conv');
     assert.deepEqual(strings(conv, 1), ['input', 'features.0.weight', 'features.0.bias']);
@@ -81,7 +109,12 @@ describe('ONNX protobuf fields', () => {
     assert.deepEqual(ca.get('dilations')?.ints, [1, 1]);
     const bn = nodes[1];
     assert.equal(str(bn, 4), 'BatchNormalization');
-    assert.deepEqual(strings(bn, 1).slice(1), ['features.1.weight', 'features.1.bias', 'features.1.running_mean', 'features.1.running_var']);
+    assert.deepEqual(strings(bn, 1).slice(1), [
+      'features.1.weight',
+      'features.1.bias',
+      'features.1.running_mean',
+      'features.1.running_var',
+    ]);
     assert.equal(attrs(bn).get('epsilon')?.type, 1);
     assert.equal(attrs(bn).get('epsilon')?.f, Math.fround(1e-5));
     const pool = nodes.find((n) => str(n, 4) === 'MaxPool')!;
@@ -102,7 +135,9 @@ describe('ONNX protobuf fields', () => {
     const attrsOf = (net: nn.Module, h: number): Map<string, number[]> => {
       const graph = messages(decode(exportOnnxBytes(net, { inputShape: [1, 1, h, h] })), 7)[0];
       const node = messages(graph, 1)[0];
-      return new Map(messages(node, 5).map((a) => [str(a, 1) ?? '', int(a, 20) === 2 ? [int(a, 3) ?? NaN] : ints(a, 8)]));
+      return new Map(
+        messages(node, 5).map((a) => [str(a, 1) ?? '', int(a, 20) === 2 ? [int(a, 3) ?? NaN] : ints(a, 8)]),
+      );
     };
     const net = new nn.Sequential(new nn.MaxPool2d(2, { stride: 2, padding: 1, ceilMode: true }));
     // 5 → PyTorch 3 windows; ONNX's ceil formula would give 4.
@@ -128,11 +163,16 @@ describe('ONNX protobuf fields', () => {
     assert.deepEqual(column(0), [0.5, 0, 0.5, 0, 0, 0]);
     // Output (1, 1): rows [1, 3) × cols [0, 2) = pixels 2, 3, 4, 5, each 1/4.
     assert.deepEqual(column(4), [0, 0, 0.25, 0.25, 0.25, 0.25]);
-    const shapes = [...inits.values()].filter((t) => int(t, 2) === 7).map((t) => {
-      const [raw] = bytes(t, 9);
-      return Array.from(new BigInt64Array(raw.slice().buffer), Number);
-    });
-    assert.deepEqual(shapes, [[0, 1, 6], [0, 1, 2, 3]]);
+    const shapes = [...inits.values()]
+      .filter((t) => int(t, 2) === 7)
+      .map((t) => {
+        const [raw] = bytes(t, 9);
+        return Array.from(new BigInt64Array(raw.slice().buffer), Number);
+      });
+    assert.deepEqual(shapes, [
+      [0, 1, 6],
+      [0, 1, 2, 3],
+    ]);
   });
 });
 
@@ -143,7 +183,9 @@ describe('batch dimension in onnxruntime', () => {
     assert.deepEqual(staticSession.outputNames, ['output']);
     await runSession(staticSession, randn([1, 3, 5, 5]));
     await assert.rejects(runSession(staticSession, randn([3, 3, 5, 5])));
-    const dynamicSession = await createSession(exportOnnxBytes(small, { inputShape: [1, 3, 5, 5], dynamicBatch: true }));
+    const dynamicSession = await createSession(
+      exportOnnxBytes(small, { inputShape: [1, 3, 5, 5], dynamicBatch: true }),
+    );
     const out = await runSession(dynamicSession, randn([3, 3, 5, 5]));
     assert.deepEqual([...out.dims], [3, 2 * 5 * 4]);
     // Spatial sizes stay fixed.
@@ -166,7 +208,12 @@ describe('exportOnnx(path)', () => {
   });
 
   test('a missing folder rejects and leaves nothing behind', async () => {
-    await assert.rejects(exportOnnx(small, join(dir, 'missing', 'x.onnx'), { inputShape: [1, 3, 8, 8] }), { code: 'ENOENT' });
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.partial')), []);
+    await assert.rejects(exportOnnx(small, join(dir, 'missing', 'x.onnx'), { inputShape: [1, 3, 8, 8] }), {
+      code: 'ENOENT',
+    });
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith('.partial')),
+      [],
+    );
   });
 });

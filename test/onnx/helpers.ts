@@ -41,7 +41,12 @@ export async function createSession(bytes: Uint8Array): Promise<ort.InferenceSes
   return ort.InferenceSession.create(bytes);
 }
 
-export async function runSession(session: ort.InferenceSession, x: Tensor, inputName = 'input', outputName = 'output'): Promise<{ data: Float32Array; dims: readonly number[] }> {
+export async function runSession(
+  session: ort.InferenceSession,
+  x: Tensor,
+  inputName = 'input',
+  outputName = 'output',
+): Promise<{ data: Float32Array; dims: readonly number[] }> {
   const feeds = { [inputName]: new ort.Tensor('float32', x.data.slice(), [...x.shape]) };
   const out = (await session.run(feeds))[outputName];
   return { data: out.data as Float32Array, dims: out.dims };
@@ -49,7 +54,8 @@ export async function runSession(session: ort.InferenceSession, x: Tensor, input
 
 // ---- a minimal protobuf reader, enough to inspect what the exporter wrote ----
 
-export type Field = { wire: 0; value: bigint } | { wire: 2; value: Uint8Array } | { wire: 5; value: number } | { wire: 1; value: bigint };
+export type Field =
+  { wire: 0; value: bigint } | { wire: 2; value: Uint8Array } | { wire: 5; value: number } | { wire: 1; value: bigint };
 
 /** Every field of one message by number, in order of appearance. */
 export function decode(buf: Uint8Array): Map<number, Field[]> {
@@ -105,7 +111,8 @@ export const bytes = (msg: Map<number, Field[]>, n: number): Uint8Array[] =>
     if (f.wire !== 2) throw new Error(`field ${n} is not length-delimited`);
     return f.value;
   });
-export const strings = (msg: Map<number, Field[]>, n: number): string[] => bytes(msg, n).map((b) => new TextDecoder().decode(b));
+export const strings = (msg: Map<number, Field[]>, n: number): string[] =>
+  bytes(msg, n).map((b) => new TextDecoder().decode(b));
 export const str = (msg: Map<number, Field[]>, n: number): string | undefined => strings(msg, n).at(-1);
 export const messages = (msg: Map<number, Field[]>, n: number): Map<number, Field[]>[] => bytes(msg, n).map(decode);
 export const floats = (msg: Map<number, Field[]>, n: number): number[] =>

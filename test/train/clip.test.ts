@@ -9,7 +9,11 @@ import { clipGradNorm_, clipGradValue_ } from '../../src/nn/clip.js';
 import { loadTensors, assertClose } from './helpers.js';
 
 const golden = loadTensors('clip.safetensors');
-const cases = JSON.parse(golden.metadata.get('cases') as string) as { name: string; maxNorm: number; normType: number | 'inf' }[];
+const cases = JSON.parse(golden.metadata.get('cases') as string) as {
+  name: string;
+  maxNorm: number;
+  normType: number | 'inf';
+}[];
 
 function paramsWithGrads(): Parameter[] {
   return [0, 1, 2].map((i) => {
@@ -28,7 +32,10 @@ describe('clipGradNorm_ vs PyTorch 1.13', () => {
       const eTotal = assertClose([total], golden.get(`${c.name}.total`).data, 1e-6, `${c.name} total norm`);
       let eGrad = 0;
       params.forEach((p, i) => {
-        eGrad = Math.max(eGrad, assertClose(p.grad!.data, golden.get(`${c.name}.g.${i}`).data, 1e-6, `${c.name} grad ${i}`));
+        eGrad = Math.max(
+          eGrad,
+          assertClose(p.grad!.data, golden.get(`${c.name}.g.${i}`).data, 1e-6, `${c.name} grad ${i}`),
+        );
       });
       tc.diagnostic(`total rel err ${eTotal.toExponential(2)}, grads rel err ${eGrad.toExponential(2)}`);
     });
@@ -49,7 +56,10 @@ describe('clipping behaviour', () => {
   it('errorIfNonfinite and bad arguments', () => {
     const p = new Parameter(zeros([2]));
     p.grad = tensor([Infinity, 1]);
-    assert.throws(() => clipGradNorm_([p], 1, 2, { errorIfNonfinite: true }), (e: unknown) => e instanceof ArgumentError && /non-finite/.test((e as Error).message));
+    assert.throws(
+      () => clipGradNorm_([p], 1, 2, { errorIfNonfinite: true }),
+      (e: unknown) => e instanceof ArgumentError && /non-finite/.test((e as Error).message),
+    );
     assert.throws(() => clipGradNorm_([p], NaN), ArgumentError);
     assert.throws(() => clipGradNorm_([p], -1), ArgumentError);
     assert.throws(() => clipGradNorm_([p], 1, 0), ArgumentError);

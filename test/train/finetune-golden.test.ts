@@ -19,7 +19,12 @@ interface Run extends OptimSpec {
   featuresEval: boolean;
   losses: number[];
 }
-interface FinetuneMeta { architecture: VggArchitecture; newClasses: number; steps: number; runs: Run[] }
+interface FinetuneMeta {
+  architecture: VggArchitecture;
+  newClasses: number;
+  steps: number;
+  runs: Run[];
+}
 
 const meta = loadJson<FinetuneMeta>('finetune.json');
 const golden = loadTensors('finetune.safetensors');
@@ -54,7 +59,8 @@ describe('fine-tuning vs PyTorch 1.13 (new head, frozen features, optimizer give
         const loss = crit.forward(model.forward(x), y);
         opt.zeroGrad();
         loss.backward();
-        for (const [k, p] of model.features.namedParameters('features')) assert.equal(p.grad, null, `${k} got a gradient`);
+        for (const [k, p] of model.features.namedParameters('features'))
+          assert.equal(p.grad, null, `${k} got a gradient`);
         opt.step();
         const err = Math.abs(loss.item() - run.losses[s]) / Math.abs(run.losses[s]);
         lossErr = Math.max(lossErr, err);
@@ -75,7 +81,9 @@ describe('fine-tuning vs PyTorch 1.13 (new head, frozen features, optimizer give
           assert.deepEqual(v.data, expected.data, `${k} differs from PyTorch's`);
         }
       }
-      tc.diagnostic(`max loss rel err ${lossErr.toExponential(2)}, max classifier rel err ${weightErr.toExponential(2)}`);
+      tc.diagnostic(
+        `max loss rel err ${lossErr.toExponential(2)}, max classifier rel err ${weightErr.toExponential(2)}`,
+      );
     });
   }
 });

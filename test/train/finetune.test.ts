@@ -22,12 +22,21 @@ import { randn, zeros } from '../../src/tensor/creation.js';
 import { Generator } from '../../src/tensor/rng.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 
-const ARCH: VggArchitecture = { cfg: [4, 'M', 8, 'M'], batchNorm: true, inChannels: 3, numClasses: 10, hiddenFeatures: 16, dropout: 0.5, poolSize: 2 };
+const ARCH: VggArchitecture = {
+  cfg: [4, 'M', 8, 'M'],
+  batchNorm: true,
+  inChannels: 3,
+  numClasses: 10,
+  hiddenFeatures: 16,
+  dropout: 0.5,
+  poolSize: 2,
+};
 const smallVgg = (): VGG => buildVgg(ARCH);
 const x = randn([2, 3, 8, 8], { generator: new Generator(1) });
 
 /** What normal_(0, std) with a fresh Generator(seed) draws for `shape`. */
-const expectedNormal = (shape: number[], std: number, seed: number): Float32Array => zeros(shape).normal_(0, std, new Generator(seed)).data;
+const expectedNormal = (shape: number[], std: number, seed: number): Float32Array =>
+  zeros(shape).normal_(0, std, new Generator(seed)).data;
 
 function stateOf(model: Module): Map<string, Float32Array> {
   return new Map([...model.stateDict()].map(([k, v]) => [k, v.toFloat32Array()]));
@@ -49,7 +58,10 @@ describe('replaceClassifierHead', () => {
     assert.equal(head.weight.requiresGrad, true);
     assert.equal(model.architecture()?.numClasses, 4);
     assert.deepEqual(noGrad(() => model.forward(x)).shape, [2, 4]);
-    assert.deepEqual([...model.stateDict().keys()].filter((k) => k.startsWith('classifier.6')), ['classifier.6.weight', 'classifier.6.bias']);
+    assert.deepEqual(
+      [...model.stateDict().keys()].filter((k) => k.startsWith('classifier.6')),
+      ['classifier.6.weight', 'classifier.6.bias'],
+    );
   });
 
   it('keeps the evaluation mode of the layer it replaces', () => {
@@ -58,7 +70,13 @@ describe('replaceClassifierHead', () => {
   });
 
   it('finds the last Linear of any Sequential model, with N(0, 0.01) weights', () => {
-    const net = new Sequential(new Flatten(), new Linear(12, 5), new ReLU(), new Linear(5, 3, { bias: false }), new ReLU());
+    const net = new Sequential(
+      new Flatten(),
+      new Linear(12, 5),
+      new ReLU(),
+      new Linear(5, 3, { bias: false }),
+      new ReLU(),
+    );
     const { key, head } = replaceClassifierHead(net, 7, { generator: new Generator(2) });
     assert.equal(key, '3');
     assert.equal(net.at(3), head);
@@ -70,13 +88,20 @@ describe('replaceClassifierHead', () => {
     const model = smallVgg();
     const before = model.classifier.at(6);
     for (const bad of [0, -2, 2.5, NaN, Infinity, '4', null]) {
-      assert.throws(() => replaceClassifierHead(model, bad as never), (e: Error) => e instanceof ArgumentError && /numClasses must be a positive integer/.test(e.message), String(bad));
+      assert.throws(
+        () => replaceClassifierHead(model, bad as never),
+        (e: Error) => e instanceof ArgumentError && /numClasses must be a positive integer/.test(e.message),
+        String(bad),
+      );
     }
     assert.equal(model.classifier.at(6), before);
   });
 
   it('says why a model cannot get a new head', () => {
-    assert.throws(() => replaceClassifierHead(new Sequential(new Conv2d(3, 4, 3)), 2), /Sequential has no Linear layer inside it/);
+    assert.throws(
+      () => replaceClassifierHead(new Sequential(new Conv2d(3, 4, 3)), 2),
+      /Sequential has no Linear layer inside it/,
+    );
     assert.throws(() => replaceClassifierHead(new Linear(3, 2), 2), /Linear has no Linear layer inside it/);
     class Custom extends Module {
       readonly fc = this.registerModule('fc', new Linear(3, 2));
@@ -84,7 +109,10 @@ describe('replaceClassifierHead', () => {
         return this.fc.forward(t);
       }
     }
-    assert.throws(() => replaceClassifierHead(new Custom(), 2), /the last Linear \(fc\) sits in a Custom, not a Sequential/);
+    assert.throws(
+      () => replaceClassifierHead(new Custom(), 2),
+      /the last Linear \(fc\) sits in a Custom, not a Sequential/,
+    );
     assert.throws(() => replaceClassifierHead({} as never, 2), ArgumentError);
   });
 });
@@ -121,7 +149,7 @@ describe('prepareFineTune', () => {
 });
 
 describe('frozenFeaturesForward', () => {
-  it('gives the model\'s own logits, with the trunk planned when the addon is there, and gradients for the classifier only', () => {
+  it("gives the model's own logits, with the trunk planned when the addon is there, and gradients for the classifier only", () => {
     const model = buildVgg({ ...ARCH, dropout: 0 });
     prepareFineTune(model, { numClasses: 3, featuresEval: true, generator: new Generator(4) });
     model.train();
@@ -146,7 +174,10 @@ describe('saving a fine-tuned model', () => {
       const model = smallVgg();
       prepareFineTune(model, { numClasses: 3 });
       const path = join(dir, 'tuned.safetensors');
-      await assert.rejects(saveModel(path, model, { categories: Array.from({ length: 10 }, (_, i) => `c${i}`) }), /10 category names for a model with 3 classes/);
+      await assert.rejects(
+        saveModel(path, model, { categories: Array.from({ length: 10 }, (_, i) => `c${i}`) }),
+        /10 category names for a model with 3 classes/,
+      );
       await saveModel(path, model, { categories: ['cat', 'dog', 'fox'] });
       const loaded = await loadModel(path);
       assert.equal(loaded.architecture.numClasses, 3);

@@ -22,7 +22,15 @@ const generator = new Generator(42);
 
 /** features: conv 0, bn 1, relu 2, pool 3, conv 4, bn 5, relu 6, pool 7. */
 function smallVgg(): VGG {
-  return buildVgg({ cfg: [4, 'M', 6, 'M'], batchNorm: true, inChannels: 3, numClasses: 5, hiddenFeatures: 8, dropout: 0, poolSize: 2 });
+  return buildVgg({
+    cfg: [4, 'M', 6, 'M'],
+    batchNorm: true,
+    inChannels: 3,
+    numClasses: 5,
+    hiddenFeatures: 8,
+    dropout: 0,
+    poolSize: 2,
+  });
 }
 
 const x = randn([2, 3, 8, 8], { generator });
@@ -55,7 +63,11 @@ describe('frozen layers run no gradient kernels', () => {
     const count = countKernels(() => trainStep(model));
     assert.equal(count('conv2d'), 2);
     assert.equal(count('conv2dBackwardWeight'), 2);
-    assert.equal(count('conv2dBackwardInput'), 1, 'the first conv needs no input gradient: the input does not require one');
+    assert.equal(
+      count('conv2dBackwardInput'),
+      1,
+      'the first conv needs no input gradient: the input does not require one',
+    );
   });
 
   it('frozen features: no conv gradient at all, frozen grads null, classifier grads present', () => {
@@ -88,7 +100,10 @@ describe('frozen layers run no gradient kernels', () => {
       bn.weight!.copy_(tensor([0.5, 1.5, -1]));
       if (frozenWeight) bn.weight!.requiresGrad = false;
       const input = x.detach().requiresGrad_(inputGrad);
-      bn.forward(input).mul(randn([2, 3, 8, 8], { generator: new Generator(7) })).sum().backward();
+      bn.forward(input)
+        .mul(randn([2, 3, 8, 8], { generator: new Generator(7) }))
+        .sum()
+        .backward();
       return { gx: input.grad, gw: bn.weight!.grad, gb: bn.bias!.grad };
     };
     const full = grads(true, false);
@@ -105,7 +120,10 @@ describe('frozen layers run no gradient kernels', () => {
 
 describe('optimizers leave frozen parameters alone', () => {
   const optimizers: [string, (m: VGG) => AnyOptimizer][] = [
-    ['SGD with momentum and weight decay', (m) => new SGD(m.parameters(), { lr: 0.1, momentum: 0.9, weightDecay: 0.1 })],
+    [
+      'SGD with momentum and weight decay',
+      (m) => new SGD(m.parameters(), { lr: 0.1, momentum: 0.9, weightDecay: 0.1 }),
+    ],
     ['Adam with L2 weight decay', (m) => new Adam(m.parameters(), { lr: 0.01, weightDecay: 0.1 })],
     ['AdamW with decoupled weight decay', (m) => new AdamW(m.parameters(), { lr: 0.01, weightDecay: 0.5 })],
   ];
@@ -120,8 +138,12 @@ describe('optimizers leave frozen parameters alone', () => {
       for (const [k, v] of values(model, 'features.')) {
         if (/weight$|bias$/.test(k)) assert.deepEqual(v, before.get(k), `${k} moved`);
       }
-      assert.ok([...values(model, 'classifier.')].some(([k, v]) => v.some((e, i) => e !== classifierBefore.get(k)![i])), 'the classifier learned');
-      for (const p of model.features.parameters()) assert.equal(opt.state.has(p), false, 'no optimizer state for a frozen parameter');
+      assert.ok(
+        [...values(model, 'classifier.')].some(([k, v]) => v.some((e, i) => e !== classifierBefore.get(k)![i])),
+        'the classifier learned',
+      );
+      for (const p of model.features.parameters())
+        assert.equal(opt.state.has(p), false, 'no optimizer state for a frozen parameter');
     });
   }
 
@@ -152,7 +174,11 @@ describe('freeze, unfreeze, trainableParameters', () => {
     freeze(model.features);
     const stats = values(model, 'features.1.running_mean');
     trainStep(model);
-    assert.notDeepEqual(values(model, 'features.1.running_mean'), stats, 'PyTorch behaviour: requires_grad_(False) alone does not stop them');
+    assert.notDeepEqual(
+      values(model, 'features.1.running_mean'),
+      stats,
+      'PyTorch behaviour: requires_grad_(False) alone does not stop them',
+    );
 
     const pinned = smallVgg();
     freeze(pinned.features, { eval: true });
@@ -160,12 +186,18 @@ describe('freeze, unfreeze, trainableParameters', () => {
     trainStep(pinned);
     pinned.train();
     assert.deepEqual(values(pinned, 'features.'), pinnedStats);
-    assert.ok([...pinned.features.modules()].every((m) => !m.training), 'features stay in eval mode through train()');
+    assert.ok(
+      [...pinned.features.modules()].every((m) => !m.training),
+      'features stay in eval mode through train()',
+    );
     assert.ok([...pinned.classifier.modules()].every((m) => m.training));
 
     unfreeze(pinned.features);
     pinned.train();
-    assert.ok([...pinned.modules()].every((m) => m.training), 'unfreeze lifts the eval pin');
+    assert.ok(
+      [...pinned.modules()].every((m) => m.training),
+      'unfreeze lifts the eval pin',
+    );
   });
 
   it('refuses what is not a Module', () => {

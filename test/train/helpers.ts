@@ -5,8 +5,20 @@ import { readSafetensors } from '../../src/io/safetensors.js';
 import { toFloat32 } from '../../src/io/raw-tensor.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import * as nn from '../../src/nn/index.js';
-import { SGD, Adam, AdamW, StepLR, MultiStepLR, CosineAnnealingLR, LinearLR, OneCycleLR, SequentialLR,
-  type AnyOptimizer, type LRScheduler, type GroupInput } from '../../src/nn/optim/index.js';
+import {
+  SGD,
+  Adam,
+  AdamW,
+  StepLR,
+  MultiStepLR,
+  CosineAnnealingLR,
+  LinearLR,
+  OneCycleLR,
+  SequentialLR,
+  type AnyOptimizer,
+  type LRScheduler,
+  type GroupInput,
+} from '../../src/nn/optim/index.js';
 import { fixturePath } from '../helpers/paths.js';
 
 export const trainFixture = (name: string): string => fixturePath('train', name);
@@ -59,20 +71,40 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
 /** The model of the golden runs (generate.py's make_model). */
 export function buildModel(): nn.Sequential {
   return new nn.Sequential(
-    new nn.Conv2d(3, 4, 3, { padding: 1, bias: false }), new nn.BatchNorm2d(4), new nn.ReLU(),
-    new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(256, 10),
+    new nn.Conv2d(3, 4, 3, { padding: 1, bias: false }),
+    new nn.BatchNorm2d(4),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Flatten(),
+    new nn.Linear(256, 10),
   );
 }
 
-export type OptimSpec = { optim: 'SGD' | 'Adam' | 'AdamW'; opts: Record<string, unknown>; groups?: ({ params: string[] } & Record<string, unknown>)[] };
-export type SchedSpec = { type: string; opts?: Record<string, unknown>; schedulers?: SchedSpec[]; milestones?: number[] };
+export type OptimSpec = {
+  optim: 'SGD' | 'Adam' | 'AdamW';
+  opts: Record<string, unknown>;
+  groups?: ({ params: string[] } & Record<string, unknown>)[];
+};
+export type SchedSpec = {
+  type: string;
+  opts?: Record<string, unknown>;
+  schedulers?: SchedSpec[];
+  milestones?: number[];
+};
 
-export function makeOptimizer(kind: OptimSpec['optim'], params: Iterable<Tensor> | GroupInput<Record<string, unknown> & { lr: number }>[], opts: Record<string, unknown>): AnyOptimizer {
+export function makeOptimizer(
+  kind: OptimSpec['optim'],
+  params: Iterable<Tensor> | GroupInput<Record<string, unknown> & { lr: number }>[],
+  opts: Record<string, unknown>,
+): AnyOptimizer {
   const p = params as never;
   switch (kind) {
-    case 'SGD': return new SGD(p, opts);
-    case 'Adam': return new Adam(p, opts);
-    case 'AdamW': return new AdamW(p, opts);
+    case 'SGD':
+      return new SGD(p, opts);
+    case 'Adam':
+      return new Adam(p, opts);
+    case 'AdamW':
+      return new AdamW(p, opts);
   }
 }
 
@@ -81,7 +113,8 @@ export function paramsFor(model: nn.Module, spec: OptimSpec): Iterable<Tensor> |
   if (!spec.groups) return [...model.parameters()];
   const named = [...model.namedParameters()];
   return spec.groups.map(({ params, ...opts }) => ({
-    ...opts, params: named.filter(([n]) => params.some((pre) => n.startsWith(pre))).map(([, t]) => t),
+    ...opts,
+    params: named.filter(([n]) => params.some((pre) => n.startsWith(pre))).map(([, t]) => t),
   }));
 }
 
@@ -89,14 +122,23 @@ export function makeScheduler(opt: AnyOptimizer, spec: SchedSpec | undefined): L
   if (!spec) return null;
   const o = (spec.opts ?? {}) as never;
   switch (spec.type) {
-    case 'StepLR': return new StepLR(opt, o);
-    case 'MultiStepLR': return new MultiStepLR(opt, o);
-    case 'CosineAnnealingLR': return new CosineAnnealingLR(opt, o);
-    case 'LinearLR': return new LinearLR(opt, o);
-    case 'OneCycleLR': return new OneCycleLR(opt, o);
+    case 'StepLR':
+      return new StepLR(opt, o);
+    case 'MultiStepLR':
+      return new MultiStepLR(opt, o);
+    case 'CosineAnnealingLR':
+      return new CosineAnnealingLR(opt, o);
+    case 'LinearLR':
+      return new LinearLR(opt, o);
+    case 'OneCycleLR':
+      return new OneCycleLR(opt, o);
     case 'SequentialLR':
-      return new SequentialLR(opt, { schedulers: (spec.schedulers ?? []).map((s) => makeScheduler(opt, s) as LRScheduler), milestones: spec.milestones ?? [] });
-    default: throw new Error(`unknown scheduler ${spec.type}`);
+      return new SequentialLR(opt, {
+        schedulers: (spec.schedulers ?? []).map((s) => makeScheduler(opt, s) as LRScheduler),
+        milestones: spec.milestones ?? [],
+      });
+    default:
+      throw new Error(`unknown scheduler ${spec.type}`);
   }
 }
 
@@ -105,6 +147,9 @@ export function assertLrs(actual: readonly number[], expected: readonly number[]
   assert.equal(actual.length, expected.length, `${what}: number of groups`);
   actual.forEach((a, i) => {
     const e = expected[i];
-    assert.ok(Math.abs(a - e) <= 1e-12 * Math.max(Math.abs(e), 1e-300) || a === e, `${what} group ${i}: lr ${a} != ${e}`);
+    assert.ok(
+      Math.abs(a - e) <= 1e-12 * Math.max(Math.abs(e), 1e-300) || a === e,
+      `${what} group ${i}: lr ${a} != ${e}`,
+    );
   });
 }

@@ -5,7 +5,15 @@ import { Tensor } from '../../src/tensor/tensor.js';
 import { tensor, randn } from '../../src/tensor/creation.js';
 import { noGrad } from '../../src/tensor/autograd.js';
 import { ArgumentError, ShapeError } from '../../src/errors.js';
-import { crossEntropy, nllLoss, mseLoss, CrossEntropyLoss, NLLLoss, MSELoss, type Reduction } from '../../src/nn/loss.js';
+import {
+  crossEntropy,
+  nllLoss,
+  mseLoss,
+  CrossEntropyLoss,
+  NLLLoss,
+  MSELoss,
+  type Reduction,
+} from '../../src/nn/loss.js';
 import { loadTensors, assertClose } from './helpers.js';
 
 interface Case {
@@ -66,7 +74,12 @@ describe('losses vs PyTorch 1.13', () => {
     const labels = [...golden.get('ce_sum_ls0.1_nw.target').data];
     const expected = golden.get('ce_sum_ls0.1_nw.out').data;
     assertClose(crossEntropy(x, labels, { reduction: 'sum', labelSmoothing: 0.1 }).data, expected, TOL, 'number[]');
-    assertClose(crossEntropy(x, Int32Array.from(labels), { reduction: 'sum', labelSmoothing: 0.1 }).data, expected, TOL, 'Int32Array');
+    assertClose(
+      crossEntropy(x, Int32Array.from(labels), { reduction: 'sum', labelSmoothing: 0.1 }).data,
+      expected,
+      TOL,
+      'Int32Array',
+    );
   });
 
   it('a mean over only ignored targets is NaN with a zero gradient, as in PyTorch', () => {
@@ -91,12 +104,21 @@ describe('losses vs PyTorch 1.13', () => {
 
 describe('loss bad input', () => {
   const x = randn([3, 5]);
-  const isArg = (re: RegExp) => (e: unknown): boolean => e instanceof ArgumentError && re.test((e as Error).message);
-  const isShape = (re: RegExp) => (e: unknown): boolean => e instanceof ShapeError && re.test((e as Error).message);
+  const isArg =
+    (re: RegExp) =>
+    (e: unknown): boolean =>
+      e instanceof ArgumentError && re.test((e as Error).message);
+  const isShape =
+    (re: RegExp) =>
+    (e: unknown): boolean =>
+      e instanceof ShapeError && re.test((e as Error).message);
 
   it('labels out of range name the label and the class count', () => {
     assert.throws(() => crossEntropy(x, [0, 5, 1]), isArg(/target 5 at index 1 is out of bounds for 5 classes/));
-    assert.throws(() => crossEntropy(x, tensor([0, -1, 1])), isArg(/target -1 at index 1 is out of bounds for 5 classes/));
+    assert.throws(
+      () => crossEntropy(x, tensor([0, -1, 1])),
+      isArg(/target -1 at index 1 is out of bounds for 5 classes/),
+    );
     assert.throws(() => nllLoss(x, [7, 0, 0]), isArg(/target 7 at index 0 is out of bounds for 5 classes/));
     assert.throws(() => new CrossEntropyLoss().forward(x, [0, 1, 9]), isArg(/target 9/));
     assert.throws(() => crossEntropy(x, [0, 1.5, 1]), isArg(/1.5 at index 1 is not an integer/));
@@ -104,14 +126,26 @@ describe('loss bad input', () => {
   });
 
   it('mismatched batch sizes', () => {
-    assert.throws(() => crossEntropy(x, [0, 1]), isShape(/expected input batch_size \(3\) to match target batch_size \(2\)/));
-    assert.throws(() => crossEntropy(x, tensor([0, 1, 2, 3])), isShape(/batch_size \(3\) to match target batch_size \(4\)/));
+    assert.throws(
+      () => crossEntropy(x, [0, 1]),
+      isShape(/expected input batch_size \(3\) to match target batch_size \(2\)/),
+    );
+    assert.throws(
+      () => crossEntropy(x, tensor([0, 1, 2, 3])),
+      isShape(/batch_size \(3\) to match target batch_size \(4\)/),
+    );
     assert.throws(() => nllLoss(x, tensor([[0, 1, 2]])), isShape(/expected target of shape \[3\]/));
-    assert.throws(() => mseLoss(x, randn([3, 4])), isShape(/input shape \[3, 5\] does not match target shape \[3, 4\]/));
+    assert.throws(
+      () => mseLoss(x, randn([3, 4])),
+      isShape(/input shape \[3, 5\] does not match target shape \[3, 4\]/),
+    );
   });
 
   it('bad options', () => {
-    assert.throws(() => crossEntropy(x, [0, 1, 2], { labelSmoothing: 1.5 }), isArg(/labelSmoothing must be between 0.0 and 1.0/));
+    assert.throws(
+      () => crossEntropy(x, [0, 1, 2], { labelSmoothing: 1.5 }),
+      isArg(/labelSmoothing must be between 0.0 and 1.0/),
+    );
     assert.throws(() => crossEntropy(x, [0, 1, 2], { reduction: 'avg' as never }), isArg(/reduction must be/));
     assert.throws(() => crossEntropy(x, [0, 1, 2], { weight: randn([4]) }), isShape(/weight must have shape \[5\]/));
     assert.throws(() => crossEntropy(randn([]), [0]), isShape(/class dimension/));

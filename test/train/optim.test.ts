@@ -7,12 +7,30 @@ import { ArgumentError } from '../../src/errors.js';
 import { CrossEntropyLoss } from '../../src/nn/loss.js';
 import { clipGradNorm_ } from '../../src/nn/clip.js';
 import { Parameter } from '../../src/nn/parameter.js';
-import { SGD, Adam, AdamW, StepLR, OneCycleLR, type AnyOptimizer, type LRScheduler, type OptimizerStateDict, type ParamState } from '../../src/nn/optim/index.js';
+import {
+  SGD,
+  Adam,
+  AdamW,
+  StepLR,
+  OneCycleLR,
+  type AnyOptimizer,
+  type LRScheduler,
+  type OptimizerStateDict,
+  type ParamState,
+} from '../../src/nn/optim/index.js';
 import { readSafetensors, writeSafetensors } from '../../src/io/safetensors.js';
 import { fromFloat32, toFloat32 } from '../../src/io/raw-tensor.js';
 import {
-  loadTensors, loadJson, buildModel, makeOptimizer, makeScheduler, paramsFor, assertClose, assertLrs,
-  type OptimSpec, type SchedSpec,
+  loadTensors,
+  loadJson,
+  buildModel,
+  makeOptimizer,
+  makeScheduler,
+  paramsFor,
+  assertClose,
+  assertLrs,
+  type OptimSpec,
+  type SchedSpec,
 } from './helpers.js';
 
 interface Run extends OptimSpec {
@@ -26,7 +44,12 @@ interface Run extends OptimSpec {
   stateSteps?: Record<string, number>;
   stateParams?: number[][];
 }
-interface TrainMeta { labelSmoothing: number; steps: number; batches: number; runs: Run[] }
+interface TrainMeta {
+  labelSmoothing: number;
+  steps: number;
+  batches: number;
+  runs: Run[];
+}
 
 const meta = loadJson<TrainMeta>('train.json');
 const golden = loadTensors('train.safetensors');
@@ -80,28 +103,53 @@ describe('optimizers vs PyTorch 1.13 (5 steps, CrossEntropyLoss with label smoot
         lossErr = Math.max(lossErr, err);
         assert.ok(err <= LOSS_TOL, `${run.name} step ${s}: loss ${loss} vs ${e} (rel ${err.toExponential(2)})`);
         if (run.norms) assertClose([norm as number], [run.norms[s]], 1e-5, `${run.name} step ${s}: clip norm`);
-        assertLrs(t.opt.paramGroups.map((g) => g.lr), run.lrs[s], `${run.name} step ${s}`);
+        assertLrs(
+          t.opt.paramGroups.map((g) => g.lr),
+          run.lrs[s],
+          `${run.name} step ${s}`,
+        );
       }
       let weightErr = 0;
       for (const [k, v] of t.model.stateDict()) {
-        weightErr = Math.max(weightErr, assertClose(v.data, golden.get(`${run.name}.model.${k}`).data, WEIGHT_TOL, `${run.name} ${k}`));
+        weightErr = Math.max(
+          weightErr,
+          assertClose(v.data, golden.get(`${run.name}.model.${k}`).data, WEIGHT_TOL, `${run.name} ${k}`),
+        );
       }
       let stateErr = 0;
       if (run.saveState) {
         const sd = t.opt.stateDict();
-        assert.deepEqual(sd.paramGroups.map((g) => g.params), run.stateParams);
+        assert.deepEqual(
+          sd.paramGroups.map((g) => g.params),
+          run.stateParams,
+        );
         for (const [idx, st] of sd.state) {
           for (const [name, v] of Object.entries(st)) {
             if (name === 'step') assert.equal(v, run.stateSteps?.[String(idx)], `step of ${idx}`);
-            else stateErr = Math.max(stateErr, assertClose(v as Float32Array, golden.get(`${run.name}.state.${idx}.${name}`).data, WEIGHT_TOL, `${run.name} state ${idx}.${name}`));
+            else
+              stateErr = Math.max(
+                stateErr,
+                assertClose(
+                  v as Float32Array,
+                  golden.get(`${run.name}.state.${idx}.${name}`).data,
+                  WEIGHT_TOL,
+                  `${run.name} state ${idx}.${name}`,
+                ),
+              );
           }
         }
         const expectedNames = golden.names.filter((n) => n.startsWith(`${run.name}.state.`));
-        const ours = [...sd.state].flatMap(([i, st]) => Object.keys(st).filter((k) => k !== 'step').map((k) => `${run.name}.state.${i}.${k}`));
+        const ours = [...sd.state].flatMap(([i, st]) =>
+          Object.keys(st)
+            .filter((k) => k !== 'step')
+            .map((k) => `${run.name}.state.${i}.${k}`),
+        );
         assert.deepEqual(ours.sort(), expectedNames.sort(), 'same optimizer buffers as PyTorch');
       }
-      tc.diagnostic(`max loss rel err ${lossErr.toExponential(2)}, max weight rel err ${weightErr.toExponential(2)}` +
-        (run.saveState ? `, optimizer state rel err ${stateErr.toExponential(2)}` : ''));
+      tc.diagnostic(
+        `max loss rel err ${lossErr.toExponential(2)}, max weight rel err ${weightErr.toExponential(2)}` +
+          (run.saveState ? `, optimizer state rel err ${stateErr.toExponential(2)}` : ''),
+      );
     });
   }
 });
@@ -120,7 +168,10 @@ function saveOptimizer(sd: OptimizerStateDict): { bytes: Uint8Array; json: strin
 }
 
 function loadOptimizer(saved: { bytes: Uint8Array; json: string }): OptimizerStateDict {
-  const { scalars, paramGroups } = JSON.parse(saved.json) as { scalars: Record<string, Record<string, number>>; paramGroups: OptimizerStateDict['paramGroups'] };
+  const { scalars, paramGroups } = JSON.parse(saved.json) as {
+    scalars: Record<string, Record<string, number>>;
+    paramGroups: OptimizerStateDict['paramGroups'];
+  };
   const state = new Map<number, ParamState>();
   for (const [i, st] of Object.entries(scalars)) state.set(Number(i), { ...st });
   for (const [name, raw] of readSafetensors(saved.bytes).tensors) {
@@ -133,7 +184,14 @@ function loadOptimizer(saved: { bytes: Uint8Array; json: string }): OptimizerSta
 }
 
 describe('resume: stateDict → save → load into fresh objects → continue', () => {
-  for (const name of ['sgd_nesterov_wd_onecycle', 'sgd_groups_multistep', 'sgd_clip_sequential', 'adam_amsgrad_wd', 'adamw_onecycle', 'adam_cosine']) {
+  for (const name of [
+    'sgd_nesterov_wd_onecycle',
+    'sgd_groups_multistep',
+    'sgd_clip_sequential',
+    'adam_amsgrad_wd',
+    'adamw_onecycle',
+    'adam_cosine',
+  ]) {
     it(`${name}: identical to an uninterrupted run`, () => {
       const run = meta.runs.find((r) => r.name === name) as Run;
       const straight = setup(run);
@@ -148,14 +206,20 @@ describe('resume: stateDict → save → load into fresh objects → continue', 
       const savedSched = JSON.stringify(first.sched?.stateDict() ?? null);
 
       const resumed = setup(run);
-      resumed.model.loadStateDict(new Map([...savedModel].map(([k, v]) => [k, new Tensor(v, resumed.model.stateDict().get(k)!.shape)])));
+      resumed.model.loadStateDict(
+        new Map([...savedModel].map(([k, v]) => [k, new Tensor(v, resumed.model.stateDict().get(k)!.shape)])),
+      );
       resumed.opt.loadStateDict(loadOptimizer(savedOpt));
       if (resumed.sched) resumed.sched.loadStateDict(JSON.parse(savedSched));
-      for (let s = cut; s < meta.steps; s++) assert.equal(trainStep(resumed, s).loss, straightLosses[s], `loss at step ${s}`);
+      for (let s = cut; s < meta.steps; s++)
+        assert.equal(trainStep(resumed, s).loss, straightLosses[s], `loss at step ${s}`);
       for (const [k, v] of straight.model.stateDict()) {
         assert.deepEqual(resumed.model.stateDict().get(k)!.data, v.data, `${k} differs after resume`);
       }
-      assert.deepEqual(resumed.opt.paramGroups.map((g) => g.lr), straight.opt.paramGroups.map((g) => g.lr));
+      assert.deepEqual(
+        resumed.opt.paramGroups.map((g) => g.lr),
+        straight.opt.paramGroups.map((g) => g.lr),
+      );
     });
   }
 });
@@ -229,7 +293,7 @@ describe('optimizer API', () => {
     assert.equal(p.data[0], 3 - 0.25 * 6);
   });
 
-  it('stateDict is a snapshot with PyTorch\'s layout, JSON-safe apart from buffers', () => {
+  it("stateDict is a snapshot with PyTorch's layout, JSON-safe apart from buffers", () => {
     const a = param([1, 2]);
     const b = param([3]);
     const opt = new Adam([{ params: [a] }, { params: [b], lr: 0.1 }], { amsgrad: true });
@@ -237,8 +301,19 @@ describe('optimizer API', () => {
     b.grad = tensor([1]);
     opt.step();
     const sd = opt.stateDict();
-    assert.deepEqual(sd.paramGroups.map((g) => g.params), [[0], [1]]);
-    assert.deepEqual(sd.paramGroups[0], { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: true, maximize: false, params: [0] });
+    assert.deepEqual(
+      sd.paramGroups.map((g) => g.params),
+      [[0], [1]],
+    );
+    assert.deepEqual(sd.paramGroups[0], {
+      lr: 0.001,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 0,
+      amsgrad: true,
+      maximize: false,
+      params: [0],
+    });
     assert.deepEqual(Object.keys(sd.state.get(0)!).sort(), ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq', 'step']);
     const before = (sd.state.get(0)!.exp_avg as Float32Array).slice();
     opt.step();
@@ -248,13 +323,17 @@ describe('optimizer API', () => {
 
   it('a torch-like printed form', () => {
     const opt = new SGD([param([1])], { lr: 0.1, momentum: 0.9 });
-    assert.equal(String(opt), 'SGD (\nParameter Group 0\n    dampening: 0\n    lr: 0.1\n    maximize: false\n    momentum: 0.9\n    nesterov: false\n    weightDecay: 0\n)');
+    assert.equal(
+      String(opt),
+      'SGD (\nParameter Group 0\n    dampening: 0\n    lr: 0.1\n    maximize: false\n    momentum: 0.9\n    nesterov: false\n    weightDecay: 0\n)',
+    );
   });
 });
 
 describe('optimizer bad input', () => {
   const p = (): Parameter => new Parameter(zeros([2]));
-  const throwsArg = (fn: () => unknown, re: RegExp): void => assert.throws(fn, (e: unknown) => e instanceof ArgumentError && re.test((e as Error).message));
+  const throwsArg = (fn: () => unknown, re: RegExp): void =>
+    assert.throws(fn, (e: unknown) => e instanceof ArgumentError && re.test((e as Error).message));
 
   it('rejects bad learning rates', () => {
     throwsArg(() => new SGD([p()], { lr: NaN }), /invalid learning rate NaN/);
@@ -270,7 +349,10 @@ describe('optimizer bad input', () => {
   it('rejects bad options', () => {
     throwsArg(() => new SGD([p()], { lr: 0.1, momentum: -0.5 }), /momentum/);
     throwsArg(() => new SGD([p()], { lr: 0.1, weightDecay: -1 }), /weightDecay/);
-    throwsArg(() => new SGD([p()], { lr: 0.1, nesterov: true }), /Nesterov momentum requires a momentum and zero dampening/);
+    throwsArg(
+      () => new SGD([p()], { lr: 0.1, nesterov: true }),
+      /Nesterov momentum requires a momentum and zero dampening/,
+    );
     throwsArg(() => new SGD([p()], { lr: 0.1, nesterov: true, momentum: 0.9, dampening: 0.1 }), /Nesterov/);
     throwsArg(() => new Adam([p()], { betas: [1, 0.999] }), /beta parameter at index 0/);
     throwsArg(() => new Adam([p()], { betas: [0.9, -0.1] }), /beta parameter at index 1/);
@@ -281,7 +363,10 @@ describe('optimizer bad input', () => {
     throwsArg(() => new SGD([], { lr: 0.1 }), /empty parameter list/);
     throwsArg(() => new SGD(p() as never, { lr: 0.1 }), /iterable/);
     const shared = p();
-    throwsArg(() => new SGD([{ params: [shared] }, { params: [shared] }], { lr: 0.1 }), /more than one parameter group/);
+    throwsArg(
+      () => new SGD([{ params: [shared] }, { params: [shared] }], { lr: 0.1 }),
+      /more than one parameter group/,
+    );
     throwsArg(() => new SGD([shared, shared], { lr: 0.1 }), /twice/);
     const leaf = p();
     const nonLeaf = leaf.mul(2);
@@ -294,14 +379,26 @@ describe('optimizer bad input', () => {
     a.grad = tensor([1, 1]);
     opt.step();
     const sd = opt.stateDict();
-    throwsArg(() => new SGD([{ params: [p()] }, { params: [p()] }], { lr: 0.1 }).loadStateDict(sd), /1 parameter groups, the optimizer has 2/);
-    throwsArg(() => new SGD([p(), p()], { lr: 0.1 }).loadStateDict(sd), /group 0 has 1 parameters in the state dict, 2 in the optimizer/);
-    throwsArg(() => new SGD([new Parameter(zeros([3]))], { lr: 0.1 }).loadStateDict(sd), /has 2 values, the parameter has 3/);
+    throwsArg(
+      () => new SGD([{ params: [p()] }, { params: [p()] }], { lr: 0.1 }).loadStateDict(sd),
+      /1 parameter groups, the optimizer has 2/,
+    );
+    throwsArg(
+      () => new SGD([p(), p()], { lr: 0.1 }).loadStateDict(sd),
+      /group 0 has 1 parameters in the state dict, 2 in the optimizer/,
+    );
+    throwsArg(
+      () => new SGD([new Parameter(zeros([3]))], { lr: 0.1 }).loadStateDict(sd),
+      /has 2 values, the parameter has 3/,
+    );
     const target = new SGD([p()], { lr: 0.7 });
     const bad = { state: new Map([[5, { momentum_buffer: new Float32Array(2) }]]), paramGroups: sd.paramGroups };
     throwsArg(() => target.loadStateDict(bad), /parameter index 5/);
     assert.equal(target.paramGroups[0].lr, 0.7, 'unchanged after a failed load');
-    throwsArg(() => target.loadStateDict({ state: new Map(), paramGroups: [{ ...sd.paramGroups[0], lr: -1 }] }), /invalid learning rate -1/);
+    throwsArg(
+      () => target.loadStateDict({ state: new Map(), paramGroups: [{ ...sd.paramGroups[0], lr: -1 }] }),
+      /invalid learning rate -1/,
+    );
   });
 
   it('schedulers validate their options', () => {

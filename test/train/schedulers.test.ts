@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { zeros } from '../../src/tensor/creation.js';
 import { Parameter } from '../../src/nn/parameter.js';
 import { ArgumentError } from '../../src/errors.js';
-import { SGD, StepLR, LinearLR, CosineAnnealingLR, OneCycleLR, SequentialLR, type AnyOptimizer } from '../../src/nn/optim/index.js';
+import {
+  SGD,
+  StepLR,
+  LinearLR,
+  CosineAnnealingLR,
+  OneCycleLR,
+  SequentialLR,
+  type AnyOptimizer,
+} from '../../src/nn/optim/index.js';
 import { loadJson, makeOptimizer, makeScheduler, assertLrs, type OptimSpec, type SchedSpec } from './helpers.js';
 
 interface Case {
@@ -42,7 +50,11 @@ describe('schedulers vs PyTorch 1.13', () => {
           opt.step();
           sched!.step();
         }
-        assertLrs(opt.paramGroups.map((g) => g.lr), c.lrs_seq[s], `${c.name} step ${s}`);
+        assertLrs(
+          opt.paramGroups.map((g) => g.lr),
+          c.lrs_seq[s],
+          `${c.name} step ${s}`,
+        );
         assertLrs(sched!.getLastLr(), c.lrs_seq[s], `${c.name} getLastLr step ${s}`);
         assertLrs(momenta(opt), c.momentum_seq[s], `${c.name} momentum step ${s}`);
       }
@@ -61,7 +73,11 @@ describe('schedulers vs PyTorch 1.13', () => {
       b.sched!.loadStateDict(JSON.parse(saved));
       for (let s = cut + 1; s <= c.steps; s++) {
         b.sched!.step();
-        assertLrs(b.opt.paramGroups.map((g) => g.lr), c.lrs_seq[s], `${c.name} resumed step ${s}`);
+        assertLrs(
+          b.opt.paramGroups.map((g) => g.lr),
+          c.lrs_seq[s],
+          `${c.name} resumed step ${s}`,
+        );
         assertLrs(momenta(b.opt), c.momentum_seq[s], `${c.name} resumed momentum step ${s}`);
       }
     });
@@ -70,7 +86,8 @@ describe('schedulers vs PyTorch 1.13', () => {
 
 describe('scheduler behaviour', () => {
   const opt = (lr = 0.1): SGD => new SGD([new Parameter(zeros([1]))], { lr, momentum: 0.9 });
-  const throwsArg = (fn: () => unknown, re: RegExp): void => assert.throws(fn, (e: unknown) => e instanceof ArgumentError && re.test((e as Error).message));
+  const throwsArg = (fn: () => unknown, re: RegExp): void =>
+    assert.throws(fn, (e: unknown) => e instanceof ArgumentError && re.test((e as Error).message));
 
   it('records initialLr and leaves it for later schedulers', () => {
     const o = opt(0.4);
@@ -98,11 +115,24 @@ describe('scheduler behaviour', () => {
     throwsArg(() => new LinearLR(opt(), { endFactor: 1.5 }), /endFactor/);
     throwsArg(() => new CosineAnnealingLR(opt(), { tMax: 0 }), /tMax/);
     throwsArg(() => new StepLR(opt(), { stepSize: 2, gamma: NaN }), /gamma/);
-    throwsArg(() => new OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 10, annealStrategy: 'exp' as never }), /annealStrategy/);
+    throwsArg(
+      () => new OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 10, annealStrategy: 'exp' as never }),
+      /annealStrategy/,
+    );
     const o = opt();
     const other = opt();
-    throwsArg(() => new SequentialLR(o, { schedulers: [new StepLR(o, { stepSize: 1 }), new StepLR(other, { stepSize: 1 })], milestones: [2] }), /same optimizer/);
-    throwsArg(() => new SequentialLR(o, { schedulers: [new StepLR(o, { stepSize: 1 })], milestones: [2] }), /one more scheduler than milestones/);
+    throwsArg(
+      () =>
+        new SequentialLR(o, {
+          schedulers: [new StepLR(o, { stepSize: 1 }), new StepLR(other, { stepSize: 1 })],
+          milestones: [2],
+        }),
+      /same optimizer/,
+    );
+    throwsArg(
+      () => new SequentialLR(o, { schedulers: [new StepLR(o, { stepSize: 1 })], milestones: [2] }),
+      /one more scheduler than milestones/,
+    );
     throwsArg(() => new StepLR(o, { stepSize: 1 }).loadStateDict({ lastEpoch: 1 }), /missing/);
   });
 });

@@ -60,7 +60,12 @@ describe('weights registry agrees with torchvision ' + ref.torchvision_version, 
       }
       assert.equal(weightsForArch(r.arch), ours, r.arch);
     }
-    assert.deepEqual([...WEIGHTS_ARCHS].sort(), Object.values(ref.enums).map((e) => e.arch).sort());
+    assert.deepEqual(
+      [...WEIGHTS_ARCHS].sort(),
+      Object.values(ref.enums)
+        .map((e) => e.arch)
+        .sort(),
+    );
   });
 
   for (const e of refEntries) {
@@ -170,13 +175,28 @@ describe('getWeight', () => {
   });
 
   it('lists the valid names when the name is wrong', () => {
-    for (const bad of ['VGG16_Weights.IMAGENET1K_V2', 'VGG17_Weights.DEFAULT', 'vgg16', 'VGG16_Weights', 'a.b.c', '', 'VGG16_Weights.toString']) {
-      assert.throws(() => getWeight(bad), (e: unknown) => {
-        assert.ok(e instanceof Error);
-        assert.ok(e.message.includes(`"${bad}"`), e.message);
-        assert.ok(e.message.includes('VGG11_Weights.IMAGENET1K_V1') && e.message.includes('VGG16_Weights.IMAGENET1K_FEATURES'), e.message);
-        return true;
-      });
+    for (const bad of [
+      'VGG16_Weights.IMAGENET1K_V2',
+      'VGG17_Weights.DEFAULT',
+      'vgg16',
+      'VGG16_Weights',
+      'a.b.c',
+      '',
+      'VGG16_Weights.toString',
+    ]) {
+      assert.throws(
+        () => getWeight(bad),
+        (e: unknown) => {
+          assert.ok(e instanceof Error);
+          assert.ok(e.message.includes(`"${bad}"`), e.message);
+          assert.ok(
+            e.message.includes('VGG11_Weights.IMAGENET1K_V1') &&
+              e.message.includes('VGG16_Weights.IMAGENET1K_FEATURES'),
+            e.message,
+          );
+          return true;
+        },
+      );
     }
   });
 
@@ -202,14 +222,26 @@ describe('resolveWeights', () => {
   });
 
   it('rejects weights of another architecture', () => {
-    assert.throws(() => resolveWeights('vgg16', VGG16_BN_Weights.DEFAULT), /VGG16_BN_Weights\.IMAGENET1K_V1 belong to vgg16_bn, not vgg16/);
+    assert.throws(
+      () => resolveWeights('vgg16', VGG16_BN_Weights.DEFAULT),
+      /VGG16_BN_Weights\.IMAGENET1K_V1 belong to vgg16_bn, not vgg16/,
+    );
     assert.throws(() => resolveWeights('vgg11', 'VGG16_Weights.DEFAULT'), /belong to vgg16, not vgg11/);
   });
 
   it('rejects unknown entries and architectures with the valid choices', () => {
-    assert.throws(() => resolveWeights('vgg11', 'IMAGENET1K_FEATURES'), /Unknown weights "IMAGENET1K_FEATURES" for vgg11.*VGG11_Weights\.IMAGENET1K_V1/);
-    assert.throws(() => resolveWeights('vgg16', 'imagenet'), /expected one of VGG16_Weights\.IMAGENET1K_V1, VGG16_Weights\.IMAGENET1K_FEATURES, VGG16_Weights\.DEFAULT/);
-    assert.throws(() => resolveWeights('resnet50', 'DEFAULT'), /No pretrained weights are known for architecture "resnet50".*vgg11/);
+    assert.throws(
+      () => resolveWeights('vgg11', 'IMAGENET1K_FEATURES'),
+      /Unknown weights "IMAGENET1K_FEATURES" for vgg11.*VGG11_Weights\.IMAGENET1K_V1/,
+    );
+    assert.throws(
+      () => resolveWeights('vgg16', 'imagenet'),
+      /expected one of VGG16_Weights\.IMAGENET1K_V1, VGG16_Weights\.IMAGENET1K_FEATURES, VGG16_Weights\.DEFAULT/,
+    );
+    assert.throws(
+      () => resolveWeights('resnet50', 'DEFAULT'),
+      /No pretrained weights are known for architecture "resnet50".*vgg11/,
+    );
   });
 });
 

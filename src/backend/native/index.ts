@@ -39,38 +39,100 @@ export interface NativeInfo {
  */
 export interface NativeAddon {
   gemm(
-    transA: boolean, transB: boolean, M: number, N: number, K: number,
-    alpha: number, A: Float32Array, B: Float32Array, beta: number, C: Float32Array,
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    alpha: number,
+    A: Float32Array,
+    B: Float32Array,
+    beta: number,
+    C: Float32Array,
   ): void;
   conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, params: readonly number[]): void;
   conv2dBackwardInput(gy: Float32Array, w: Float32Array, gx: Float32Array, params: readonly number[]): void;
   conv2dBackwardWeight(gy: Float32Array, x: Float32Array, gw: Float32Array, params: readonly number[]): void;
   maxPool2d(x: Float32Array, y: Float32Array, indices: Int32Array, params: readonly number[]): void;
   maxPool2dBackward(gy: Float32Array, indices: Int32Array, gx: Float32Array, params: readonly number[]): void;
-  adaptiveAvgPool2d(x: Float32Array, y: Float32Array, planes: number, inH: number, inW: number, outH: number, outW: number): void;
-  adaptiveAvgPool2dBackward(gy: Float32Array, gx: Float32Array, planes: number, inH: number, inW: number, outH: number, outW: number): void;
+  adaptiveAvgPool2d(
+    x: Float32Array,
+    y: Float32Array,
+    planes: number,
+    inH: number,
+    inW: number,
+    outH: number,
+    outW: number,
+  ): void;
+  adaptiveAvgPool2dBackward(
+    gy: Float32Array,
+    gx: Float32Array,
+    planes: number,
+    inH: number,
+    inW: number,
+    outH: number,
+    outW: number,
+  ): void;
   batchNorm(
-    x: Float32Array, y: Float32Array, N: number, C: number, HW: number,
-    mean: Float32Array, invStd: Float32Array, weight: Float32Array | null, bias: Float32Array | null,
+    x: Float32Array,
+    y: Float32Array,
+    N: number,
+    C: number,
+    HW: number,
+    mean: Float32Array,
+    invStd: Float32Array,
+    weight: Float32Array | null,
+    bias: Float32Array | null,
   ): void;
   batchNormBackward(
-    g: Float32Array, x: Float32Array, N: number, C: number, HW: number, mean: Float32Array, invStd: Float32Array,
-    weight: Float32Array | null, batchStats: boolean, gx: Float32Array | null, gWeight: Float32Array, gBias: Float32Array,
+    g: Float32Array,
+    x: Float32Array,
+    N: number,
+    C: number,
+    HW: number,
+    mean: Float32Array,
+    invStd: Float32Array,
+    weight: Float32Array | null,
+    batchStats: boolean,
+    gx: Float32Array | null,
+    gWeight: Float32Array,
+    gBias: Float32Array,
   ): void;
   channelMoments(x: Float32Array, N: number, C: number, HW: number, mean: Float64Array, variance: Float64Array): void;
   unary(op: number, x: Float32Array, y: Float32Array): void;
   reluBackward(g: Float32Array, y: Float32Array, gx: Float32Array): void;
   adamStep(
-    w: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, vMax: Float32Array | null, scalars: Float32Array,
-    l2: boolean, decoupled: boolean, amsgrad: boolean, maximize: boolean,
+    w: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    vMax: Float32Array | null,
+    scalars: Float32Array,
+    l2: boolean,
+    decoupled: boolean,
+    amsgrad: boolean,
+    maximize: boolean,
   ): void;
   sgdStep(
-    w: Float32Array, grad: Float32Array, buf: Float32Array | null, first: boolean, nesterov: boolean, maximize: boolean,
-    lr: number, momentum: number, dampening: number, weightDecay: number,
+    w: Float32Array,
+    grad: Float32Array,
+    buf: Float32Array | null,
+    first: boolean,
+    nesterov: boolean,
+    maximize: boolean,
+    lr: number,
+    momentum: number,
+    dampening: number,
+    weightDecay: number,
   ): void;
   binary(
-    op: number, a: Float32Array, aStrides: readonly number[], b: Float32Array, bStrides: readonly number[],
-    outShape: readonly number[], out: Float32Array,
+    op: number,
+    a: Float32Array,
+    aStrides: readonly number[],
+    b: Float32Array,
+    bStrides: readonly number[],
+    outShape: readonly number[],
+    out: Float32Array,
   ): void;
   sumAxis(x: Float32Array, y: Float32Array, outer: number, size: number, inner: number): void;
   maxAxis(x: Float32Array, values: Float32Array, indices: Int32Array, outer: number, size: number, inner: number): void;
@@ -90,10 +152,23 @@ export interface NativeAddon {
 }
 
 const UNARY_CODES: Record<UnaryOp, number> = {
-  neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, relu: 5, sigmoid: 6, tanh: 7,
+  neg: 0,
+  exp: 1,
+  log: 2,
+  sqrt: 3,
+  abs: 4,
+  relu: 5,
+  sigmoid: 6,
+  tanh: 7,
 };
 const BINARY_CODES: Record<BinaryOp, number> = {
-  add: 0, sub: 1, mul: 2, div: 3, pow: 4, max: 5, min: 6,
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  pow: 4,
+  max: 5,
+  min: 6,
 };
 
 const ADDON_RELATIVE_PATH = join('native', 'build', 'Release', 'vgg_native.node');
@@ -158,15 +233,39 @@ export function nativeInfo(): NativeInfo {
 
 function convParams(p: Conv2dParams): number[] {
   return [
-    p.batch, p.inChannels, p.outChannels, p.inH, p.inW, p.outH, p.outW, p.kernelH, p.kernelW,
-    p.strideH, p.strideW, p.padH, p.padW, p.dilationH, p.dilationW,
+    p.batch,
+    p.inChannels,
+    p.outChannels,
+    p.inH,
+    p.inW,
+    p.outH,
+    p.outW,
+    p.kernelH,
+    p.kernelW,
+    p.strideH,
+    p.strideW,
+    p.padH,
+    p.padW,
+    p.dilationH,
+    p.dilationW,
   ];
 }
 
 function poolParams(p: Pool2dParams): number[] {
   return [
-    p.planes, p.inH, p.inW, p.outH, p.outW, p.kernelH, p.kernelW,
-    p.strideH, p.strideW, p.padH, p.padW, p.dilationH, p.dilationW,
+    p.planes,
+    p.inH,
+    p.inW,
+    p.outH,
+    p.outW,
+    p.kernelH,
+    p.kernelW,
+    p.strideH,
+    p.strideW,
+    p.padH,
+    p.padW,
+    p.dilationH,
+    p.dilationW,
   ];
 }
 
@@ -264,7 +363,17 @@ export function createNativeBackend(addon: NativeAddon, fallback?: Backend): Bac
     },
 
     adamStep(w, grad, m, v, vMax, s) {
-      const scalars = Float32Array.of(s.b1, s.b2, s.oneMinusB1, s.oneMinusB2, s.eps, s.wd, s.decay, s.negStepSize, s.bc2Sqrt);
+      const scalars = Float32Array.of(
+        s.b1,
+        s.b2,
+        s.oneMinusB1,
+        s.oneMinusB2,
+        s.eps,
+        s.wd,
+        s.decay,
+        s.negStepSize,
+        s.bc2Sqrt,
+      );
       addon.adamStep(w, grad, m, v, vMax, scalars, s.l2, s.decoupled, s.amsgrad, s.maximize);
     },
 
@@ -276,7 +385,8 @@ export function createNativeBackend(addon: NativeAddon, fallback?: Backend): Bac
 
     binary(op, a, aStrides, b, bStrides, outShape) {
       const code = BINARY_CODES[op];
-      if (code === undefined) return fallback ? fallback.binary(op, a, aStrides, b, bStrides, outShape) : noOp('binary', op);
+      if (code === undefined)
+        return fallback ? fallback.binary(op, a, aStrides, b, bStrides, outShape) : noOp('binary', op);
       const out = new Float32Array(outShape.reduce((p, d) => p * d, 1));
       addon.binary(code, a, aStrides, b, bStrides, outShape, out);
       return out;

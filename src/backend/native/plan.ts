@@ -107,7 +107,10 @@ export interface InferencePlan {
 
 /** Why a model cannot become a plan (also returned as `reason` by tryCompileInferencePlan). */
 export class PlanUnsupportedError extends Error {
-  constructor(message: string, readonly path: string = '') {
+  constructor(
+    message: string,
+    readonly path: string = '',
+  ) {
     super(message);
     this.name = 'PlanUnsupportedError';
   }
@@ -119,16 +122,50 @@ type PlanHandle = object & { readonly __planHandle?: never };
 
 type PlanOpSpec =
   | {
-    kind: 'conv'; label: string; C: number; K: number; kh: number; kw: number; sh: number; sw: number;
-    ph: number; pw: number; dh: number; dw: number; relu: boolean; pool: boolean; algo: PlanConvAlgo;
-    w: Float32Array; bias: Float32Array | null;
-  }
-  | { kind: 'maxpool'; label: string; kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number; ceil: boolean }
+      kind: 'conv';
+      label: string;
+      C: number;
+      K: number;
+      kh: number;
+      kw: number;
+      sh: number;
+      sw: number;
+      ph: number;
+      pw: number;
+      dh: number;
+      dw: number;
+      relu: boolean;
+      pool: boolean;
+      algo: PlanConvAlgo;
+      w: Float32Array;
+      bias: Float32Array | null;
+    }
+  | {
+      kind: 'maxpool';
+      label: string;
+      kh: number;
+      kw: number;
+      sh: number;
+      sw: number;
+      ph: number;
+      pw: number;
+      dh: number;
+      dw: number;
+      ceil: boolean;
+    }
   | { kind: 'avgpool'; label: string; oh: number; ow: number }
   | { kind: 'affine'; label: string; C: number; scale: Float32Array; shift: Float32Array; relu: boolean }
   | { kind: 'relu'; label: string }
   | { kind: 'flatten'; label: string }
-  | { kind: 'linear'; label: string; in: number; out: number; w: Float32Array; bias: Float32Array | null; relu: boolean };
+  | {
+      kind: 'linear';
+      label: string;
+      in: number;
+      out: number;
+      w: Float32Array;
+      bias: Float32Array | null;
+      relu: boolean;
+    };
 
 /** The plan functions of the addon (native/src/plan_napi.inc). */
 interface PlanAddon extends NativeAddon {
@@ -136,7 +173,13 @@ interface PlanAddon extends NativeAddon {
   planRun(plan: PlanHandle, x: Float32Array, N: number, C: number, H: number, W: number): Float32Array;
   planOutputShape(plan: PlanHandle, N: number, C: number, H: number, W: number): number[];
   planDescribe(plan: PlanHandle): string;
-  planInfo(plan: PlanHandle): { weightBytes: number; borrowedBytes: number; activationBytes: number; workspaceBytes: number; disposed: boolean };
+  planInfo(plan: PlanHandle): {
+    weightBytes: number;
+    borrowedBytes: number;
+    activationBytes: number;
+    workspaceBytes: number;
+    disposed: boolean;
+  };
   planSetProfile(plan: PlanHandle, on: boolean): void;
   planTimings(plan: PlanHandle): [string, number][];
   planDispose(plan: PlanHandle): void;
@@ -152,7 +195,8 @@ function planAddon(): PlanAddon | null {
 export function inferencePlanUnavailable(): string | null {
   const addon = loadNativeAddon();
   if (!addon) return nativeLoadError() ?? 'native addon unavailable';
-  if (!planAddon()) return 'the native addon was built without inference plans; rebuild it with `node native/build.mjs`';
+  if (!planAddon())
+    return 'the native addon was built without inference plans; rebuild it with `node native/build.mjs`';
   return null;
 }
 
@@ -185,12 +229,29 @@ function collect(path: string, m: Module, out: Leaf[]): void {
     for (const [name, c] of m.namedChildren()) collect(child(name), c, out);
   } else if (isPlain(m, Dropout)) {
     // identity at inference
-  } else if (isPlain(m, Conv2d) || isPlain(m, BatchNorm2d) || isPlain(m, ReLU) || isPlain(m, MaxPool2d) ||
-    isPlain(m, AdaptiveAvgPool2d) || isPlain(m, Linear) || isPlain(m, Flatten)) {
+  } else if (
+    isPlain(m, Conv2d) ||
+    isPlain(m, BatchNorm2d) ||
+    isPlain(m, ReLU) ||
+    isPlain(m, MaxPool2d) ||
+    isPlain(m, AdaptiveAvgPool2d) ||
+    isPlain(m, Linear) ||
+    isPlain(m, Flatten)
+  ) {
     out.push({ path, m });
   } else {
-    const base = [VGG, Sequential, Conv2d, BatchNorm2d, ReLU, MaxPool2d, AdaptiveAvgPool2d, Linear, Flatten, Dropout]
-      .find((cls) => m instanceof cls);
+    const base = [
+      VGG,
+      Sequential,
+      Conv2d,
+      BatchNorm2d,
+      ReLU,
+      MaxPool2d,
+      AdaptiveAvgPool2d,
+      Linear,
+      Flatten,
+      Dropout,
+    ].find((cls) => m instanceof cls);
     const why = base ? `a subclass of ${base.name} with its own forward` : `unsupported layer type ${m.typeName()}`;
     throw new PlanUnsupportedError(`${describePath(path, m)}: ${why} (inference plans support ${SUPPORTED})`, path);
   }
@@ -198,7 +259,8 @@ function collect(path: string, m: Module, out: Leaf[]): void {
 
 function pair(v: number | readonly number[], what: string, path: string): [number, number] {
   const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
-  if (!p.every((x) => Number.isInteger(x) && x >= 0)) throw new PlanUnsupportedError(`${path}: bad ${what} ${JSON.stringify(v)}`, path);
+  if (!p.every((x) => Number.isInteger(x) && x >= 0))
+    throw new PlanUnsupportedError(`${path}: bad ${what} ${JSON.stringify(v)}`, path);
   return p;
 }
 
@@ -209,7 +271,8 @@ function groupLabel(paths: string[]): string {
   const last = paths[paths.length - 1];
   const dot = first.lastIndexOf('.');
   const prefix = first.slice(0, dot + 1);
-  if (last.startsWith(prefix) && !last.slice(prefix.length).includes('.')) return `${first}-${last.slice(prefix.length)}`;
+  if (last.startsWith(prefix) && !last.slice(prefix.length).includes('.'))
+    return `${first}-${last.slice(prefix.length)}`;
   return paths.join('+');
 }
 
@@ -261,7 +324,8 @@ function lower(leaves: Leaf[], algo: PlanConvAlgo): Lowered {
     return { next: j, relu: j > start };
   };
   const need4d = (l: Leaf, what: string): void => {
-    if (flat) throw new PlanUnsupportedError(`${l.path} (${what}): needs a 4-D input, but it follows a Flatten`, l.path);
+    if (flat)
+      throw new PlanUnsupportedError(`${l.path} (${what}): needs a 4-D input, but it follows a Flatten`, l.path);
   };
   const checkChannels = (l: Leaf, what: string, c: number): void => {
     if (channels === null) {
@@ -269,7 +333,10 @@ function lower(leaves: Leaf[], algo: PlanConvAlgo): Lowered {
       return;
     }
     if (channels !== c) {
-      throw new PlanUnsupportedError(`${l.path} (${what}): expects ${c} input channels, but the layer before it produces ${channels}`, l.path);
+      throw new PlanUnsupportedError(
+        `${l.path} (${what}): expects ${c} input channels, but the layer before it produces ${channels}`,
+        l.path,
+      );
     }
   };
 
@@ -278,7 +345,10 @@ function lower(leaves: Leaf[], algo: PlanConvAlgo): Lowered {
     const m = leaf.m;
     if (m === 'flatten' || m instanceof Flatten) {
       if (m !== 'flatten' && !(m.startDim === 1 && (m.endDim === -1 || m.endDim === 3))) {
-        throw new PlanUnsupportedError(`${leaf.path} (Flatten): only Flatten(1, -1) is supported, got (${m.startDim}, ${m.endDim})`, leaf.path);
+        throw new PlanUnsupportedError(
+          `${leaf.path} (Flatten): only Flatten(1, -1) is supported, got (${m.startDim}, ${m.endDim})`,
+          leaf.path,
+        );
       }
       if (!flat) ops.push({ kind: 'flatten', label: leaf.path });
       flat = true;
@@ -296,7 +366,10 @@ function lower(leaves: Leaf[], algo: PlanConvAlgo): Lowered {
         const bn = next.m;
         foldable(bn, next.path);
         if (bn.numFeatures !== m.outChannels) {
-          throw new PlanUnsupportedError(`${next.path} (BatchNorm2d): has ${bn.numFeatures} features but follows a conv with ${m.outChannels} output channels`, next.path);
+          throw new PlanUnsupportedError(
+            `${next.path} (BatchNorm2d): has ${bn.numFeatures} features but follows a conv with ${m.outChannels} output channels`,
+            next.path,
+          );
         }
         ({ w, bias } = foldBatchNorm(m, bn));
         paths.push(next.path);
@@ -317,8 +390,23 @@ function lower(leaves: Leaf[], algo: PlanConvAlgo): Lowered {
       const [ph, pw] = m.padding;
       const [dh, dw] = m.dilation;
       ops.push({
-        kind: 'conv', label: groupLabel(paths), C: m.inChannels, K: m.outChannels, kh, kw, sh, sw, ph, pw, dh, dw,
-        relu, pool, algo, w, bias,
+        kind: 'conv',
+        label: groupLabel(paths),
+        C: m.inChannels,
+        K: m.outChannels,
+        kh,
+        kw,
+        sh,
+        sw,
+        ph,
+        pw,
+        dh,
+        dw,
+        relu,
+        pool,
+        algo,
+        w,
+        bias,
       });
       channels = m.outChannels;
       i = j;
@@ -350,7 +438,11 @@ function lower(leaves: Leaf[], algo: PlanConvAlgo): Lowered {
       const [sh, sw] = pair(m.stride, 'stride', leaf.path);
       const [ph, pw] = pair(m.padding, 'padding', leaf.path);
       const [dh, dw] = pair(m.dilation, 'dilation', leaf.path);
-      if (ph > kh / 2 || pw > kw / 2) throw new PlanUnsupportedError(`${leaf.path} (MaxPool2d): padding must be at most half of the kernel size`, leaf.path);
+      if (ph > kh / 2 || pw > kw / 2)
+        throw new PlanUnsupportedError(
+          `${leaf.path} (MaxPool2d): padding must be at most half of the kernel size`,
+          leaf.path,
+        );
       ops.push({ kind: 'maxpool', label: leaf.path, kh, kw, sh, sw, ph, pw, dh, dw, ceil: m.ceilMode });
       i++;
     } else if (m instanceof AdaptiveAvgPool2d) {
@@ -358,20 +450,31 @@ function lower(leaves: Leaf[], algo: PlanConvAlgo): Lowered {
       const s = m.outputSize;
       const [oh, ow] = typeof s === 'number' ? [s, s] : [s[0] ?? 0, s[1] ?? 0];
       if (!Number.isInteger(oh) || !Number.isInteger(ow) || oh < 0 || ow < 0 || (typeof s === 'number' && s < 1)) {
-        throw new PlanUnsupportedError(`${leaf.path} (AdaptiveAvgPool2d): bad output size ${JSON.stringify(s)}`, leaf.path);
+        throw new PlanUnsupportedError(
+          `${leaf.path} (AdaptiveAvgPool2d): bad output size ${JSON.stringify(s)}`,
+          leaf.path,
+        );
       }
       ops.push({ kind: 'avgpool', label: leaf.path, oh, ow });
       i++;
     } else {
       // Linear
       if (!flat) {
-        throw new PlanUnsupportedError(`${leaf.path} (Linear): plans apply Linear to flattened [N, features] inputs only; add a Flatten before it`, leaf.path);
+        throw new PlanUnsupportedError(
+          `${leaf.path} (Linear): plans apply Linear to flattened [N, features] inputs only; add a Flatten before it`,
+          leaf.path,
+        );
       }
       const paths = [leaf.path];
       const { next: j, relu } = absorbRelus(i + 1, paths);
       ops.push({
-        kind: 'linear', label: groupLabel(paths), in: m.inFeatures, out: m.outFeatures,
-        w: m.weight.data, bias: m.bias ? m.bias.data : null, relu,
+        kind: 'linear',
+        label: groupLabel(paths),
+        in: m.inFeatures,
+        out: m.outFeatures,
+        w: m.weight.data,
+        bias: m.bias ? m.bias.data : null,
+        relu,
       });
       i = j;
     }
@@ -384,7 +487,17 @@ function isPool2x2(m: MaxPool2d, path: string): boolean {
   const s = pair(m.stride, 'stride', path);
   const p = pair(m.padding, 'padding', path);
   const d = pair(m.dilation, 'dilation', path);
-  return k[0] === 2 && k[1] === 2 && s[0] === 2 && s[1] === 2 && p[0] === 0 && p[1] === 0 && d[0] === 1 && d[1] === 1 && !m.ceilMode;
+  return (
+    k[0] === 2 &&
+    k[1] === 2 &&
+    s[0] === 2 &&
+    s[1] === 2 &&
+    p[0] === 0 &&
+    p[1] === 0 &&
+    d[0] === 1 &&
+    d[1] === 1 &&
+    !m.ceilMode
+  );
 }
 
 // ----------------------------------------------------------------- plan --
@@ -401,7 +514,12 @@ class NativeInferencePlan implements InferencePlan {
 
   memory(): PlanMemory {
     const info = this.addon.planInfo(this.handle);
-    return { preparedWeights: info.weightBytes, sharedModelWeights: info.borrowedBytes, activations: info.activationBytes, workspace: info.workspaceBytes };
+    return {
+      preparedWeights: info.weightBytes,
+      sharedModelWeights: info.borrowedBytes,
+      activations: info.activationBytes,
+      workspace: info.workspaceBytes,
+    };
   }
 
   private check(): void {
@@ -409,13 +527,20 @@ class NativeInferencePlan implements InferencePlan {
   }
 
   private channelsOf(x: Float32Array, batch: number, inH: number, inW: number): number {
-    for (const [name, v] of [['batch', batch], ['inH', inH], ['inW', inW]] as const) {
+    for (const [name, v] of [
+      ['batch', batch],
+      ['inH', inH],
+      ['inW', inW],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
     }
     const per = batch * inH * inW;
     const C = this.inChannels ?? x.length / per;
     if (!Number.isInteger(C) || C < 1 || C * per !== x.length) {
-      const want = this.inChannels !== null ? `${batch}×${this.inChannels}×${inH}×${inW} = ${this.inChannels * per}` : `a multiple of ${per}`;
+      const want =
+        this.inChannels !== null
+          ? `${batch}×${this.inChannels}×${inH}×${inW} = ${this.inChannels * per}`
+          : `a multiple of ${per}`;
       throw new RangeError(`x has ${x.length} values; expected ${want}`);
     }
     return C;
@@ -438,7 +563,8 @@ class NativeInferencePlan implements InferencePlan {
 
   outputShape(batch: number, inH: number, inW: number): number[] {
     this.check();
-    if (this.inChannels === null) throw new Error('outputShape needs a plan whose first layer fixes the input channels');
+    if (this.inChannels === null)
+      throw new Error('outputShape needs a plan whose first layer fixes the input channels');
     return this.addon.planOutputShape(this.handle, batch, this.inChannels, inH, inW);
   }
 
@@ -463,9 +589,11 @@ class NativeInferencePlan implements InferencePlan {
     this.check();
     const info = this.addon.planInfo(this.handle);
     const mb = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
-    return `inference plan (${this.addon.getIsa()}, ${this.addon.getNumThreads()} threads; prepared weights ${mb(info.weightBytes)}, ` +
+    return (
+      `inference plan (${this.addon.getIsa()}, ${this.addon.getNumThreads()} threads; prepared weights ${mb(info.weightBytes)}, ` +
       `model weights read in place ${mb(info.borrowedBytes)}, buffers ${mb(info.activationBytes + info.workspaceBytes)})\n` +
-      this.addon.planDescribe(this.handle).trimEnd();
+      this.addon.planDescribe(this.handle).trimEnd()
+    );
   }
 }
 
@@ -477,7 +605,8 @@ export function tryCompileInferencePlan(model: Module, opts: CompileInferencePla
   if (unavailable) return { plan: null, reason: unavailable };
   const addon = planAddon()!;
   const algo = opts.convAlgo ?? 'auto';
-  if (!['auto', 'winograd', 'direct'].includes(algo)) return { plan: null, reason: `unknown convAlgo "${String(algo)}"` };
+  if (!['auto', 'winograd', 'direct'].includes(algo))
+    return { plan: null, reason: `unknown convAlgo "${String(algo)}"` };
   let lowered: Lowered;
   try {
     if (!(model instanceof Module)) throw new PlanUnsupportedError('compileInferencePlan needs a Module');

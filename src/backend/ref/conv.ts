@@ -50,7 +50,12 @@ const col2im = (cols: Float32Array, p: Conv2dParams, gx: Float32Array): void => 
 
 const taps = (p: Conv2dParams): number => p.inChannels * p.kernelH * p.kernelW;
 
-export function conv2dIm2col(x: Float32Array, w: Float32Array, bias: Float32Array | null, p: Conv2dParams): Float32Array {
+export function conv2dIm2col(
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | null,
+  p: Conv2dParams,
+): Float32Array {
   const plane = p.outH * p.outW;
   const K = taps(p);
   const cols = new Float32Array(K * plane);
@@ -72,7 +77,18 @@ export function conv2dIm2colBackwardInput(gy: Float32Array, w: Float32Array, p: 
   const gcols = new Float32Array(K * plane);
   const gx = new Float32Array(p.batch * inSize);
   for (let n = 0; n < p.batch; n++) {
-    gemmBlocked(true, false, K, plane, p.outChannels, 1, w, gy.subarray(n * p.outChannels * plane, (n + 1) * p.outChannels * plane), 0, gcols);
+    gemmBlocked(
+      true,
+      false,
+      K,
+      plane,
+      p.outChannels,
+      1,
+      w,
+      gy.subarray(n * p.outChannels * plane, (n + 1) * p.outChannels * plane),
+      0,
+      gcols,
+    );
     col2im(gcols, p, gx.subarray(n * inSize, (n + 1) * inSize));
   }
   return gx;
@@ -86,7 +102,18 @@ export function conv2dIm2colBackwardWeight(gy: Float32Array, x: Float32Array, p:
   const gw = new Float32Array(p.outChannels * K);
   for (let n = 0; n < p.batch; n++) {
     im2col(x.subarray(n * inSize, (n + 1) * inSize), p, cols);
-    gemmBlocked(false, true, p.outChannels, K, plane, 1, gy.subarray(n * p.outChannels * plane, (n + 1) * p.outChannels * plane), cols, 1, gw);
+    gemmBlocked(
+      false,
+      true,
+      p.outChannels,
+      K,
+      plane,
+      1,
+      gy.subarray(n * p.outChannels * plane, (n + 1) * p.outChannels * plane),
+      cols,
+      1,
+      gw,
+    );
   }
   return gw;
 }

@@ -22,8 +22,16 @@ const KC = 256;
 const NC = 2048;
 
 export function gemmBlocked(
-  transA: boolean, transB: boolean, M: number, N: number, K: number,
-  alpha: number, A: Float32Array, B: Float32Array, beta: number, C: Float32Array,
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: Float32Array,
+  B: Float32Array,
+  beta: number,
+  C: Float32Array,
 ): void {
   scaleC(C, M * N, beta);
   if (M === 0 || N === 0 || K === 0 || alpha === 0) return;
@@ -74,7 +82,15 @@ export function gemmBlocked(
 }
 
 /** C[i,j] += alpha · Σk A[i,k]·B[j,k] with A [M,K] and B [N,K] both row-major. */
-function gemmDotRows(A: Float32Array, M: number, N: number, K: number, alpha: number, B: Float32Array, C: Float32Array): void {
+function gemmDotRows(
+  A: Float32Array,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  B: Float32Array,
+  C: Float32Array,
+): void {
   for (let i = 0; i < M; i++) {
     const a = i * K;
     let j = 0;
@@ -83,7 +99,10 @@ function gemmDotRows(A: Float32Array, M: number, N: number, K: number, alpha: nu
       const b1 = b0 + K;
       const b2 = b1 + K;
       const b3 = b2 + K;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let k = 0; k < K; k++) {
         const av = A[a + k];
         s0 += av * B[b0 + k];

@@ -4,7 +4,16 @@ import { gemmBlocked } from './gemm.js';
 import { conv2dIm2col, conv2dIm2colBackwardInput, conv2dIm2colBackwardWeight } from './conv.js';
 import { adamStep, sgdStep } from './optim.js';
 import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
-import { batchNorm, batchNormBackward, binary, channelMoments, maxAxis, reluBackward, sumAxis, unary } from './pointwise.js';
+import {
+  batchNorm,
+  batchNormBackward,
+  binary,
+  channelMoments,
+  maxAxis,
+  reluBackward,
+  sumAxis,
+  unary,
+} from './pointwise.js';
 
 export function createRefBackend(): Backend {
   return {

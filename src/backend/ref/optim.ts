@@ -8,7 +8,13 @@ const f = Math.fround;
  * float64 from float32 inputs and rounded where PyTorch stores a float32
  * temporary (products of two float32 values are exact in float64).
  */
-export function sgdStep(w: Float32Array, grad: Float32Array, buf: Float32Array | null, first: boolean, o: SgdStepOptions): void {
+export function sgdStep(
+  w: Float32Array,
+  grad: Float32Array,
+  buf: Float32Array | null,
+  first: boolean,
+  o: SgdStepOptions,
+): void {
   const n = w.length;
   const mom = f(o.momentum);
   const keep = f(1 - o.dampening);
@@ -28,7 +34,12 @@ export function sgdStep(w: Float32Array, grad: Float32Array, buf: Float32Array |
 
 /** Adam/AdamW in place, one pass per element after AdamW's decay (float32 rounding as in sgdStep). */
 export function adamStep(
-  w: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, vMax: Float32Array | null, s: AdamStepScalars,
+  w: Float32Array,
+  grad: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  vMax: Float32Array | null,
+  s: AdamStepScalars,
 ): void {
   const n = w.length;
   if (s.decoupled) for (let i = 0; i < n; i++) w[i] = w[i] * s.decay;

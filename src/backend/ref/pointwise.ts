@@ -43,7 +43,11 @@ export function reluBackward(g: Float32Array, y: Float32Array): Float32Array {
 
 /** Walks outShape with an odometer, advancing each operand by its (possibly zero) strides. */
 export function binary(
-  op: BinaryOp, a: Float32Array, aStrides: readonly number[], b: Float32Array, bStrides: readonly number[],
+  op: BinaryOp,
+  a: Float32Array,
+  aStrides: readonly number[],
+  b: Float32Array,
+  bStrides: readonly number[],
   outShape: readonly number[],
 ): Float32Array {
   const fn = binaryFns[op];
@@ -88,7 +92,12 @@ export function sumAxis(x: Float32Array, outer: number, size: number, inner: num
   return Float32Array.from(acc);
 }
 
-export function maxAxis(x: Float32Array, outer: number, size: number, inner: number): { values: Float32Array; indices: Int32Array } {
+export function maxAxis(
+  x: Float32Array,
+  outer: number,
+  size: number,
+  inner: number,
+): { values: Float32Array; indices: Int32Array } {
   const values = new Float32Array(outer * inner);
   const indices = new Int32Array(outer * inner);
   for (let o = 0; o < outer; o++) {
@@ -110,8 +119,14 @@ export function maxAxis(x: Float32Array, outer: number, size: number, inner: num
 }
 
 export function batchNorm(
-  x: Float32Array, N: number, C: number, HW: number,
-  mean: Float32Array, invStd: Float32Array, weight: Float32Array | null, bias: Float32Array | null,
+  x: Float32Array,
+  N: number,
+  C: number,
+  HW: number,
+  mean: Float32Array,
+  invStd: Float32Array,
+  weight: Float32Array | null,
+  bias: Float32Array | null,
 ): Float32Array {
   const y = new Float32Array(x.length);
   for (let n = 0; n < N; n++) {
@@ -133,8 +148,16 @@ export function batchNorm(
  * frozen trunk in front of this layer).
  */
 export function batchNormBackward(
-  g: Float32Array, x: Float32Array, N: number, C: number, HW: number,
-  mean: Float32Array, invStd: Float32Array, weight: Float32Array | null, batchStats: boolean, needInput: boolean,
+  g: Float32Array,
+  x: Float32Array,
+  N: number,
+  C: number,
+  HW: number,
+  mean: Float32Array,
+  invStd: Float32Array,
+  weight: Float32Array | null,
+  batchStats: boolean,
+  needInput: boolean,
 ): { gx: Float32Array | null; gWeight: Float32Array; gBias: Float32Array } {
   const gx = needInput ? new Float32Array(x.length) : null;
   const gWeight = new Float32Array(C);
@@ -167,7 +190,12 @@ export function batchNormBackward(
 }
 
 /** Two-pass mean and biased variance per channel in float64 (stable for large activations). */
-export function channelMoments(x: Float32Array, N: number, C: number, HW: number): { mean: Float64Array; variance: Float64Array } {
+export function channelMoments(
+  x: Float32Array,
+  N: number,
+  C: number,
+  HW: number,
+): { mean: Float64Array; variance: Float64Array } {
   const mean = new Float64Array(C);
   const variance = new Float64Array(C);
   const count = N * HW;

@@ -54,7 +54,14 @@ export function adaptiveBin(i: number, out: number, size: number): [number, numb
   return [Math.floor((i * size) / out), Math.ceil(((i + 1) * size) / out)];
 }
 
-export function adaptiveAvgPool2d(x: Float32Array, planes: number, H: number, W: number, outH: number, outW: number): Float32Array {
+export function adaptiveAvgPool2d(
+  x: Float32Array,
+  planes: number,
+  H: number,
+  W: number,
+  outH: number,
+  outW: number,
+): Float32Array {
   const y = new Float32Array(planes * outH * outW);
   for (let c = 0; c < planes; c++) {
     for (let oy = 0; oy < outH; oy++) {
@@ -72,7 +79,14 @@ export function adaptiveAvgPool2d(x: Float32Array, planes: number, H: number, W:
   return y;
 }
 
-export function adaptiveAvgPool2dBackward(gy: Float32Array, planes: number, H: number, W: number, outH: number, outW: number): Float32Array {
+export function adaptiveAvgPool2dBackward(
+  gy: Float32Array,
+  planes: number,
+  H: number,
+  W: number,
+  outH: number,
+  outW: number,
+): Float32Array {
   const gx = new Float32Array(planes * H * W);
   for (let c = 0; c < planes; c++) {
     for (let oy = 0; oy < outH; oy++) {

@@ -29,14 +29,24 @@ export class ByteImageDataset implements Dataset {
 
   constructor(src: ByteImages) {
     const { images, labels, channels, height, width, classes } = src;
-    for (const [k, v] of [['channels', channels], ['height', height], ['width', width]] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`ByteImageDataset: ${k} must be a positive integer, got ${v}`);
+    for (const [k, v] of [
+      ['channels', channels],
+      ['height', height],
+      ['width', width],
+    ] as const) {
+      if (!Number.isInteger(v) || v < 1)
+        throw new ArgumentError(`ByteImageDataset: ${k} must be a positive integer, got ${v}`);
     }
     if (images.length !== labels.length * channels * height * width) {
-      throw new ArgumentError(`ByteImageDataset: ${images.length} pixel bytes do not make ${labels.length} images of ${channels}×${height}×${width}`);
+      throw new ArgumentError(
+        `ByteImageDataset: ${images.length} pixel bytes do not make ${labels.length} images of ${channels}×${height}×${width}`,
+      );
     }
     const bad = labels.findIndex((l) => l >= classes.length);
-    if (bad >= 0) throw new ArgumentError(`ByteImageDataset: label ${labels[bad]} at index ${bad} is out of range for ${classes.length} classes`);
+    if (bad >= 0)
+      throw new ArgumentError(
+        `ByteImageDataset: label ${labels[bad]} at index ${bad} is out of range for ${classes.length} classes`,
+      );
     this.images = images;
     this.labels = labels;
     this.channels = channels;

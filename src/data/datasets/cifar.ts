@@ -10,7 +10,18 @@ import { join } from 'node:path';
 import { DatasetError } from '../dataset.js';
 import { ByteImageDataset } from './byte-images.js';
 
-export const CIFAR10_CLASSES = Object.freeze(['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']);
+export const CIFAR10_CLASSES = Object.freeze([
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck',
+]);
 
 /** The folder the official archive unpacks to. */
 export const CIFAR10_FOLDER = 'cifar-10-batches-bin';
@@ -26,27 +37,35 @@ export function cifar10Files(split: 'train' | 'test'): string[] {
 
 /** Sizes every file first, so nothing is allocated before the whole split is known to be well formed in length. */
 async function recordCounts(folder: string, files: string[]): Promise<number[]> {
-  return Promise.all(files.map(async (name) => {
-    const path = join(folder, name);
-    let size: number;
-    try {
-      size = (await stat(path)).size;
-    } catch {
-      throw new DatasetError(`${folder} has no ${name} (CIFAR-10 binary version)`);
-    }
-    if (size === 0 || size % RECORD !== 0) {
-      throw new DatasetError(`${path}: ${size} bytes is not a whole number of ${RECORD}-byte records (1 label byte + ${PIXELS} pixel bytes); the file is truncated or not a CIFAR-10 batch`);
-    }
-    return size / RECORD;
-  }));
+  return Promise.all(
+    files.map(async (name) => {
+      const path = join(folder, name);
+      let size: number;
+      try {
+        size = (await stat(path)).size;
+      } catch {
+        throw new DatasetError(`${folder} has no ${name} (CIFAR-10 binary version)`);
+      }
+      if (size === 0 || size % RECORD !== 0) {
+        throw new DatasetError(
+          `${path}: ${size} bytes is not a whole number of ${RECORD}-byte records (1 label byte + ${PIXELS} pixel bytes); the file is truncated or not a CIFAR-10 batch`,
+        );
+      }
+      return size / RECORD;
+    }),
+  );
 }
 
 /** Class names from batches.meta.txt when present (it must list 10), else the published ones. */
 async function classNames(folder: string): Promise<readonly string[]> {
   const path = join(folder, 'batches.meta.txt');
   if (!existsSync(path)) return CIFAR10_CLASSES;
-  const names = (await readFile(path, 'utf8')).split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  if (names.length !== CIFAR10_CLASSES.length) throw new DatasetError(`${path}: lists ${names.length} class names, CIFAR-10 has ${CIFAR10_CLASSES.length}`);
+  const names = (await readFile(path, 'utf8'))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  if (names.length !== CIFAR10_CLASSES.length)
+    throw new DatasetError(`${path}: lists ${names.length} class names, CIFAR-10 has ${CIFAR10_CLASSES.length}`);
   return Object.freeze(names);
 }
 
@@ -68,7 +87,8 @@ export async function loadCifar10(dir: string, split: 'train' | 'test'): Promise
     for (let r = 0; r < counts[f]; r++, n++) {
       const at = r * RECORD;
       const label = bytes[at];
-      if (label >= classes.length) throw new DatasetError(`${path}: record ${r} has label ${label}; CIFAR-10 labels are 0–9`);
+      if (label >= classes.length)
+        throw new DatasetError(`${path}: record ${r} has label ${label}; CIFAR-10 labels are 0–9`);
       labels[n] = label;
       images.set(bytes.subarray(at + 1, at + RECORD), n * PIXELS);
     }

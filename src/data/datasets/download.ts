@@ -79,7 +79,12 @@ export function downloadFiles(name: DownloadableDataset, split: 'train' | 'test'
  * Downloads what `split` of `name` needs into `folder` (files already there are kept,
  * with no request). For CIFAR-10 the archive is unpacked to `folder/cifar-10-batches-bin`.
  */
-export async function downloadDataset(name: DownloadableDataset, split: 'train' | 'test', folder: string, opts: DownloadDatasetOptions = {}): Promise<void> {
+export async function downloadDataset(
+  name: DownloadableDataset,
+  split: 'train' | 'test',
+  folder: string,
+  opts: DownloadDatasetOptions = {},
+): Promise<void> {
   const source = DATASET_SOURCES[name];
   const base = opts.mirror ?? source.baseUrl;
   const baseUrl = base.endsWith('/') ? base : `${base}/`;
@@ -88,7 +93,12 @@ export async function downloadDataset(name: DownloadableDataset, split: 'train' 
     if (name === 'cifar10' ? existsSync(join(folder, CIFAR10_FOLDER)) : existsSync(dest)) continue;
     const url = baseUrl + file;
     if (opts.offline === true || offlineFromEnv()) {
-      throw new OfflineError(url, file, dest, opts.offline === true ? 'offline: true' : `VGG_OFFLINE=${process.env.VGG_OFFLINE}`);
+      throw new OfflineError(
+        url,
+        file,
+        dest,
+        opts.offline === true ? 'offline: true' : `VGG_OFFLINE=${process.env.VGG_OFFLINE}`,
+      );
     }
     const md5 = opts.md5?.get(file) ?? source.md5.get(file);
     await downloadUrlToFile(url, dest, { md5, progress: opts.progress, timeoutMs: opts.timeoutMs });
@@ -106,12 +116,14 @@ async function unpackCifar(archive: string, folder: string): Promise<void> {
     try {
       await extractTar(file.pipe(gunzip), tmp, archive);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code?.startsWith('Z_')) throw new DatasetError(`${archive}: not a valid gzip file (${(e as Error).message})`, { cause: e });
+      if ((e as NodeJS.ErrnoException).code?.startsWith('Z_'))
+        throw new DatasetError(`${archive}: not a valid gzip file (${(e as Error).message})`, { cause: e });
       throw e;
     } finally {
       file.destroy();
     }
-    if (!existsSync(join(tmp, CIFAR10_FOLDER))) throw new DatasetError(`${archive} holds no ${CIFAR10_FOLDER} folder; is it the binary version of CIFAR-10?`);
+    if (!existsSync(join(tmp, CIFAR10_FOLDER)))
+      throw new DatasetError(`${archive} holds no ${CIFAR10_FOLDER} folder; is it the binary version of CIFAR-10?`);
     await rename(join(tmp, CIFAR10_FOLDER), join(folder, CIFAR10_FOLDER));
   } finally {
     await rm(tmp, { recursive: true, force: true });

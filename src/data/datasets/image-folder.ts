@@ -48,7 +48,7 @@ async function walkFiles(dir: string, seen = new Set<string>()): Promise<string[
     const files: string[] = [];
     for (const entry of await readdir(current, { withFileTypes: true })) {
       const path = join(current, entry.name);
-      const folder = entry.isDirectory() || (entry.isSymbolicLink() && await isDirectory(path));
+      const folder = entry.isDirectory() || (entry.isSymbolicLink() && (await isDirectory(path)));
       if (!folder) {
         files.push(entry.name);
         continue;
@@ -83,9 +83,14 @@ export class ImageFolder implements Dataset {
     // Hidden folders (.git, .ipynb_checkpoints) are tool droppings, not classes.
     const names: string[] = [];
     for (const entry of await readdir(root, { withFileTypes: true })) {
-      if (!entry.name.startsWith('.') && (entry.isDirectory() || (entry.isSymbolicLink() && await isDirectory(join(root, entry.name))))) names.push(entry.name);
+      if (
+        !entry.name.startsWith('.') &&
+        (entry.isDirectory() || (entry.isSymbolicLink() && (await isDirectory(join(root, entry.name)))))
+      )
+        names.push(entry.name);
     }
-    if (names.length === 0) throw new DatasetError(`${root} has no class subfolders (expected one folder of images per class)`);
+    if (names.length === 0)
+      throw new DatasetError(`${root} has no class subfolders (expected one folder of images per class)`);
     const classes = names.sort(byCodePoint);
     const files: string[] = [];
     const labels: number[] = [];
@@ -93,7 +98,10 @@ export class ImageFolder implements Dataset {
     for (const [label, name] of classes.entries()) {
       const images = (await walkFiles(join(root, name))).filter((f) => {
         const ext = extname(f).toLowerCase();
-        if (UNDECODABLE_EXTENSIONS.has(ext)) throw new DatasetError(`${f}: ${ext} images cannot be decoded here (sharp reads ${IMAGE_EXTENSIONS.join(' ')}); convert it, e.g. to PNG`);
+        if (UNDECODABLE_EXTENSIONS.has(ext))
+          throw new DatasetError(
+            `${f}: ${ext} images cannot be decoded here (sharp reads ${IMAGE_EXTENSIONS.join(' ')}); convert it, e.g. to PNG`,
+          );
         return IMAGE_EXTENSIONS.includes(ext);
       });
       if (images.length === 0) empty.push(name);
@@ -103,7 +111,9 @@ export class ImageFolder implements Dataset {
       }
     }
     if (empty.length > 0) {
-      throw new DatasetError(`${root}: no image files for the class(es) ${empty.join(', ')}; images need one of the extensions ${IMAGE_EXTENSIONS.join(' ')}`);
+      throw new DatasetError(
+        `${root}: no image files for the class(es) ${empty.join(', ')}; images need one of the extensions ${IMAGE_EXTENSIONS.join(' ')}`,
+      );
     }
     return new ImageFolder(root, Object.freeze(classes), Object.freeze(files), Int32Array.from(labels), opts);
   }

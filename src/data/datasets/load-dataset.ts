@@ -10,8 +10,20 @@ import { ArgumentError } from '../../errors.js';
 import { DatasetError } from '../dataset.js';
 import type { ByteImageDataset } from './byte-images.js';
 import { CIFAR10_FOLDER, cifar10Files, loadCifar10 } from './cifar.js';
-import { DATASET_SOURCES, datasetsCacheDir, downloadDataset, type DownloadDatasetOptions, type DownloadableDataset } from './download.js';
-import { DEBIAN_FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, MNIST_CLASSES, loadMnistSplit, mnistFileName } from './mnist.js';
+import {
+  DATASET_SOURCES,
+  datasetsCacheDir,
+  downloadDataset,
+  type DownloadDatasetOptions,
+  type DownloadableDataset,
+} from './download.js';
+import {
+  DEBIAN_FASHION_MNIST_DIR,
+  FASHION_MNIST_CLASSES,
+  MNIST_CLASSES,
+  loadMnistSplit,
+  mnistFileName,
+} from './mnist.js';
 
 export const DATASET_NAMES: readonly DownloadableDataset[] = Object.freeze(['fashion-mnist', 'mnist', 'cifar10']);
 
@@ -42,15 +54,23 @@ function hasSplit(name: DownloadableDataset, split: 'train' | 'test', folder: st
  * Loads the train or test split of Fashion-MNIST, MNIST (1 channel, 28×28) or CIFAR-10
  * (3 channels, 32×32), downloading it first when `download` is set and it is missing.
  */
-export async function loadDataset(name: DownloadableDataset, split: 'train' | 'test', opts: LoadDatasetOptions = {}): Promise<ByteImageDataset> {
-  if (!DATASET_NAMES.includes(name)) throw new ArgumentError(`unknown dataset ${JSON.stringify(name)}; expected one of ${DATASET_NAMES.join(', ')}`);
-  if (split !== 'train' && split !== 'test') throw new ArgumentError(`split must be 'train' or 'test', got ${JSON.stringify(split)}`);
+export async function loadDataset(
+  name: DownloadableDataset,
+  split: 'train' | 'test',
+  opts: LoadDatasetOptions = {},
+): Promise<ByteImageDataset> {
+  if (!DATASET_NAMES.includes(name))
+    throw new ArgumentError(`unknown dataset ${JSON.stringify(name)}; expected one of ${DATASET_NAMES.join(', ')}`);
+  if (split !== 'train' && split !== 'test')
+    throw new ArgumentError(`split must be 'train' or 'test', got ${JSON.stringify(split)}`);
   const debian = name === 'fashion-mnist' && opts.root === undefined && hasSplit(name, split, DEBIAN_FASHION_MNIST_DIR);
-  const folder = debian ? DEBIAN_FASHION_MNIST_DIR : opts.root ?? join(opts.cacheDir ?? datasetsCacheDir(), name);
+  const folder = debian ? DEBIAN_FASHION_MNIST_DIR : (opts.root ?? join(opts.cacheDir ?? datasetsCacheDir(), name));
   if (!hasSplit(name, split, folder)) {
     if (!opts.download && !(opts.offline === true || offlineFromEnv())) {
-      throw new DatasetError(`the ${name} ${split} files are not in ${folder}; allow downloading (download: true, vgg train --download) ` +
-        `to fetch them from ${opts.mirror ?? DATASET_SOURCES[name].baseUrl} into that folder, or point root (--data) at a folder that has them`);
+      throw new DatasetError(
+        `the ${name} ${split} files are not in ${folder}; allow downloading (download: true, vgg train --download) ` +
+          `to fetch them from ${opts.mirror ?? DATASET_SOURCES[name].baseUrl} into that folder, or point root (--data) at a folder that has them`,
+      );
     }
     await downloadDataset(name, split, folder, opts);
   }

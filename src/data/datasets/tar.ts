@@ -93,7 +93,8 @@ function safeRelative(name: string, where: string): string {
     throw new TarError(`${where}: entry "${name}" has an absolute path; refusing to extract outside the destination`);
   }
   const parts = name.split(/[/\\]/).filter((p) => p !== '' && p !== '.');
-  if (parts.includes('..')) throw new TarError(`${where}: entry "${name}" climbs out of the destination with ".."; refusing to extract it`);
+  if (parts.includes('..'))
+    throw new TarError(`${where}: entry "${name}" climbs out of the destination with ".."; refusing to extract it`);
   return parts.join('/');
 }
 
@@ -104,7 +105,8 @@ function paxPath(record: Uint8Array, where: string): string | undefined {
   while (at < record.length && record[at] !== 0) {
     const space = record.indexOf(0x20, at);
     const len = space < 0 ? NaN : Number(Buffer.from(record.subarray(at, space)).toString('ascii'));
-    if (!Number.isInteger(len) || len <= space - at || at + len > record.length) throw new TarError(`${where}: malformed pax extended header`);
+    if (!Number.isInteger(len) || len <= space - at || at + len > record.length)
+      throw new TarError(`${where}: malformed pax extended header`);
     const entry = Buffer.from(record.subarray(space + 1, at + len - 1)).toString('utf8');
     const eq = entry.indexOf('=');
     if (eq > 0 && entry.slice(0, eq) === 'path') path = entry.slice(eq + 1);
@@ -130,10 +132,13 @@ export async function extractTar(source: AsyncIterable<Uint8Array>, dest: string
       if (header.length < BLOCK) throw new TarError(`${archive}: truncated header at byte ${at}`);
       if (header.every((b) => b === 0)) break;
       const where = `${archive} (entry at byte ${at})`;
-      if (!checksumOk(header)) throw new TarError(`${where}: header checksum mismatch; the archive is corrupt or not a tar file`);
+      if (!checksumOk(header))
+        throw new TarError(`${where}: header checksum mismatch; the archive is corrupt or not a tar file`);
       const magic = text(header, 257, 6);
-      if (magic.trimEnd() !== 'ustar') throw new TarError(`${where}: not a ustar header (magic ${JSON.stringify(magic)})`);
-      if (header[124] & 0x80) throw new TarError(`${where}: base-256 size field (an entry over 8 GiB) is not supported`);
+      if (magic.trimEnd() !== 'ustar')
+        throw new TarError(`${where}: not a ustar header (magic ${JSON.stringify(magic)})`);
+      if (header[124] & 0x80)
+        throw new TarError(`${where}: base-256 size field (an entry over 8 GiB) is not supported`);
       const size = octal(header, 124, 12);
       if (size === null) throw new TarError(`${where}: size field is not an octal number`);
       const posix = header[263] === 0x30 && header[264] === 0x30; // "ustar\0" "00": the name may have a prefix
@@ -143,22 +148,29 @@ export async function extractTar(source: AsyncIterable<Uint8Array>, dest: string
       const read = async (sink: (part: Uint8Array) => Promise<unknown> | void): Promise<void> => {
         for (let left = size; left > 0;) {
           const part = await input.take(left);
-          if (!part) throw new TarError(`${where}: entry "${name}" declares ${size} bytes but the archive ends after ${size - left}`);
+          if (!part)
+            throw new TarError(
+              `${where}: entry "${name}" declares ${size} bytes but the archive ends after ${size - left}`,
+            );
           await sink(part);
           left -= part.length;
         }
         const pad = (BLOCK - (size % BLOCK)) % BLOCK;
-        if ((await input.exact(pad)).length < pad) throw new TarError(`${where}: the archive ends inside the padding of "${name}"`);
+        if ((await input.exact(pad)).length < pad)
+          throw new TarError(`${where}: the archive ends inside the padding of "${name}"`);
       };
       const metadata = async (): Promise<Uint8Array> => {
         if (size > MAX_METADATA) throw new TarError(`${where}: a ${size}-byte metadata record is implausibly large`);
         const parts: Uint8Array[] = [];
-        await read((p) => { parts.push(p.slice()); });
+        await read((p) => {
+          parts.push(p.slice());
+        });
         return Buffer.concat(parts);
       };
       if (!['L', 'x', 'g'].includes(type)) longName = undefined;
       switch (type) {
-        case 'L': { // GNU long name for the next entry
+        case 'L': {
+          // GNU long name for the next entry
           const record = await metadata();
           const end = record.indexOf(0);
           longName = Buffer.from(end < 0 ? record : record.subarray(0, end)).toString('utf8');
@@ -176,7 +188,8 @@ export async function extractTar(source: AsyncIterable<Uint8Array>, dest: string
           await read(() => undefined);
           break;
         }
-        case '0': case '7': {
+        case '0':
+        case '7': {
           const rel = safeRelative(name, where);
           if (!rel) throw new TarError(`${where}: a file entry with an empty name`);
           const path = join(dest, rel);
@@ -190,10 +203,15 @@ export async function extractTar(source: AsyncIterable<Uint8Array>, dest: string
           written.push(rel);
           break;
         }
-        case '1': case '2':
-          throw new TarError(`${where}: entry "${name}" is a ${type === '1' ? 'hard' : 'symbolic'} link to "${text(header, 157, 100)}"; links are refused`);
+        case '1':
+        case '2':
+          throw new TarError(
+            `${where}: entry "${name}" is a ${type === '1' ? 'hard' : 'symbolic'} link to "${text(header, 157, 100)}"; links are refused`,
+          );
         default:
-          throw new TarError(`${where}: entry "${name}" has type ${JSON.stringify(type)} (device, FIFO or other special file); only files and folders are extracted`);
+          throw new TarError(
+            `${where}: entry "${name}" has type ${JSON.stringify(type)} (device, FIFO or other special file); only files and folders are extracted`,
+          );
       }
     }
   } finally {

@@ -27,9 +27,13 @@ export class BatchNorm2d extends Module {
   /** Counted in float32 like every tensor here; exact up to 2^24 batches. */
   readonly numBatchesTracked: Tensor | null;
 
-  constructor(readonly numFeatures: number, opts: BatchNormOptions = {}) {
+  constructor(
+    readonly numFeatures: number,
+    opts: BatchNormOptions = {},
+  ) {
     super();
-    if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new ArgumentError(`BatchNorm2d num_features must be a positive integer, got ${numFeatures}`);
+    if (!Number.isInteger(numFeatures) || numFeatures < 1)
+      throw new ArgumentError(`BatchNorm2d num_features must be a positive integer, got ${numFeatures}`);
     this.eps = opts.eps ?? 1e-5;
     this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
     this.affine = opts.affine ?? true;
@@ -55,7 +59,9 @@ export class BatchNorm2d extends Module {
       if (this.momentum === null) momentum = 1 / this.numBatchesTracked.data[0];
     }
     return batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, {
-      training: this.training || !this.trackRunningStats, momentum, eps: this.eps,
+      training: this.training || !this.trackRunningStats,
+      momentum,
+      eps: this.eps,
     });
   }
 

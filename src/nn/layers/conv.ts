@@ -23,9 +23,17 @@ export class Conv2d extends Module {
   readonly weight: Parameter;
   readonly bias: Parameter | null;
 
-  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: IntOrPair, opts: Conv2dOptions = {}) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: IntOrPair,
+    opts: Conv2dOptions = {},
+  ) {
     super();
-    for (const [what, v] of [['in_channels', inChannels], ['out_channels', outChannels]] as const) {
+    for (const [what, v] of [
+      ['in_channels', inChannels],
+      ['out_channels', outChannels],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`Conv2d ${what} must be a positive integer, got ${v}`);
     }
     this.kernelSize = asPair(kernelSize, 'kernel_size', 1);

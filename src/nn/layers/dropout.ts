@@ -9,7 +9,10 @@ export class Dropout extends Module {
   /** The generator masks are drawn from; set it to make training runs reproducible. */
   generator: Generator = defaultGenerator;
 
-  constructor(readonly p = 0.5, readonly inplace = false) {
+  constructor(
+    readonly p = 0.5,
+    readonly inplace = false,
+  ) {
     super();
     if (!(p >= 0 && p <= 1)) throw new ArgumentError(`dropout probability has to be between 0 and 1, but got ${p}`);
   }

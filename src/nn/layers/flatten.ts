@@ -2,7 +2,10 @@ import { Module } from '../module.js';
 import { Tensor } from '../../tensor/tensor.js';
 
 export class Flatten extends Module {
-  constructor(readonly startDim = 1, readonly endDim = -1) {
+  constructor(
+    readonly startDim = 1,
+    readonly endDim = -1,
+  ) {
     super();
   }
 

@@ -11,9 +11,16 @@ export class Linear extends Module {
   readonly weight: Parameter;
   readonly bias: Parameter | null;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, opts: { bias?: boolean } = {}) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    opts: { bias?: boolean } = {},
+  ) {
     super();
-    for (const [what, v] of [['in_features', inFeatures], ['out_features', outFeatures]] as const) {
+    for (const [what, v] of [
+      ['in_features', inFeatures],
+      ['out_features', outFeatures],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`Linear ${what} must be a positive integer, got ${v}`);
     }
     this.weight = this.registerParameter('weight', new Parameter(zeros([outFeatures, inFeatures])));

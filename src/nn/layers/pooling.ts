@@ -22,7 +22,10 @@ export class MaxPool2d extends Module {
   readonly dilation: IntOrPair;
   readonly ceilMode: boolean;
 
-  constructor(readonly kernelSize: IntOrPair, opts: MaxPool2dOptions = {}) {
+  constructor(
+    readonly kernelSize: IntOrPair,
+    opts: MaxPool2dOptions = {},
+  ) {
     super();
     asPair(kernelSize, 'kernel_size', 1);
     this.stride = opts.stride ?? kernelSize;
@@ -32,12 +35,19 @@ export class MaxPool2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode });
+    return maxPool2d(x, this.kernelSize, {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      ceilMode: this.ceilMode,
+    });
   }
 
   override extraRepr(): string {
-    return `kernel_size=${pyIntOrPair(this.kernelSize)}, stride=${pyIntOrPair(this.stride)}, padding=${pyIntOrPair(this.padding)}, ` +
-      `dilation=${pyIntOrPair(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
+    return (
+      `kernel_size=${pyIntOrPair(this.kernelSize)}, stride=${pyIntOrPair(this.stride)}, padding=${pyIntOrPair(this.padding)}, ` +
+      `dilation=${pyIntOrPair(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`
+    );
   }
 }
 

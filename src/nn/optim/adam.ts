@@ -15,7 +15,14 @@
  * scalars are derived here once per parameter and the update is a backend
  * kernel (adamStep).
  */
-import { Optimizer, checkBool, checkOption, type GroupOptions, type ParamGroup, type ParamsInput } from './optimizer.js';
+import {
+  Optimizer,
+  checkBool,
+  checkOption,
+  type GroupOptions,
+  type ParamGroup,
+  type ParamsInput,
+} from './optimizer.js';
 import { ArgumentError } from '../../errors.js';
 import { backend } from '../../backend/registry.js';
 
@@ -35,8 +42,11 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
 
   protected validateGroup(g: AdamOptions & ParamGroup, where: string): void {
     checkOption(g.eps, 'eps', where, (x) => x >= 0, 'must be >= 0');
-    if (!Array.isArray(g.betas) || g.betas.length !== 2) throw new ArgumentError(`${where}: betas must be a pair [beta1, beta2]`);
-    g.betas.forEach((b, i) => checkOption(b, `beta parameter at index ${i}`, where, (x) => x >= 0 && x < 1, 'must be in [0, 1)'));
+    if (!Array.isArray(g.betas) || g.betas.length !== 2)
+      throw new ArgumentError(`${where}: betas must be a pair [beta1, beta2]`);
+    g.betas.forEach((b, i) =>
+      checkOption(b, `beta parameter at index ${i}`, where, (x) => x >= 0 && x < 1, 'must be in [0, 1)'),
+    );
     checkOption(g.weightDecay, 'weightDecay', where, (x) => x >= 0, 'must be >= 0');
     checkBool(g.amsgrad, 'amsgrad', where);
     checkBool(g.maximize, 'maximize', where);
@@ -72,7 +82,11 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
       const negStepSize = f(-(g.lr / (1 - beta1 ** step)));
       const bc2Sqrt = f(Math.sqrt(1 - beta2 ** step));
       const vMax = g.amsgrad ? (state.max_exp_avg_sq as Float32Array) : null;
-      backend().adamStep(p.data, p.grad.data, state.exp_avg as Float32Array, state.exp_avg_sq as Float32Array, vMax, { ...scalars, negStepSize, bc2Sqrt });
+      backend().adamStep(p.data, p.grad.data, state.exp_avg as Float32Array, state.exp_avg_sq as Float32Array, vMax, {
+        ...scalars,
+        negStepSize,
+        bc2Sqrt,
+      });
     }
   }
 }
@@ -82,7 +96,15 @@ export class Adam extends AdamBase {
   protected readonly decoupled = false;
 
   constructor(params: ParamsInput<AdamOptions>, opts: Partial<AdamOptions> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...opts });
+    super(params, {
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 0,
+      amsgrad: false,
+      maximize: false,
+      ...opts,
+    });
   }
 }
 
@@ -91,6 +113,14 @@ export class AdamW extends AdamBase {
   protected readonly decoupled = true;
 
   constructor(params: ParamsInput<AdamOptions>, opts: Partial<AdamOptions> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...opts });
+    super(params, {
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 1e-2,
+      amsgrad: false,
+      maximize: false,
+      ...opts,
+    });
   }
 }

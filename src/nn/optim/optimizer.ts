@@ -75,7 +75,9 @@ export abstract class Optimizer<G extends GroupOptions = GroupOptions> {
     this.defaults = Object.freeze({ ...defaults });
     const items = [...(params as Iterable<unknown>)];
     if (items.length === 0) throw new ArgumentError(`${this.constructor.name} got an empty parameter list`);
-    const groups = items.every((p) => p instanceof Tensor) ? [{ params: items as Tensor[] } as unknown as GroupInput<G>] : (items as GroupInput<G>[]);
+    const groups = items.every((p) => p instanceof Tensor)
+      ? [{ params: items as Tensor[] } as unknown as GroupInput<G>]
+      : (items as GroupInput<G>[]);
     for (const g of groups) this.addParamGroup(g);
   }
 
@@ -91,17 +93,20 @@ export abstract class Optimizer<G extends GroupOptions = GroupOptions> {
     if (input === null || typeof input !== 'object' || !('params' in input)) {
       throw new ArgumentError(`${where}: a parameter group must be an object with "params"`);
     }
-    const list = input.params instanceof Tensor ? [input.params] : isTensorIterable(input.params) ? [...input.params] : null;
+    const list =
+      input.params instanceof Tensor ? [input.params] : isTensorIterable(input.params) ? [...input.params] : null;
     if (!list) throw new ArgumentError(`${where}: "params" must be a Tensor or an iterable of Tensors`);
     const seen = new Set<Tensor>();
     list.forEach((p, i) => {
       if (!(p instanceof Tensor)) throw new ArgumentError(`${where}: params[${i}] is not a Tensor`);
-      if (!p.isLeaf && !p.retainsGrad) throw new ArgumentError(`${where}: params[${i}] is not a leaf tensor; can't optimize a non-leaf Tensor`);
+      if (!p.isLeaf && !p.retainsGrad)
+        throw new ArgumentError(`${where}: params[${i}] is not a leaf tensor; can't optimize a non-leaf Tensor`);
       if (seen.has(p)) throw new ArgumentError(`${where}: params[${i}] appears twice in the group`);
       seen.add(p);
     });
     for (const g of this.paramGroups) {
-      if (g.params.some((p) => seen.has(p))) throw new ArgumentError(`${where}: some parameters appear in more than one parameter group`);
+      if (g.params.some((p) => seen.has(p)))
+        throw new ArgumentError(`${where}: some parameters appear in more than one parameter group`);
     }
     const group: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(this.defaults)) group[k] = copyValue(v);
@@ -115,7 +120,8 @@ export abstract class Optimizer<G extends GroupOptions = GroupOptions> {
 
   private checkLr(lr: unknown, where: string): void {
     if (lr === undefined) throw new ArgumentError(`${where}: no learning rate (lr) was given`);
-    if (typeof lr !== 'number' || !(lr >= 0) || !Number.isFinite(lr)) throw new ArgumentError(`${where}: invalid learning rate ${String(lr)} (must be a finite number >= 0)`);
+    if (typeof lr !== 'number' || !(lr >= 0) || !Number.isFinite(lr))
+      throw new ArgumentError(`${where}: invalid learning rate ${String(lr)} (must be a finite number >= 0)`);
   }
 
   /**
@@ -189,14 +195,18 @@ export abstract class Optimizer<G extends GroupOptions = GroupOptions> {
       throw new ArgumentError(`${name}.loadStateDict: expected { state: Map, paramGroups: [...] }`);
     }
     if (sd.paramGroups.length !== this.paramGroups.length) {
-      throw new ArgumentError(`${name}.loadStateDict: loaded state dict has ${sd.paramGroups.length} parameter groups, the optimizer has ${this.paramGroups.length}`);
+      throw new ArgumentError(
+        `${name}.loadStateDict: loaded state dict has ${sd.paramGroups.length} parameter groups, the optimizer has ${this.paramGroups.length}`,
+      );
     }
     const params: Tensor[] = [];
     const byIndex = new Map<number, Tensor>();
     sd.paramGroups.forEach((saved, gi) => {
       const own = this.paramGroups[gi];
       if (!Array.isArray(saved.params) || saved.params.length !== own.params.length) {
-        throw new ArgumentError(`${name}.loadStateDict: parameter group ${gi} has ${saved.params?.length} parameters in the state dict, ${own.params.length} in the optimizer`);
+        throw new ArgumentError(
+          `${name}.loadStateDict: parameter group ${gi} has ${saved.params?.length} parameters in the state dict, ${own.params.length} in the optimizer`,
+        );
       }
       saved.params.forEach((idx, j) => byIndex.set(idx, own.params[j]));
       params.push(...own.params);
@@ -209,7 +219,9 @@ export abstract class Optimizer<G extends GroupOptions = GroupOptions> {
       for (const [k, v] of Object.entries(s)) {
         if (v instanceof Float32Array) {
           if (v.length !== p.numel) {
-            throw new ArgumentError(`${name}.loadStateDict: state ${idx}.${k} has ${v.length} values, the parameter has ${p.numel} (shape [${p.shape.join(', ')}])`);
+            throw new ArgumentError(
+              `${name}.loadStateDict: state ${idx}.${k} has ${v.length} values, the parameter has ${p.numel} (shape [${p.shape.join(', ')}])`,
+            );
           }
           copy[k] = v.slice();
         } else if (typeof v === 'number') {
@@ -240,7 +252,9 @@ export abstract class Optimizer<G extends GroupOptions = GroupOptions> {
     const lines = [`${this.constructor.name} (`];
     this.paramGroups.forEach((g, i) => {
       lines.push(`Parameter Group ${i}`);
-      for (const k of Object.keys(g).filter((key) => key !== 'params').sort()) {
+      for (const k of Object.keys(g)
+        .filter((key) => key !== 'params')
+        .sort()) {
         const v = (g as unknown as Record<string, unknown>)[k];
         lines.push(`    ${k}: ${Array.isArray(v) ? `(${v.join(', ')})` : String(v)}`);
       }
@@ -256,7 +270,8 @@ export abstract class Optimizer<G extends GroupOptions = GroupOptions> {
 
 /** Throws unless `v` is a finite number in the range the check allows. */
 export function checkOption(v: unknown, what: string, where: string, ok: (x: number) => boolean, rule: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new ArgumentError(`${where}: invalid ${what} ${String(v)} (${rule})`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v))
+    throw new ArgumentError(`${where}: invalid ${what} ${String(v)} (${rule})`);
   return v;
 }
 

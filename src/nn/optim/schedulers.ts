@@ -16,12 +16,14 @@ export type AnyOptimizer = Optimizer<GroupOptions>;
 export type SchedulerStateDict = Record<string, unknown>;
 
 function positiveInt(v: unknown, what: string, where: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ArgumentError(`${where}: ${what} must be a positive integer, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
+    throw new ArgumentError(`${where}: ${what} must be a positive integer, got ${String(v)}`);
   return v;
 }
 
 function finite(v: unknown, what: string, where: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgumentError(`${where}: ${what} must be a finite number, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new ArgumentError(`${where}: ${what} must be a finite number, got ${String(v)}`);
   return v;
 }
 
@@ -43,13 +45,16 @@ export abstract class LRScheduler {
   constructor(optimizer: AnyOptimizer, lastEpoch = -1) {
     const where = this.constructor.name;
     if (!(optimizer instanceof Optimizer)) throw new ArgumentError(`${where}: expected an Optimizer`);
-    if (!Number.isInteger(lastEpoch) || lastEpoch < -1) throw new ArgumentError(`${where}: lastEpoch must be an integer >= -1, got ${lastEpoch}`);
+    if (!Number.isInteger(lastEpoch) || lastEpoch < -1)
+      throw new ArgumentError(`${where}: lastEpoch must be an integer >= -1, got ${lastEpoch}`);
     this.optimizer = optimizer;
     optimizer.paramGroups.forEach((g, i) => {
       if (lastEpoch === -1) {
         if (g.initialLr === undefined) g.initialLr = g.lr;
       } else if (g.initialLr === undefined) {
-        throw new ArgumentError(`${where}: param 'initialLr' is not specified in paramGroups[${i}] when resuming (lastEpoch ${lastEpoch})`);
+        throw new ArgumentError(
+          `${where}: param 'initialLr' is not specified in paramGroups[${i}] when resuming (lastEpoch ${lastEpoch})`,
+        );
       }
     });
     this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr as number);
@@ -90,7 +95,8 @@ export abstract class LRScheduler {
       this.lastEpoch += 1;
       values = this.getLr();
     } else {
-      if (!Number.isInteger(epoch) || epoch < 0) throw new ArgumentError(`${this.constructor.name}.step: epoch must be a non-negative integer, got ${epoch}`);
+      if (!Number.isInteger(epoch) || epoch < 0)
+        throw new ArgumentError(`${this.constructor.name}.step: epoch must be a non-negative integer, got ${epoch}`);
       this.lastEpoch = epoch;
       values = this.closedFormLr() ?? this.getLr();
     }
@@ -110,7 +116,10 @@ export abstract class LRScheduler {
 
   stateDict(): SchedulerStateDict {
     const out: SchedulerStateDict = {
-      lastEpoch: this.lastEpoch, stepCount: this.stepCount, baseLrs: [...this.baseLrs], lastLr: [...this.lastLr],
+      lastEpoch: this.lastEpoch,
+      stepCount: this.stepCount,
+      baseLrs: [...this.baseLrs],
+      lastLr: [...this.lastLr],
     };
     const self = this as unknown as Record<string, unknown>;
     for (const k of this.stateKeys()) out[k] = structuredClone(self[k]);
@@ -183,7 +192,8 @@ export class MultiStepLR extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, opts: MultiStepLROptions) {
     super(optimizer, opts?.lastEpoch ?? -1);
-    if (!Array.isArray(opts?.milestones)) throw new ArgumentError('MultiStepLR: milestones must be an array of step indices');
+    if (!Array.isArray(opts?.milestones))
+      throw new ArgumentError('MultiStepLR: milestones must be an array of step indices');
     for (const m of opts.milestones) {
       if (!Number.isInteger(m)) throw new ArgumentError(`MultiStepLR: milestone ${m} is not an integer`);
     }
@@ -237,16 +247,20 @@ export class CosineAnnealingLR extends LRScheduler {
     const { lastEpoch: e, tMax: T, etaMin } = this;
     if (e === 0) return this.groups.map((g) => g.lr);
     if (this.stepCount === 1 && e > 0) {
-      return this.baseLrs.map((b) => etaMin + (b - etaMin) * (1 + Math.cos(e * Math.PI / T)) / 2);
+      return this.baseLrs.map((b) => etaMin + ((b - etaMin) * (1 + Math.cos((e * Math.PI) / T))) / 2);
     }
     if (pyMod(e - 1 - T, 2 * T) === 0) {
-      return this.groups.map((g, i) => g.lr + (this.baseLrs[i] - etaMin) * (1 - Math.cos(Math.PI / T)) / 2);
+      return this.groups.map((g, i) => g.lr + ((this.baseLrs[i] - etaMin) * (1 - Math.cos(Math.PI / T))) / 2);
     }
-    return this.groups.map((g) => (1 + Math.cos(Math.PI * e / T)) / (1 + Math.cos(Math.PI * (e - 1) / T)) * (g.lr - etaMin) + etaMin);
+    return this.groups.map(
+      (g) => ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * (g.lr - etaMin) + etaMin,
+    );
   }
 
   protected override closedFormLr(): number[] {
-    return this.baseLrs.map((b) => this.etaMin + (b - this.etaMin) * (1 + Math.cos(Math.PI * this.lastEpoch / this.tMax)) / 2);
+    return this.baseLrs.map(
+      (b) => this.etaMin + ((b - this.etaMin) * (1 + Math.cos((Math.PI * this.lastEpoch) / this.tMax))) / 2,
+    );
   }
 
   protected override stateKeys(): string[] {
@@ -274,8 +288,10 @@ export class LinearLR extends LRScheduler {
     super(optimizer, opts.lastEpoch ?? -1);
     this.startFactor = finite(opts.startFactor ?? 1 / 3, 'startFactor', 'LinearLR');
     this.endFactor = finite(opts.endFactor ?? 1, 'endFactor', 'LinearLR');
-    if (this.startFactor <= 0 || this.startFactor > 1) throw new ArgumentError(`LinearLR: startFactor must be in (0, 1], got ${this.startFactor}`);
-    if (this.endFactor < 0 || this.endFactor > 1) throw new ArgumentError(`LinearLR: endFactor must be in [0, 1], got ${this.endFactor}`);
+    if (this.startFactor <= 0 || this.startFactor > 1)
+      throw new ArgumentError(`LinearLR: startFactor must be in (0, 1], got ${this.startFactor}`);
+    if (this.endFactor < 0 || this.endFactor > 1)
+      throw new ArgumentError(`LinearLR: endFactor must be in [0, 1], got ${this.endFactor}`);
     this.totalIters = positiveInt(opts.totalIters ?? 5, 'totalIters', 'LinearLR');
     this.initialStep();
   }
@@ -289,7 +305,7 @@ export class LinearLR extends LRScheduler {
 
   protected override closedFormLr(): number[] {
     const { lastEpoch: e, startFactor: s, endFactor: t, totalIters: n } = this;
-    return this.baseLrs.map((b) => b * (s + (t - s) * Math.min(n, e) / n));
+    return this.baseLrs.map((b) => b * (s + ((t - s) * Math.min(n, e)) / n));
   }
 
   protected override stateKeys(): string[] {
@@ -349,16 +365,19 @@ export class OneCycleLR extends LRScheduler {
       throw new ArgumentError(`${where}: give either totalSteps or epochs and stepsPerEpoch`);
     }
     const pct = opts.pctStart ?? 0.3;
-    if (typeof pct !== 'number' || !(pct >= 0 && pct <= 1)) throw new ArgumentError(`${where}: pctStart must be between 0 and 1, got ${pct}`);
+    if (typeof pct !== 'number' || !(pct >= 0 && pct <= 1))
+      throw new ArgumentError(`${where}: pctStart must be between 0 and 1, got ${pct}`);
     const strategy = opts.annealStrategy ?? 'cos';
-    if (strategy !== 'cos' && strategy !== 'linear') throw new ArgumentError(`${where}: annealStrategy must be 'cos' or 'linear', got ${String(strategy)}`);
+    if (strategy !== 'cos' && strategy !== 'linear')
+      throw new ArgumentError(`${where}: annealStrategy must be 'cos' or 'linear', got ${String(strategy)}`);
     const divFactor = finite(opts.divFactor ?? 25, 'divFactor', where);
     const finalDivFactor = finite(opts.finalDivFactor ?? 1e4, 'finalDivFactor', where);
     const lastEpoch = opts.lastEpoch ?? -1;
     const groups = optimizer.paramGroups;
     const perGroup = (v: number | readonly number[], name: string): number[] => {
       if (Array.isArray(v)) {
-        if (v.length !== groups.length) throw new ArgumentError(`${where}: expected ${groups.length} values for ${name}, got ${v.length}`);
+        if (v.length !== groups.length)
+          throw new ArgumentError(`${where}: expected ${groups.length} values for ${name}, got ${v.length}`);
         return v.map((x) => finite(x, name, where));
       }
       return groups.map(() => finite(v, name, where));
@@ -367,7 +386,8 @@ export class OneCycleLR extends LRScheduler {
     const cycle = opts.cycleMomentum ?? true;
     const defaults = optimizer.defaults as Record<string, unknown>;
     const useBeta1 = 'betas' in defaults;
-    if (cycle && !useBeta1 && !('momentum' in defaults)) throw new ArgumentError(`${where}: optimizer must support momentum with cycleMomentum enabled`);
+    if (cycle && !useBeta1 && !('momentum' in defaults))
+      throw new ArgumentError(`${where}: optimizer must support momentum with cycleMomentum enabled`);
     const maxMoms = perGroup(opts.maxMomentum ?? 0.95, 'maxMomentum');
     const baseMoms = perGroup(opts.baseMomentum ?? 0.85, 'baseMomentum');
     if (lastEpoch === -1) {
@@ -389,27 +409,59 @@ export class OneCycleLR extends LRScheduler {
     this.useBeta1 = useBeta1;
     this.phases = opts.threePhase
       ? [
-        { endStep: pct * totalSteps - 1, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' },
-        { endStep: 2 * pct * totalSteps - 2, startLr: 'maxLr', endLr: 'initialLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
-        { endStep: totalSteps - 1, startLr: 'initialLr', endLr: 'minLr', startMomentum: 'maxMomentum', endMomentum: 'maxMomentum' },
-      ]
+          {
+            endStep: pct * totalSteps - 1,
+            startLr: 'initialLr',
+            endLr: 'maxLr',
+            startMomentum: 'maxMomentum',
+            endMomentum: 'baseMomentum',
+          },
+          {
+            endStep: 2 * pct * totalSteps - 2,
+            startLr: 'maxLr',
+            endLr: 'initialLr',
+            startMomentum: 'baseMomentum',
+            endMomentum: 'maxMomentum',
+          },
+          {
+            endStep: totalSteps - 1,
+            startLr: 'initialLr',
+            endLr: 'minLr',
+            startMomentum: 'maxMomentum',
+            endMomentum: 'maxMomentum',
+          },
+        ]
       : [
-        { endStep: pct * totalSteps - 1, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' },
-        { endStep: totalSteps - 1, startLr: 'maxLr', endLr: 'minLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
-      ];
+          {
+            endStep: pct * totalSteps - 1,
+            startLr: 'initialLr',
+            endLr: 'maxLr',
+            startMomentum: 'maxMomentum',
+            endMomentum: 'baseMomentum',
+          },
+          {
+            endStep: totalSteps - 1,
+            startLr: 'maxLr',
+            endLr: 'minLr',
+            startMomentum: 'baseMomentum',
+            endMomentum: 'maxMomentum',
+          },
+        ];
     this.initialStep();
   }
 
   private anneal(start: number, end: number, pct: number): number {
     if (this.annealStrategy === 'linear') return (end - start) * pct + start;
     const cosOut = Math.cos(Math.PI * pct) + 1;
-    return end + (start - end) / 2.0 * cosOut;
+    return end + ((start - end) / 2.0) * cosOut;
   }
 
   protected getLr(): number[] {
     const stepNum = this.lastEpoch;
     if (stepNum > this.totalSteps) {
-      throw new ArgumentError(`OneCycleLR: tried to step ${stepNum + 1} times; the specified number of total steps is ${this.totalSteps}`);
+      throw new ArgumentError(
+        `OneCycleLR: tried to step ${stepNum + 1} times; the specified number of total steps is ${this.totalSteps}`,
+      );
     }
     return this.groups.map((g) => {
       let startStep = 0;
@@ -421,7 +473,8 @@ export class OneCycleLR extends LRScheduler {
         if (stepNum <= endStep || i === this.phases.length - 1) {
           const pct = (stepNum - startStep) / (endStep - startStep);
           lr = this.anneal(g[phase.startLr] as number, g[phase.endLr] as number, pct);
-          if (this.cycleMomentum) momentum = this.anneal(g[phase.startMomentum] as number, g[phase.endMomentum] as number, pct);
+          if (this.cycleMomentum)
+            momentum = this.anneal(g[phase.startMomentum] as number, g[phase.endMomentum] as number, pct);
           break;
         }
         startStep = endStep;
@@ -458,15 +511,20 @@ export class SequentialLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, opts: SequentialLROptions) {
     const where = 'SequentialLR';
     super(optimizer, opts?.lastEpoch ?? -1);
-    if (!Array.isArray(opts?.schedulers) || opts.schedulers.length === 0) throw new ArgumentError(`${where}: schedulers must be a non-empty array`);
+    if (!Array.isArray(opts?.schedulers) || opts.schedulers.length === 0)
+      throw new ArgumentError(`${where}: schedulers must be a non-empty array`);
     opts.schedulers.forEach((s, i) => {
       if (!(s instanceof LRScheduler)) throw new ArgumentError(`${where}: schedulers[${i}] is not a scheduler`);
       if (s.optimizer !== optimizer) {
-        throw new ArgumentError(`${where}: expects all schedulers to belong to the same optimizer, but the scheduler at index ${i} has a different one`);
+        throw new ArgumentError(
+          `${where}: expects all schedulers to belong to the same optimizer, but the scheduler at index ${i} has a different one`,
+        );
       }
     });
     if (!Array.isArray(opts.milestones) || opts.milestones.length !== opts.schedulers.length - 1) {
-      throw new ArgumentError(`${where}: expects one more scheduler than milestones, got ${opts.schedulers.length} schedulers and ${opts.milestones?.length} milestones`);
+      throw new ArgumentError(
+        `${where}: expects one more scheduler than milestones, got ${opts.schedulers.length} schedulers and ${opts.milestones?.length} milestones`,
+      );
     }
     this.schedulers = [...opts.schedulers];
     this.milestones = [...opts.milestones];

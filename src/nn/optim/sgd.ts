@@ -14,7 +14,14 @@
 import { ArgumentError } from '../../errors.js';
 import { backend } from '../../backend/registry.js';
 import type { SgdStepOptions } from '../../backend/backend.js';
-import { Optimizer, checkBool, checkOption, type GroupOptions, type ParamGroup, type ParamsInput } from './optimizer.js';
+import {
+  Optimizer,
+  checkBool,
+  checkOption,
+  type GroupOptions,
+  type ParamGroup,
+  type ParamsInput,
+} from './optimizer.js';
 
 /** The hyper-parameters sgdStep takes; lr is required, in the options or in every group. */
 export interface SGDOptions extends GroupOptions, SgdStepOptions {}
@@ -30,7 +37,8 @@ export class SGD extends Optimizer<SGDOptions> {
     checkOption(g.weightDecay, 'weightDecay', where, (x) => x >= 0, 'must be >= 0');
     checkBool(g.nesterov, 'nesterov', where);
     checkBool(g.maximize, 'maximize', where);
-    if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) throw new ArgumentError(`${where}: Nesterov momentum requires a momentum and zero dampening`);
+    if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0))
+      throw new ArgumentError(`${where}: Nesterov momentum requires a momentum and zero dampening`);
   }
 
   protected updateGroup(g: SGDOptions & ParamGroup): void {

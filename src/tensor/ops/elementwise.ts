@@ -12,7 +12,14 @@ function asTensor(x: Tensor | number): Tensor {
 
 function binaryForward(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   const outShape = broadcastShapes(a.shape, b.shape);
-  const data = backend().binary(op, a.data, broadcastStrides(a.shape, outShape), b.data, broadcastStrides(b.shape, outShape), outShape);
+  const data = backend().binary(
+    op,
+    a.data,
+    broadcastStrides(a.shape, outShape),
+    b.data,
+    broadcastStrides(b.shape, outShape),
+    outShape,
+  );
   return new Tensor(data, outShape);
 }
 
@@ -25,7 +32,9 @@ function mapValues(n: number, fn: (i: number) => number): Float32Array {
 
 /** Broadcasts a to `shape` (only used on small gradient tensors in backward). */
 function expandTo(t: Tensor, shape: readonly number[]): Tensor {
-  return sameShape(t.shape, shape) ? t : binaryForward('add', t, new Tensor(new Float32Array(shape.reduce((p, d) => p * d, 1)), shape));
+  return sameShape(t.shape, shape)
+    ? t
+    : binaryForward('add', t, new Tensor(new Float32Array(shape.reduce((p, d) => p * d, 1)), shape));
 }
 
 export function add(a: Tensor, other: Tensor | number): Tensor {
@@ -107,22 +116,39 @@ function unary(op: UnaryOp, name: string, derivative: Derivative) {
   };
 }
 
-export const neg = unary('neg', 'NegBackward', (g, _x, _y, out) => { for (let i = 0; i < out.length; i++) out[i] = -g[i]; });
-export const exp = unary('exp', 'ExpBackward', (g, _x, y, out) => { for (let i = 0; i < out.length; i++) out[i] = g[i] * y[i]; });
-export const log = unary('log', 'LogBackward', (g, x, _y, out) => { for (let i = 0; i < out.length; i++) out[i] = g[i] / x[i]; });
-export const sqrt = unary('sqrt', 'SqrtBackward', (g, _x, y, out) => { for (let i = 0; i < out.length; i++) out[i] = (g[i] * 0.5) / y[i]; });
-export const abs = unary('abs', 'AbsBackward', (g, x, _y, out) => { for (let i = 0; i < out.length; i++) out[i] = g[i] * Math.sign(x[i]); });
+export const neg = unary('neg', 'NegBackward', (g, _x, _y, out) => {
+  for (let i = 0; i < out.length; i++) out[i] = -g[i];
+});
+export const exp = unary('exp', 'ExpBackward', (g, _x, y, out) => {
+  for (let i = 0; i < out.length; i++) out[i] = g[i] * y[i];
+});
+export const log = unary('log', 'LogBackward', (g, x, _y, out) => {
+  for (let i = 0; i < out.length; i++) out[i] = g[i] / x[i];
+});
+export const sqrt = unary('sqrt', 'SqrtBackward', (g, _x, y, out) => {
+  for (let i = 0; i < out.length; i++) out[i] = (g[i] * 0.5) / y[i];
+});
+export const abs = unary('abs', 'AbsBackward', (g, x, _y, out) => {
+  for (let i = 0; i < out.length; i++) out[i] = g[i] * Math.sign(x[i]);
+});
 /** ReLU's gradient passes g where y > 0 and is +0 elsewhere (a backend kernel: it runs on every activation). */
 export function relu(x: Tensor): Tensor {
   const y = unaryForward('relu', x);
   return record(y, 'ReluBackward', [x], (g) => [new Tensor(backend().reluBackward(g.data, y.data), x.shape)]);
 }
-export const sigmoid = unary('sigmoid', 'SigmoidBackward', (g, _x, y, out) => { for (let i = 0; i < out.length; i++) out[i] = g[i] * y[i] * (1 - y[i]); });
-export const tanh = unary('tanh', 'TanhBackward', (g, _x, y, out) => { for (let i = 0; i < out.length; i++) out[i] = g[i] * (1 - y[i] * y[i]); });
+export const sigmoid = unary('sigmoid', 'SigmoidBackward', (g, _x, y, out) => {
+  for (let i = 0; i < out.length; i++) out[i] = g[i] * y[i] * (1 - y[i]);
+});
+export const tanh = unary('tanh', 'TanhBackward', (g, _x, y, out) => {
+  for (let i = 0; i < out.length; i++) out[i] = g[i] * (1 - y[i] * y[i]);
+});
 
 export function pow(x: Tensor, exponent: number): Tensor {
   const y = binaryForward('pow', x, asTensor(exponent));
   return record(y, 'PowBackward', [x], (g) => [
-    new Tensor(mapValues(g.numel, (i) => (exponent === 0 ? 0 : g.data[i] * exponent * Math.pow(x.data[i], exponent - 1))), x.shape),
+    new Tensor(
+      mapValues(g.numel, (i) => (exponent === 0 ? 0 : g.data[i] * exponent * Math.pow(x.data[i], exponent - 1))),
+      x.shape,
+    ),
   ]);
 }

@@ -10,20 +10,35 @@ import { shapeToString } from '../shape.js';
  * exactly, or b may be a plain matrix shared by every batch entry.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim < 2 || b.ndim < 2) throw new ShapeError(`matmul needs tensors of rank ≥ 2, got ${shapeToString(a.shape)} and ${shapeToString(b.shape)}`);
+  if (a.ndim < 2 || b.ndim < 2)
+    throw new ShapeError(
+      `matmul needs tensors of rank ≥ 2, got ${shapeToString(a.shape)} and ${shapeToString(b.shape)}`,
+    );
   const [M, K] = a.shape.slice(-2);
   const [K2, N] = b.shape.slice(-2);
   const aBatch = a.shape.slice(0, -2);
   const bBatch = b.shape.slice(0, -2);
   const shared = b.ndim === 2;
   if (K !== K2 || (!shared && aBatch.join() !== bBatch.join())) {
-    throw new ShapeError(`mat1 and mat2 shapes cannot be multiplied (${shapeToString(a.shape)} and ${shapeToString(b.shape)})`);
+    throw new ShapeError(
+      `mat1 and mat2 shapes cannot be multiplied (${shapeToString(a.shape)} and ${shapeToString(b.shape)})`,
+    );
   }
   const batches = aBatch.reduce((p, d) => p * d, 1);
   const out = new Float32Array(batches * M * N);
   for (let i = 0; i < batches; i++) {
-    backend().gemm(false, false, M, N, K, 1, a.data.subarray(i * M * K, (i + 1) * M * K),
-      shared ? b.data : b.data.subarray(i * K * N, (i + 1) * K * N), 0, out.subarray(i * M * N, (i + 1) * M * N));
+    backend().gemm(
+      false,
+      false,
+      M,
+      N,
+      K,
+      1,
+      a.data.subarray(i * M * K, (i + 1) * M * K),
+      shared ? b.data : b.data.subarray(i * K * N, (i + 1) * K * N),
+      0,
+      out.subarray(i * M * N, (i + 1) * M * N),
+    );
   }
   return record(new Tensor(out, [...aBatch, M, N]), 'MmBackward', [a, b], (g) => {
     const ga = a.requiresGrad ? new Float32Array(a.numel) : null;
@@ -34,7 +49,19 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       const bi = shared ? b.data : b.data.subarray(i * K * N, (i + 1) * K * N);
       // dA = G · Bᵀ, dB = Aᵀ · G (accumulated over the batch when B is shared)
       if (ga) backend().gemm(false, true, M, K, N, 1, gi, bi, 0, ga.subarray(i * M * K, (i + 1) * M * K));
-      if (gb) backend().gemm(true, false, K, N, M, 1, ai, gi, shared ? 1 : 0, shared ? gb : gb.subarray(i * K * N, (i + 1) * K * N));
+      if (gb)
+        backend().gemm(
+          true,
+          false,
+          K,
+          N,
+          M,
+          1,
+          ai,
+          gi,
+          shared ? 1 : 0,
+          shared ? gb : gb.subarray(i * K * N, (i + 1) * K * N),
+        );
     }
     return [ga && new Tensor(ga, a.shape), gb && new Tensor(gb, b.shape)];
   });

@@ -9,7 +9,9 @@ import { shapeToString } from '../shape.js';
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   const [O, I] = weight.shape;
   if (x.ndim < 1 || x.shape[x.ndim - 1] !== I) {
-    throw new ShapeError(`mat1 and mat2 shapes cannot be multiplied: input ${shapeToString(x.shape)} has ${x.shape[x.ndim - 1]} features, weight ${shapeToString(weight.shape)} expects ${I}`);
+    throw new ShapeError(
+      `mat1 and mat2 shapes cannot be multiplied: input ${shapeToString(x.shape)} has ${x.shape[x.ndim - 1]} features, weight ${shapeToString(weight.shape)} expects ${I}`,
+    );
   }
   const M = x.numel / I;
   const y = new Float32Array(M * O);

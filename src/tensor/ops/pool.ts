@@ -15,7 +15,14 @@ export interface MaxPool2dOptions {
 }
 
 /** PyTorch's pooling output size, including the ceil-mode rule that the last window must start inside the input or left padding. */
-export function poolOutputSize(size: number, kernel: number, stride: number, pad: number, dilation: number, ceilMode: boolean): number {
+export function poolOutputSize(
+  size: number,
+  kernel: number,
+  stride: number,
+  pad: number,
+  dilation: number,
+  ceilMode: boolean,
+): number {
   const span = size + 2 * pad - dilation * (kernel - 1) - 1;
   let out = (ceilMode ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
   if (ceilMode && (out - 1) * stride >= size + pad) out--;
@@ -24,7 +31,8 @@ export function poolOutputSize(size: number, kernel: number, stride: number, pad
 
 /** Splits NCHW (or CHW) into planes for the kernels, remembering the leading shape. */
 function planesOf(x: Tensor, op: string): { lead: number[]; planes: number; H: number; W: number } {
-  if (x.ndim !== 3 && x.ndim !== 4) throw new ShapeError(`${op} expects input [N, C, H, W] or [C, H, W], got ${shapeToString(x.shape)}`);
+  if (x.ndim !== 3 && x.ndim !== 4)
+    throw new ShapeError(`${op} expects input [N, C, H, W] or [C, H, W], got ${shapeToString(x.shape)}`);
   const lead = x.shape.slice(0, -2);
   return { lead, planes: lead.reduce((p, d) => p * d, 1), H: x.shape[x.ndim - 2], W: x.shape[x.ndim - 1] };
 }
@@ -34,17 +42,33 @@ export function maxPool2d(x: Tensor, kernelSize: IntOrPair, opts: MaxPool2dOptio
   const [sh, sw] = asPair(opts.stride ?? [kh, kw], 'stride', 1);
   const [ph, pw] = asPair(opts.padding ?? 0, 'padding', 0);
   const [dh, dw] = asPair(opts.dilation ?? 1, 'dilation', 1);
-  if (ph > kh / 2 || pw > kw / 2) throw new ArgumentError(`max_pool2d: padding (${ph}, ${pw}) must be at most half of the kernel size (${kh}, ${kw})`);
+  if (ph > kh / 2 || pw > kw / 2)
+    throw new ArgumentError(
+      `max_pool2d: padding (${ph}, ${pw}) must be at most half of the kernel size (${kh}, ${kw})`,
+    );
   const { lead, planes, H, W } = planesOf(x, 'max_pool2d');
   const ceil = opts.ceilMode ?? false;
   const outH = poolOutputSize(H, kh, sh, ph, dh, ceil);
   const outW = poolOutputSize(W, kw, sw, pw, dw, ceil);
   if (outH < 1 || outW < 1) {
-    throw new ShapeError(`input ${shapeToString(x.shape)} is too small for max pooling with kernel (${kh}, ${kw}), stride (${sh}, ${sw}): output would be ${outH}x${outW}`);
+    throw new ShapeError(
+      `input ${shapeToString(x.shape)} is too small for max pooling with kernel (${kh}, ${kw}), stride (${sh}, ${sw}): output would be ${outH}x${outW}`,
+    );
   }
   const p: Pool2dParams = {
-    planes, inH: H, inW: W, outH, outW, kernelH: kh, kernelW: kw, strideH: sh, strideW: sw,
-    padH: ph, padW: pw, dilationH: dh, dilationW: dw,
+    planes,
+    inH: H,
+    inW: W,
+    outH,
+    outW,
+    kernelH: kh,
+    kernelW: kw,
+    strideH: sh,
+    strideW: sw,
+    padH: ph,
+    padW: pw,
+    dilationH: dh,
+    dilationW: dw,
   };
   const { y, indices } = backend().maxPool2d(x.data, p);
   return record(new Tensor(y, [...lead, outH, outW]), 'MaxPool2DBackward', [x], (g) => [
@@ -57,9 +81,12 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
   const { lead, planes, H, W } = planesOf(x, 'adaptive_avg_pool2d');
   const [oh, ow] = typeof outputSize === 'number' ? [outputSize, outputSize] : [outputSize[0] ?? H, outputSize[1] ?? W];
   if (!Number.isInteger(oh) || !Number.isInteger(ow) || oh < 1 || ow < 1) {
-    throw new ArgumentError(`adaptive_avg_pool2d: output size must be positive integers, got ${JSON.stringify(outputSize)}`);
+    throw new ArgumentError(
+      `adaptive_avg_pool2d: output size must be positive integers, got ${JSON.stringify(outputSize)}`,
+    );
   }
-  if (H < 1 || W < 1) throw new ShapeError(`adaptive_avg_pool2d: input ${shapeToString(x.shape)} has an empty spatial size`);
+  if (H < 1 || W < 1)
+    throw new ShapeError(`adaptive_avg_pool2d: input ${shapeToString(x.shape)} has an empty spatial size`);
   const y = backend().adaptiveAvgPool2d(x.data, planes, H, W, oh, ow);
   return record(new Tensor(y, [...lead, oh, ow]), 'AdaptiveAvgPool2DBackward', [x], (g) => [
     new Tensor(backend().adaptiveAvgPool2dBackward(g.data, planes, H, W, oh, ow), x.shape),

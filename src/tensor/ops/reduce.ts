@@ -9,7 +9,14 @@ const ZERO = new Float32Array(1);
 /** Materialises `t` broadcast to `shape`. */
 export function expand(t: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(t.shape, shape)) return t;
-  const data = backend().binary('add', t.data, broadcastStrides(t.shape, shape), ZERO, shape.map(() => 0), shape);
+  const data = backend().binary(
+    'add',
+    t.data,
+    broadcastStrides(t.shape, shape),
+    ZERO,
+    shape.map(() => 0),
+    shape,
+  );
   return new Tensor(data, shape);
 }
 

@@ -16,7 +16,8 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
     }
     dims[unknown] = x.numel / known;
   }
-  if (numel(dims) !== x.numel) throw new ShapeError(`shape ${shapeToString(shape)} is invalid for input of size ${x.numel}`);
+  if (numel(dims) !== x.numel)
+    throw new ShapeError(`shape ${shapeToString(shape)} is invalid for input of size ${x.numel}`);
   return record(new Tensor(x.data, dims), 'ViewBackward', [x], (g) => [new Tensor(g.data, x.shape)]);
 }
 
@@ -30,9 +31,18 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 }
 
 export function squeeze(x: Tensor, dim?: number): Tensor {
-  if (dim === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
+  if (dim === undefined)
+    return reshape(
+      x,
+      x.shape.filter((d) => d !== 1),
+    );
   const d = normalizeDim(dim, x.ndim);
-  return x.shape[d] === 1 ? reshape(x, x.shape.filter((_, i) => i !== d)) : x;
+  return x.shape[d] === 1
+    ? reshape(
+        x,
+        x.shape.filter((_, i) => i !== d),
+      )
+    : x;
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
@@ -46,7 +56,10 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (order.length !== x.ndim || new Set(order).size !== x.ndim) {
     throw new ShapeError(`permute(${dims.join(', ')}) is not a permutation of ${x.ndim} dimensions`);
   }
-  const out = new Tensor(permuteData(x.data, x.shape, order), order.map((d) => x.shape[d]));
+  const out = new Tensor(
+    permuteData(x.data, x.shape, order),
+    order.map((d) => x.shape[d]),
+  );
   const inverse = order.map((_, i) => order.indexOf(i));
   return record(out, 'PermuteBackward', [x], (g) => [new Tensor(permuteData(g.data, g.shape, inverse), x.shape)]);
 }
