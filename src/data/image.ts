@@ -20,7 +20,7 @@
  * JPEG is decoded by mozjpeg (in sharp's libvips) where Pillow uses libjpeg-turbo; both
  * share the integer IDCT and upsampling, and every fixture (baseline 4:2:0 and 4:2:2,
  * progressive 4:4:4, grey, CMYK) decodes to Pillow's exact bytes: see
- * test/images/decode.test.ts.
+ * test/data/images/decode.test.ts.
  */
 import { readFile } from 'node:fs/promises';
 import { ArgumentError } from '../errors.js';

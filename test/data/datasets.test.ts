@@ -16,7 +16,7 @@ import { loadCifar10, CIFAR10_CLASSES } from '../../src/data/datasets/cifar.js';
 import { ImageFolder } from '../../src/data/datasets/image-folder.js';
 import { ByteImageDataset } from '../../src/data/datasets/byte-images.js';
 import { ArgumentError } from '../../src/errors.js';
-import { cifarRecords, idxFile } from './helpers.js';
+import { cifarRecords, idxFile } from '../helpers/datasets.js';
 
 let root = '';
 const dir = (...parts: string[]): string => {

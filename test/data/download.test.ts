@@ -16,8 +16,8 @@ import { datasetsCacheDir, DATASET_SOURCES } from '../../src/data/datasets/downl
 import { DatasetError } from '../../src/data/dataset.js';
 import { TarError } from '../../src/data/datasets/tar.js';
 import { HashMismatchError, HttpStatusError, OfflineError } from '../../src/io/hub.js';
-import { makeTempDir, removeDir, serveBytes, startServer, type TestServer } from '../hub/helpers.js';
-import { cifarRecords, idxFile, tarArchive } from './helpers.js';
+import { makeTempDir, removeDir, serveBytes, startServer, type TestServer } from '../helpers/http.js';
+import { cifarRecords, idxFile, tarArchive } from '../helpers/datasets.js';
 
 const md5 = (b: Uint8Array): string => createHash('md5').update(b).digest('hex');
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractTar, TarError } from '../../src/data/datasets/tar.js';
 import { DatasetError } from '../../src/data/dataset.js';
-import { chunks, tarArchive, type TarEntry } from './helpers.js';
+import { chunks, tarArchive, type TarEntry } from '../helpers/datasets.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 let root = '';

@@ -8,7 +8,7 @@ import { TensorRef } from '../../src/io/pth-tensors.js';
 import { toFloat32 } from '../../src/io/raw-tensor.js';
 import { readSafetensors } from '../../src/io/safetensors.js';
 import { readZip } from '../../src/io/zip.js';
-import { assertMatches, expectedFixtures, fixture, rejects } from './helpers.js';
+import { assertMatches, expectedFixtures, fixture, rejects } from '../helpers/checkpoints.js';
 
 const expected = expectedFixtures();
 

@@ -10,7 +10,7 @@ import { readPth } from '../../src/io/pth.js';
 import { byteLength, toFloat32, type RawTensor } from '../../src/io/raw-tensor.js';
 import { readSafetensors } from '../../src/io/safetensors.js';
 import { readZip, writeZip } from '../../src/io/zip.js';
-import { fixture, okOrCheckpointError } from './helpers.js';
+import { fixture, okOrCheckpointError } from '../helpers/checkpoints.js';
 
 // IO_FUZZ_RUNS=5000 for a longer local hunt.
 const RUNS = Number(process.env.IO_FUZZ_RUNS ?? 300);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ForbiddenGlobalError, PickleError } from '../../src/io/errors.js';
 import { PyGlobal, PyTuple, unpickle } from '../../src/io/pickle.js';
-import { ascii, concat, FIXTURES, fromHex, prototypeKeys, rejects, toHex, u32le } from './helpers.js';
+import { ascii, concat, FIXTURES, fromHex, prototypeKeys, rejects, toHex, u32le } from '../helpers/checkpoints.js';
 
 /** The tagged JSON rendering generate.py uses for pickled values. */
 function tagged(v: unknown): unknown {

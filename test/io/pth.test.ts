@@ -19,7 +19,7 @@ import {
   randomBytes,
   rejects,
   u64le,
-} from './helpers.js';
+} from '../helpers/checkpoints.js';
 
 interface TensorSpec {
   name?: unknown;

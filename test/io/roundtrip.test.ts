@@ -10,7 +10,7 @@ import { writePth } from '../../src/io/pth-writer.js';
 import { fromFloat32, toFloat32, type RawTensor } from '../../src/io/raw-tensor.js';
 import { readSafetensors, writeSafetensors } from '../../src/io/safetensors.js';
 import { readZip } from '../../src/io/zip.js';
-import { fixture, toHex } from './helpers.js';
+import { fixture, toHex } from '../helpers/checkpoints.js';
 
 /** Every dtype and a few awkward shapes, taken from a torch-written fixture. */
 function sample(): Map<string, RawTensor> {

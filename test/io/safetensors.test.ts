@@ -4,7 +4,16 @@ import { describe, test } from 'node:test';
 import { SafetensorsError } from '../../src/io/errors.js';
 import { fromFloat32, toFloat32 } from '../../src/io/raw-tensor.js';
 import { readSafetensors, writeSafetensors } from '../../src/io/safetensors.js';
-import { ascii, concat, expectedFixtures, fixture, prototypeKeys, randomBytes, rejects, u64le } from './helpers.js';
+import {
+  ascii,
+  concat,
+  expectedFixtures,
+  fixture,
+  prototypeKeys,
+  randomBytes,
+  rejects,
+  u64le,
+} from '../helpers/checkpoints.js';
 
 /** A file with the given header text (padded to 8) and data section. */
 function file(header: string, data: Uint8Array | number = 0): Uint8Array {

@@ -5,7 +5,17 @@ import { ZipError } from '../../src/io/errors.js';
 import { readPth } from '../../src/io/pth.js';
 import { readZip, writeZip } from '../../src/io/zip.js';
 import { crc32, crc32Tables } from '../../src/io/crc32.js';
-import { ascii, buildRawZip, concat, deflated, fixture, randomBytes, rejects, toHex, u32le } from './helpers.js';
+import {
+  ascii,
+  buildRawZip,
+  concat,
+  deflated,
+  fixture,
+  randomBytes,
+  rejects,
+  toHex,
+  u32le,
+} from '../helpers/checkpoints.js';
 
 describe('crc32', () => {
   test('matches the standard check value and is incremental', () => {
