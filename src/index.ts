@@ -142,4 +142,4 @@ export {
   type PlanOpTiming,
   type PlanMemory,
   type TryCompileResult,
-} from './backend/native/plan.js';
+} from './models/plan.js';
