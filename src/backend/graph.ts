@@ -50,7 +50,7 @@ export interface MaxPoolGeometry {
  * Output [height, width] of an adaptive average pool, PyTorch's bins
  * (see adaptiveBin); null keeps that input size.
  */
-export type AdaptiveSize = readonly [number | null, number | null];
+export type AdaptiveOutputSize = readonly [number | null, number | null];
 
 interface StepBase {
   /** The layer's dotted module path ('features.3'); '' for a root module. */
@@ -95,7 +95,7 @@ export interface MaxPoolStep extends StepBase, MaxPoolGeometry {
 /** [C, H, W] -> [C, outputSize[0] ?? H, outputSize[1] ?? W]. */
 export interface AdaptiveAvgPoolStep extends StepBase {
   op: 'adaptiveavgpool';
-  outputSize: AdaptiveSize;
+  outputSize: AdaptiveOutputSize;
 }
 
 /**
@@ -182,7 +182,7 @@ export interface MaxPoolPlanOp extends PlanOpBase, MaxPoolGeometry {
 /** Adaptive average pool; the identity (and free) when the map already has the output size. */
 export interface AdaptiveAvgPoolPlanOp extends PlanOpBase {
   op: 'adaptiveavgpool';
-  outputSize: AdaptiveSize;
+  outputSize: AdaptiveOutputSize;
 }
 
 /** [C, H, W] -> [C·H·W]: NCHW data is already in that order, so only the shape changes. */

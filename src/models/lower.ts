@@ -23,7 +23,7 @@ import { ArgumentError } from '../errors.js';
 import { asPair, type IntOrPair } from '../tensor/ops/pair.js';
 import { windowOutputSize } from '../tensor/ops/conv.js';
 import { poolOutputSize } from '../tensor/ops/pool.js';
-import type { AdaptiveSize, LayerGraph, LayerStep, Pair, StepShape } from '../backend/graph.js';
+import type { AdaptiveOutputSize, LayerGraph, LayerStep, Pair, StepShape } from '../backend/graph.js';
 
 const LAYERS = [VGG, Sequential, Conv2d, BatchNorm2d, ReLU, MaxPool2d, AdaptiveAvgPool2d, Linear, Flatten, Dropout];
 const SUPPORTED = LAYERS.map((cls) => cls.name).join(', ');
@@ -253,7 +253,7 @@ class Walk {
   private adaptiveAvgPool(path: string, m: AdaptiveAvgPool2d): void {
     const [c, h, w] = this.need4d(path, m);
     const s = m.outputSize;
-    const outputSize: AdaptiveSize = typeof s === 'number' ? [s, s] : [s[0] ?? null, s[1] ?? null];
+    const outputSize: AdaptiveOutputSize = typeof s === 'number' ? [s, s] : [s[0] ?? null, s[1] ?? null];
     if (!outputSize.every((d) => d === null || (Number.isInteger(d) && d >= 1)))
       this.fail(path, m, `output size must be positive integers (or null to keep a size), got ${JSON.stringify(s)}`);
     this.push({
