@@ -15,7 +15,7 @@ import {
   PlanUnsupportedError,
   type InferencePlan,
   type PlanConvAlgo,
-} from '../../../src/backend/native/plan.js';
+} from '../../../src/models/plan.js';
 import { loadNativeAddon } from '../../../src/backend/native/index.js';
 import { withBackend } from '../../../src/backend/registry.js';
 import { noGrad } from '../../../src/tensor/autograd.js';
