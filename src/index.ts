@@ -24,6 +24,8 @@ export {
   type MakeLayersOptions,
 } from './models/vgg.js';
 export { summarize, type LayerSummary, type ModelSummary } from './models/summary.js';
+export { lowerModel, LoweringError } from './models/lower.js';
+export type { LayerGraph, LayerStep, StepShape } from './backend/graph.js';
 export {
   loadCheckpoint,
   decodeCheckpoint,

@@ -9,9 +9,10 @@
  * - BatchNorm2d normalizes with its running statistics (a BatchNorm2d built
  *   with trackRunningStats: false has none and is refused).
  *
- * Spatial sizes are static, fixed by `inputShape`; shapes are propagated layer
- * by layer so that mismatches (wrong channel count, a map too small to pool)
- * are reported at export time, naming the layer. The batch dimension is fixed
+ * The model is read through its lowering (src/models/lower.ts), which also
+ * decides which models can be exported. Spatial sizes are static, fixed by
+ * `inputShape`, so that mismatches (wrong channel count, a map too small to
+ * pool) are reported at export time, naming the layer. The batch dimension is fixed
  * too unless `dynamicBatch` is set, in which case it is the symbolic 'batch'.
  *
  * Layer mapping:
