@@ -1,6 +1,6 @@
 /**
  * CRC-32 (IEEE 802.3, as used by ZIP). Node ≥ 20.15 has a native zlib.crc32
- * (7× faster on a 500 MB checkpoint); elsewhere (older Node, browsers) a
+ * (much faster on large checkpoints: BENCHMARKS.md); elsewhere (older Node, browsers) a
  * table-driven "slicing-by-8" implementation consumes 8 bytes per iteration.
  */
 import * as zlib from 'node:zlib';

@@ -115,7 +115,7 @@ export interface FrozenFeaturesForward {
 /**
  * Frozen features never change while they stay frozen, so they can run as a
  * native inference plan (weights transformed once, conv + ReLU + pool fused),
- * 2–3× faster than layer by layer; the classifier runs on the backend with
+ * faster than layer by layer (BENCHMARKS.md); the classifier runs on the backend with
  * autograd. Without the addon, or for layers a plan cannot take, the forward
  * is the model's own. Unfreezing or editing the features afterwards needs a
  * new one.

@@ -18,7 +18,7 @@ export interface WorkerRequest {
 export type WorkerReply = { id: number; results: Awaited<ReturnType<typeof classify>> } | { id: number; error: string };
 
 const { modelFile } = workerData as { modelFile: string };
-// Loaded and compiled once per worker, not per request: a VGG16 plan prepares ~700 MB of weights.
+// Loaded and compiled once per worker, not per request: a plan prepares a transformed copy of the conv weights.
 const ready = loadModel(modelFile).then((loaded) => ({
   ...loaded,
   plan: tryCompileInferencePlan(loaded.model.eval()).plan,

@@ -9,7 +9,7 @@
  * the batches an uninterrupted run would have seen. A non-finite loss stops
  * the run and keeps the last good checkpoint; `stop()` (Ctrl-C) saves and
  * returns. Where the native addon can plan them, evaluations and a frozen
- * `features` trunk run as inference plans (2–3× faster than layer by layer).
+ * `features` trunk run as inference plans (faster than layer by layer: BENCHMARKS.md).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -2,19 +2,6 @@
 import * as ort from 'onnxruntime-node';
 import { Tensor, noGrad, randn, rand, nn } from '../../src/index.js';
 
-/** max|a − b| / max|b|. */
-export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`length mismatch: ${a.length} vs ${b.length}`);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  if (Number.isNaN(diff)) return Infinity;
-  return scale === 0 ? diff : diff / scale;
-}
-
 /** Gives every BatchNorm2d random running statistics and affine parameters, so eval BN is far from the identity. */
 export function randomizeBatchNorm(model: nn.Module): void {
   for (const m of model.modules()) {

@@ -20,6 +20,7 @@ import {
   type GroupInput,
 } from '../../src/nn/optim/index.js';
 import { fixturePath } from './paths.js';
+import { relError } from './golden.js';
 
 export const trainFixture = (name: string): string => fixturePath('train', name);
 
@@ -46,20 +47,6 @@ export function loadTensors(file: string): GoldenTensors {
 
 export function loadJson<T>(file: string): T {
   return JSON.parse(readFileSync(trainFixture(file), 'utf8')) as T;
-}
-
-/** max |a − b| / max |b|. */
-export function relError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  assert.equal(actual.length, expected.length, 'length');
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs(actual[i] - expected[i]);
-    if (Number.isNaN(d)) return NaN;
-    diff = Math.max(diff, d);
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return scale === 0 ? diff : diff / scale;
 }
 
 export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): number {

@@ -1,8 +1,8 @@
 /**
  * A dataset held in memory as 8-bit pixels: what the IDX files (MNIST,
- * Fashion-MNIST) and CIFAR-10's binary batches decode to. Keeping bytes (a
- * quarter of float32) and converting one sample per get() keeps 60,000
- * images at 47 MB instead of 188 MB.
+ * Fashion-MNIST) and CIFAR-10's binary batches decode to. Keeping bytes and
+ * converting one sample per get() holds a whole training set in a quarter of
+ * the memory float32 would take.
  */
 import { ArgumentError } from '../../errors.js';
 import { Tensor } from '../../tensor/tensor.js';

@@ -9,10 +9,10 @@ import {
   messages,
   randomizeBatchNorm,
   referenceOutput,
-  relativeError,
   runSession,
   str,
 } from '../../helpers/onnx.js';
+import { relError } from '../../helpers/golden.js';
 
 const TOLERANCE = 1e-4;
 
@@ -37,7 +37,7 @@ async function check(
     const expected = referenceOutput(model, x);
     const got = await runSession(session, x, opts.inputName, opts.outputName);
     assert.deepEqual([...got.dims], [...expected.shape], `batch ${n}: output shape`);
-    const err = relativeError(got.data, expected.data);
+    const err = relError(got.data, expected.data);
     t.diagnostic(`batch ${n}, output ${JSON.stringify(expected.shape)}: max relative error ${err.toExponential(2)}`);
     assert.ok(err <= TOLERANCE, `batch ${n}: relative error ${err} > ${TOLERANCE}`);
   }
