@@ -48,7 +48,7 @@ import { Flatten } from '../../nn/layers/flatten.js';
 import { Sequential } from '../../nn/layers/sequential.js';
 import { VGG } from '../../models/vgg.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { ShapeError } from '../../errors.js';
+import { ShapeError, VggError } from '../../errors.js';
 import { loadNativeAddon, nativeLoadError, type NativeAddon } from './index.js';
 
 export type PlanConvAlgo = 'auto' | 'winograd' | 'direct';
@@ -106,7 +106,7 @@ export interface InferencePlan {
 }
 
 /** Why a model cannot become a plan (also returned as `reason` by tryCompileInferencePlan). */
-export class PlanUnsupportedError extends Error {
+export class PlanUnsupportedError extends VggError {
   constructor(
     message: string,
     readonly path: string = '',
