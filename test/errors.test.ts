@@ -3,11 +3,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as vgg from '../src/index.js';
 
+type ErrorClass = abstract new (...args: never[]) => Error;
+
 /** Every exported class that extends Error, with its export path ('nn.X' inside namespaces). */
-function exportedErrorClasses(exports: Record<string, unknown>, prefix = ''): [string, Function][] {
-  const found: [string, Function][] = [];
+function exportedErrorClasses(exports: Record<string, unknown>, prefix = ''): [string, ErrorClass][] {
+  const found: [string, ErrorClass][] = [];
   for (const [name, value] of Object.entries(exports)) {
-    if (typeof value === 'function' && value.prototype instanceof Error) found.push([prefix + name, value]);
+    if (typeof value === 'function' && value.prototype instanceof Error)
+      found.push([prefix + name, value as ErrorClass]);
     // Namespaces (nn, optim) are module objects without a prototype chain of their own.
     else if (value && typeof value === 'object' && Object.getPrototypeOf(value) === null)
       found.push(...exportedErrorClasses(value as Record<string, unknown>, `${prefix}${name}.`));
