@@ -1,5 +1,5 @@
 /** `vgg features` (activations of chosen layers to safetensors) and `vgg similar` (rank images by embedding). */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { readImage } from '../data/image.js';
 import { imageFailure, stack } from '../models/classify.js';
 import { createFeatureExtractor, embed, cosineSimilarity, type GlobalPooling } from '../models/features.js';
@@ -40,7 +40,7 @@ interface SimilarOptions extends ModelSourceOptions {
 }
 
 function parsePooling(v: string): GlobalPooling {
-  if (v !== 'avg' && v !== 'max') throw new ArgumentError(`--pooling must be avg or max, got "${v}"`);
+  if (v !== 'avg' && v !== 'max') throw new InvalidArgumentError(`expected avg or max, got "${v}"`);
   return v;
 }
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fashionModel, runVgg } from '../helpers/cli.js';
+import { fashionFeaturesArgs, fashionModel, runVgg } from '../helpers/cli.js';
 import { fixturePath } from '../helpers/paths.js';
 import { readSafetensors } from '../../src/index.js';
 
@@ -57,17 +57,7 @@ describe('an unreadable image among others', () => {
   it('features reports it and writes the others (exit code 1)', () => {
     withDir((dir) => {
       const out = join(dir, 'f.safetensors');
-      const r = runVgg([
-        'features',
-        '--weights',
-        fashionModel,
-        '--layers',
-        'features.0',
-        '--out',
-        out,
-        image('truncated.jpg'),
-        image('odd.png'),
-      ]);
+      const r = runVgg(fashionFeaturesArgs(out, image('truncated.jpg'), image('odd.png')));
       assert.equal(r.status, 1, r.stderr);
       assert.equal(count(r.stderr, 'truncated.jpg'), 1, r.stderr);
       const { tensors, metadata } = readSafetensors(readFileSync(out));

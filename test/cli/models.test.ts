@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fashionModel, runVgg } from '../helpers/cli.js';
+import { fashionFeaturesArgs, fashionModel, runVgg } from '../helpers/cli.js';
 import { fixturePath } from '../helpers/paths.js';
 import { listModels, readSafetensors } from '../../src/index.js';
 
@@ -39,16 +39,7 @@ describe('models by name and by file', () => {
       const x = new ort.Tensor('float32', new Float32Array(3 * 56 * 56), [1, 3, 56, 56]);
       assert.deepEqual((await session.run({ [session.inputNames[0]]: x }))[session.outputNames[0]].dims, [1, 3]);
       const out = join(dir, 'f.safetensors');
-      const f = runVgg([
-        'features',
-        '--weights',
-        fashionModel,
-        '--layers',
-        'features.0',
-        '--out',
-        out,
-        image('odd.png'),
-      ]);
+      const f = runVgg(fashionFeaturesArgs(out, image('odd.png')));
       assert.equal(f.status, 0, f.stderr);
       assert.deepEqual(readSafetensors(readFileSync(out)).tensors.get('features.0')!.shape, [1, 32, 28, 28]);
       const s = runVgg(['similar', '--weights', fashionModel, '--json', image('odd.png'), image('portrait.png')]);

@@ -9,6 +9,18 @@ export const vggBin = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
 /** The model file shipped in the package (10 Fashion-MNIST classes, self-describing). */
 export const fashionModel = join(repoRoot, 'models', 'fashion_vgg.safetensors');
 
+/** `vgg features` of the first convolution of the Fashion-MNIST model, written to `out`. */
+export const fashionFeaturesArgs = (out: string, ...images: string[]): string[] => [
+  'features',
+  '--weights',
+  fashionModel,
+  '--layers',
+  'features.0',
+  '--out',
+  out,
+  ...images,
+];
+
 /** `vgg ...args` with VGG_OFFLINE=1 (no test may download); `env` adds to the environment. */
 export function runVgg(
   args: readonly string[],
