@@ -1,4 +1,4 @@
-/** Typed errors for bad input: each names what was wrong and where. */
+/** Typed errors for bad input, all under one root: each names what was wrong and where. */
 
 /**
  * The root of every error this library throws on purpose (bad input, a file that

@@ -12,6 +12,8 @@ export const EXIT_OK = 0;
 export const EXIT_SOME_FAILED = 1;
 /** Nothing was done: bad arguments, a model or file that cannot be used, a failed write. */
 export const EXIT_ERROR = 2;
+/** A bug (an error nobody threw on purpose): BSD's EX_SOFTWARE. */
+export const EXIT_BUG = 70;
 
 /** How many key names a state dict mismatch lists per kind before "… and N more". */
 const KEYS_SHOWN = 4;
@@ -49,7 +51,7 @@ function describeStateDictError(e: StateDictError): string {
   ].filter(Boolean);
   const lines = [
     `${e.file ?? 'the state dict'} does not fit the ${e.moduleName} built here (${counts.join(', ')}); ` +
-      'is --model (or --num-classes) the one the file was saved from?',
+      'was it saved from another architecture or number of classes (--model, --num-classes)?',
   ];
   if (e.missingKeys.length) lines.push(listKeys('missing', e.missingKeys));
   if (e.unexpectedKeys.length) lines.push(listKeys('unexpected', e.unexpectedKeys));
@@ -75,7 +77,7 @@ export function reportError(e: unknown): number {
     process.stderr.write(
       `vgg: unexpected error (a bug; please report it):\n${e instanceof Error ? e.stack : String(e)}\n`,
     );
-    return 70;
+    return EXIT_BUG;
   }
   process.stderr.write(`vgg: ${text}\n`);
   return e instanceof NoImagesError ? EXIT_SOME_FAILED : EXIT_ERROR;

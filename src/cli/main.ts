@@ -13,12 +13,12 @@ import { registerInfo } from './info.js';
 import { registerClassify } from './classify.js';
 import { registerFeatures } from './features.js';
 import { registerTrain } from './train.js';
-import { EXIT_ERROR, reportError } from './errors.js';
+import { EXIT_ERROR, EXIT_OK, reportError } from './errors.js';
 
 // A reader that closed the pipe (`vgg … | head`) wants no more output: end quietly. Any other
 // failure to write the output (`> /dev/full`) is one line and exit code 2.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
   e.message = `cannot write the output: ${e.message}`;
   process.exit(reportError(e));
 });
@@ -44,6 +44,6 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   // Help and --version end with exit code 0; a bad flag or argument has been printed by commander.
-  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : EXIT_ERROR);
+  if (e instanceof CommanderError) process.exit(e.exitCode === EXIT_OK ? EXIT_OK : EXIT_ERROR);
   process.exit(reportError(e));
 }

@@ -45,7 +45,8 @@ describe('reportError', () => {
     assert.match(e.message, /^w\.pth: Error\(s\) in loading state_dict for VGG:/);
     assert.equal(
       describeError(e),
-      'w.pth does not fit the VGG built here (6 missing); is --model (or --num-classes) the one the file was saved from?\n' +
+      'w.pth does not fit the VGG built here (6 missing); ' +
+        'was it saved from another architecture or number of classes (--model, --num-classes)?\n' +
         '  missing: a, b, c, d, … and 2 more',
     );
   });
