@@ -32,3 +32,11 @@ export function findPackageRoot(start: string): string | null {
     dir = parent;
   }
 }
+
+/** This package's version, from the package.json found above `start` ('unknown' when none is). */
+export function packageVersion(start: string): string {
+  const root = findPackageRoot(start);
+  if (!root) return 'unknown';
+  const parsed: unknown = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  return parsed && typeof parsed === 'object' && 'version' in parsed ? String(parsed.version) : 'unknown';
+}

@@ -2,8 +2,9 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { classify, type Classification } from '../models/classify.js';
-import { expandImagePaths, resolveModel, type ModelSourceOptions } from './model-source.js';
+import { findImages, MODEL_HELP, resolveModel, type ModelSourceOptions } from './model-source.js';
 import { parsePositiveInt } from './parse.js';
+import { EXIT_SOME_FAILED } from './errors.js';
 
 interface ClassifyCliOptions extends ModelSourceOptions {
   topk: number;
@@ -11,16 +12,15 @@ interface ClassifyCliOptions extends ModelSourceOptions {
   json: boolean;
 }
 
+/** The classified images; those that failed are reported on stderr only. */
 function formatText(results: Classification[]): string {
-  return (
-    results
-      .map((r) =>
-        r.error
-          ? `${r.file}: error: ${r.error}`
-          : `${r.file}\n${r.top.map((t) => `  ${(t.prob * 100).toFixed(2).padStart(6)}%  ${t.label} (${t.index})`).join('\n')}`,
-      )
-      .join('\n') + '\n'
-  );
+  return results
+    .filter((r) => !r.error)
+    .map(
+      (r) =>
+        `${r.file}\n${r.top.map((t) => `  ${(t.prob * 100).toFixed(2).padStart(6)}%  ${t.label} (${t.index})`).join('\n')}\n`,
+    )
+    .join('');
 }
 
 export function registerClassify(program: Command): void {
@@ -28,16 +28,16 @@ export function registerClassify(program: Command): void {
     .command('classify')
     .description('classify images (files or folders) and print the top categories')
     .argument('<images...>')
-    .option('--model <arch>', 'vgg11 … vgg19_bn (default vgg16 with its ImageNet weights)')
+    .option('--model <name>', `${MODEL_HELP}; default vgg16 with its ImageNet weights (downloaded once)`)
     .option(
       '--weights <name|file>',
       'DEFAULT, IMAGENET1K_V1, a model file written by saveModel, or a checkpoint for --model',
     )
     .option('--topk <k>', 'how many categories per image', parsePositiveInt, 5)
     .option('--batch-size <n>', 'images per forward pass', parsePositiveInt, 8)
-    .option('--json', 'print a JSON array: [{ file, top: [{ label, index, prob }] }]', false)
+    .option('--json', 'print a JSON array: [{ file, top: [{ label, index, prob }], error? }]', false)
     .action(async (inputs: string[], opts: ClassifyCliOptions) => {
-      const files = await expandImagePaths(inputs, (p) => process.stderr.write(`skipping ${p}: not an image file\n`));
+      const files = await findImages(inputs);
       const ready = await resolveModel(opts);
       const bar =
         files.length >= 16 && process.stderr.isTTY
@@ -52,7 +52,6 @@ export function registerClassify(program: Command): void {
         categories: ready.categories,
         topk: opts.topk,
         batchSize: opts.batchSize,
-        minSize: [ready.model.minInputSize(), ready.model.minInputSize()],
         onProgress: (done) => bar?.update(done),
       });
       bar?.stop();
@@ -60,7 +59,7 @@ export function registerClassify(program: Command): void {
       const failed = results.filter((r) => r.error);
       if (failed.length) {
         for (const f of failed) process.stderr.write(`vgg: ${f.error}\n`);
-        process.exitCode = 1;
+        process.exitCode = EXIT_SOME_FAILED;
       }
     });
 }

@@ -1,20 +1,31 @@
 /** `vgg features` (activations of chosen layers to safetensors) and `vgg similar` (rank images by embedding). */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { readImage } from '../data/image.js';
-import { stack } from '../models/classify.js';
+import { imageFailure, stack } from '../models/classify.js';
 import { createFeatureExtractor, embed, cosineSimilarity, type GlobalPooling } from '../models/features.js';
 import { saveSafetensors } from '../io/checkpoint.js';
 import { noGrad } from '../tensor/autograd.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { ArgumentError } from '../errors.js';
-import { expandImagePaths, resolveModel, type ModelSourceOptions, type ReadyModel } from './model-source.js';
+import { ArgumentError, VggError } from '../errors.js';
+import { findImages, MODEL_HELP, resolveModel, type ModelSourceOptions, type ReadyModel } from './model-source.js';
+import { EXIT_SOME_FAILED } from './errors.js';
 import { parsePositiveInt } from './parse.js';
 
-async function loadInputs(files: string[], ready: ReadyModel): Promise<Tensor> {
-  const size = ready.model.minInputSize();
-  const images = [];
-  for (const f of files) images.push(ready.transform(await readImage(f, { minSize: [size, size] })));
-  return stack(images);
+/** The images that could be read and preprocessed, as one batch; each one that could not is reported and left out. */
+async function loadInputs(files: string[], ready: ReadyModel): Promise<{ batch: Tensor | null; loaded: string[] }> {
+  const images: Tensor[] = [];
+  const loaded: string[] = [];
+  for (const f of files) {
+    try {
+      images.push(ready.transform(await readImage(f)));
+      loaded.push(f);
+    } catch (e) {
+      if (!(e instanceof VggError)) throw e;
+      process.stderr.write(`vgg: ${imageFailure(f, e)}\n`);
+      process.exitCode = EXIT_SOME_FAILED;
+    }
+  }
+  return { batch: images.length ? stack(images) : null, loaded };
 }
 
 interface FeaturesOptions extends ModelSourceOptions {
@@ -29,9 +40,11 @@ interface SimilarOptions extends ModelSourceOptions {
 }
 
 function parsePooling(v: string): GlobalPooling {
-  if (v !== 'avg' && v !== 'max') throw new ArgumentError(`--pooling must be avg or max, got "${v}"`);
+  if (v !== 'avg' && v !== 'max') throw new InvalidArgumentError(`expected avg or max, got "${v}"`);
   return v;
 }
+
+const WEIGHTS_HELP = 'DEFAULT, a model file written by saveModel (alone), or a checkpoint for --model';
 
 export function registerFeatures(program: Command): void {
   program
@@ -40,21 +53,21 @@ export function registerFeatures(program: Command): void {
     .argument('<images...>')
     .requiredOption('--layers <names>', 'comma-separated: conv1_1 … relu5_4, pool1 … pool5, or features.N')
     .requiredOption('--out <file.safetensors>', 'output file: one [N, C, H, W] tensor per layer')
-    .option('--model <arch>', 'vgg11 … vgg19_bn (default vgg16)')
-    .option('--weights <name|file>', 'DEFAULT, a model file written by saveModel, or a checkpoint for --model')
+    .option('--model <name>', `${MODEL_HELP}; default vgg16`)
+    .option('--weights <name|file>', WEIGHTS_HELP)
     .action(async (inputs: string[], opts: FeaturesOptions) => {
-      const files = await expandImagePaths(inputs, (p) => process.stderr.write(`skipping ${p}: not an image file\n`));
-      if (!files.length) throw new ArgumentError('no images given');
+      const files = await findImages(inputs);
       const ready = await resolveModel(opts);
       const extractor = createFeatureExtractor(
         ready.model.eval(),
         opts.layers.split(',').map((s) => s.trim()),
       );
-      const x = await loadInputs(files, ready);
-      const maps = noGrad(() => extractor.forward(x));
+      const { batch, loaded } = await loadInputs(files, ready);
+      if (!batch) return;
+      const maps = noGrad(() => extractor.forward(batch));
       await saveSafetensors(opts.out, maps, {
         format: 'pt',
-        metadata: { files: JSON.stringify(files), model: ready.name },
+        metadata: { files: JSON.stringify(loaded), model: ready.name },
       });
       process.stderr.write(
         `wrote ${[...maps].map(([k, t]) => `${k} [${t.shape.join(', ')}]`).join(', ')} to ${opts.out}\n`,
@@ -69,22 +82,22 @@ export function registerFeatures(program: Command): void {
     .option('--pooling <avg|max>', 'global pooling of the last feature map', parsePooling, 'avg' as GlobalPooling)
     .option('--topk <k>', 'show only the k most similar', parsePositiveInt)
     .option('--json', 'print a JSON array: [{ file, similarity }]', false)
-    .option('--model <arch>', 'vgg11 … vgg19_bn (default vgg16)')
-    .option('--weights <name|file>', 'DEFAULT, a model file written by saveModel, or a checkpoint for --model')
+    .option('--model <name>', `${MODEL_HELP}; default vgg16`)
+    .option('--weights <name|file>', WEIGHTS_HELP)
     .action(async (query: string, inputs: string[], opts: SimilarOptions) => {
-      const files = (
-        await expandImagePaths(inputs, (p) => process.stderr.write(`skipping ${p}: not an image file\n`))
-      ).filter((f) => f !== query);
-      if (!files.length) throw new ArgumentError('no images to compare with');
+      const files = (await findImages(inputs)).filter((f) => f !== query);
+      if (!files.length) throw new ArgumentError(`no images to compare with ${query} in ${inputs.join(', ')}`);
       const ready = await resolveModel(opts);
       const model = ready.model.eval();
-      const q = await loadInputs([query], ready);
-      const xs = await loadInputs(files, ready);
-      const sims = noGrad(() => cosineSimilarity(embed(model, q, opts.pooling), embed(model, xs, opts.pooling)));
-      const ranked = files
+      // Without the query there is nothing to rank: its failure ends the command.
+      const q = stack([ready.transform(await readImage(query))]);
+      const { batch, loaded } = await loadInputs(files, ready);
+      if (!batch) return;
+      const sims = noGrad(() => cosineSimilarity(embed(model, q, opts.pooling), embed(model, batch, opts.pooling)));
+      const ranked = loaded
         .map((file, i) => ({ file, similarity: sims.data[i] }))
         .sort((a, b) => b.similarity - a.similarity)
-        .slice(0, opts.topk ?? files.length);
+        .slice(0, opts.topk ?? loaded.length);
       process.stdout.write(
         opts.json
           ? `${JSON.stringify(ranked, null, 2)}\n`

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 /** The `vgg` command: one subcommand per file in this folder. */
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { packageVersion } from '../package-root.js';
 import { registerSummary } from './summary.js';
 import { registerInspect } from './inspect.js';
 import { registerConvert } from './convert.js';
@@ -10,15 +13,20 @@ import { registerInfo } from './info.js';
 import { registerClassify } from './classify.js';
 import { registerFeatures } from './features.js';
 import { registerTrain } from './train.js';
-import { ImageError } from '../data/image.js';
-import { OnnxExportError } from '../io/onnx.js';
-import { CheckpointError } from '../io/errors.js';
-import { DownloadError } from '../io/hub.js';
-import { ArgumentError, ShapeError } from '../errors.js';
+import { EXIT_ERROR, EXIT_OK, reportError } from './errors.js';
+
+// A reader that closed the pipe (`vgg … | head`) wants no more output: end quietly. Any other
+// failure to write the output (`> /dev/full`) is one line and exit code 2.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
+  e.message = `cannot write the output: ${e.message}`;
+  process.exit(reportError(e));
+});
 
 const program = new Command('vgg')
   .description("VGG networks (torchvision's vgg11 … vgg19_bn) in TypeScript")
-  .showHelpAfterError()
+  .version(packageVersion(dirname(fileURLToPath(import.meta.url))), '-V, --version')
+  .showHelpAfterError('see vgg --help')
   .exitOverride();
 
 registerSummary(program);
@@ -30,26 +38,12 @@ registerInfo(program);
 registerClassify(program);
 registerFeatures(program);
 registerTrain(program);
+for (const command of program.commands) command.showHelpAfterError(`see vgg ${command.name()} --help`);
 
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  if (e instanceof CommanderError) process.exit(e.exitCode);
-  if (
-    e instanceof ArgumentError ||
-    e instanceof ShapeError ||
-    e instanceof CheckpointError ||
-    e instanceof DownloadError ||
-    e instanceof OnnxExportError ||
-    e instanceof ImageError ||
-    isFileError(e)
-  ) {
-    process.stderr.write(`vgg: ${e.message}\n`);
-    process.exit(2);
-  }
-  throw e;
-}
-
-function isFileError(e: unknown): e is NodeJS.ErrnoException {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && 'path' in e;
+  // Help and --version end with exit code 0; a bad flag or argument has been printed by commander.
+  if (e instanceof CommanderError) process.exit(e.exitCode === EXIT_OK ? EXIT_OK : EXIT_ERROR);
+  process.exit(reportError(e));
 }

@@ -17,6 +17,8 @@ export interface SummaryOptions {
 /** Builds the model the options describe, without drawing initial weights (a summary needs only shapes). */
 export function buildForSummary(arch: string | undefined, opts: SummaryOptions): VGG {
   const vggOpts = { numClasses: opts.numClasses ?? 1000, initWeights: false };
+  if (arch && opts.cfg)
+    throw new ArgumentError(`give an architecture (${arch}) or --cfg, not both: --cfg describes the whole network`);
   if (opts.cfg) return new VGG(makeLayers(opts.cfg, { batchNorm: opts.batchNorm, inChannels: opts.input[0] }), vggOpts);
   if (!arch) throw new ArgumentError('give an architecture (vgg11 … vgg19_bn) or --cfg');
   const name = opts.batchNorm && !arch.endsWith('_bn') ? `${arch}_bn` : arch;

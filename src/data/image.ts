@@ -23,7 +23,7 @@
  * test/data/images/decode.test.ts.
  */
 import { readFile } from 'node:fs/promises';
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, VggError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { gifTransparentColour } from './image-gif.js';
 
@@ -34,7 +34,7 @@ export const DEFAULT_MAX_PIXELS = 178_956_970;
 export type ImageErrorCode = 'unreadable' | 'corrupt' | 'too-many-pixels' | 'too-small';
 
 /** An image could not be used; the message names the file (or says the bytes came from memory). */
-export class ImageError extends Error {
+export class ImageError extends VggError {
   override name = 'ImageError';
   constructor(
     /** The file name, or a description of in-memory bytes. */

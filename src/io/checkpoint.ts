@@ -72,6 +72,12 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });
+    // A failed write (ENOSPC, EDQUOT) says only "write": name the file, as a failed open does.
+    const err = e as NodeJS.ErrnoException;
+    if (typeof err.code === 'string' && err.path === undefined) {
+      err.path = path;
+      err.message = `${err.message} '${path}'`;
+    }
     throw e;
   }
 }

@@ -7,6 +7,8 @@
  * environment failures with a single `instanceof` test.
  */
 
+import { VggError } from '../errors.js';
+
 export interface CheckpointErrorOptions {
   /** Byte offset in the file (or in the sub-stream named by `where`) where the problem was found. */
   offset?: number;
@@ -23,7 +25,7 @@ function decorate(message: string, opts: CheckpointErrorOptions | undefined): st
   return text;
 }
 
-export class CheckpointError extends Error {
+export class CheckpointError extends VggError {
   override name = 'CheckpointError';
   readonly offset?: number;
   readonly where?: string;

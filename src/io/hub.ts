@@ -23,7 +23,7 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, VggError } from '../errors.js';
 import { createByteProgress } from './hub-progress.js';
 
 // ---------------------------------------------------------------------------
@@ -43,7 +43,7 @@ export type DownloadErrorCode =
   | 'OFFLINE';
 
 /** Any failure to obtain a file. `code` says which kind; subclasses carry the details. */
-export class DownloadError extends Error {
+export class DownloadError extends VggError {
   override name = 'DownloadError';
   constructor(
     readonly code: DownloadErrorCode,

@@ -3,6 +3,7 @@
  * checkpoint file (PyTorch zip, PyTorch legacy, safetensors).
  */
 import { readFile } from 'node:fs/promises';
+import { StateDictError } from '../errors.js';
 import { CheckpointError } from './errors.js';
 import { pthLayout, decodeRawPth, type DecodePthOptions } from './pth.js';
 import type { RawTensor } from './raw-tensor.js';
@@ -48,12 +49,16 @@ export function decodeRawStateDict(bytes: Uint8Array, opts: DecodePthOptions = {
   });
 }
 
-/** Runs `read` and names `path` in any CheckpointError it throws (keeping the class, which callers test). */
+/**
+ * Runs `read` (or a `loadStateDict` of what was read) and names `path` in any
+ * CheckpointError or StateDictError it throws, keeping the class, which callers test.
+ */
 export function namingFile<T>(path: string, read: () => T): T {
   try {
     return read();
   } catch (e) {
     if (e instanceof CheckpointError && !e.message.startsWith(path)) e.message = `${path}: ${e.message}`;
+    if (e instanceof StateDictError && e.file === undefined) e.inFile(path);
     throw e;
   }
 }

@@ -41,6 +41,7 @@ import type {
 } from '../backend/graph.js';
 import { adaptiveBin } from '../backend/adaptive-bin.js';
 import { ProtoWriter } from './onnx-protobuf.js';
+import { VggError } from '../errors.js';
 
 export interface ExportOnnxOptions {
   /** [N, C, H, W] of the input; H and W fix every spatial size in the graph. Default [1, 3, 224, 224]. */
@@ -58,7 +59,7 @@ export interface ExportOnnxOptions {
 }
 
 /** The model holds a layer that cannot be exported, or the options are invalid. */
-export class OnnxExportError extends Error {
+export class OnnxExportError extends VggError {
   override name = 'OnnxExportError';
   /** The dotted path of the offending module ('features.3'), when the error is about one. */
   readonly modulePath: string | undefined;

@@ -14,6 +14,7 @@
  * Only globals on torch.load(weights_only=True)'s allowlist are used, so the
  * result loads in that safe mode.
  */
+import { ArgumentError } from '../errors.js';
 import { PickleBuilder } from './pickle-writer.js';
 import { storageTypeName } from './pth-tensors.js';
 import { byteLength, isDType, type RawTensor } from './raw-tensor.js';
@@ -67,12 +68,12 @@ export function encodeRawPth(
   opts: EncodePthOptions = {},
 ): Uint8Array {
   if (!/^[^/\\]+$/.test(archiveName) || archiveName === '.' || archiveName === '..') {
-    throw new RangeError(`invalid archive name ${JSON.stringify(archiveName)}`);
+    throw new ArgumentError(`invalid archive name ${JSON.stringify(archiveName)}`);
   }
   for (const [name, t] of tensors) {
-    if (!isDType(t.dtype)) throw new TypeError(`tensor ${name} has unknown dtype ${String(t.dtype)}`);
+    if (!isDType(t.dtype)) throw new ArgumentError(`tensor ${name} has unknown dtype ${String(t.dtype)}`);
     const size = byteLength(t.dtype, t.shape);
-    if (t.data.length !== size) throw new RangeError(`tensor ${name} has ${t.data.length} bytes, expected ${size}`);
+    if (t.data.length !== size) throw new ArgumentError(`tensor ${name} has ${t.data.length} bytes, expected ${size}`);
   }
   const entries: ZipWriteEntry[] = [
     { name: `${archiveName}/data.pkl`, data: buildDataPkl(tensors) },

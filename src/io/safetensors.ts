@@ -13,6 +13,7 @@
  * names are rejected even though JSON parsers usually keep the last one.
  */
 import { ByteReader, decodeUtf8, utf8Encoder } from './bytes.js';
+import { ArgumentError } from '../errors.js';
 import { SafetensorsError } from './errors.js';
 import { byteLength, isDType, type DType, type RawTensor } from './raw-tensor.js';
 import { JsonSyntaxError, parseStrictJson, type JsonValue } from './strict-json.js';
@@ -164,17 +165,17 @@ export function encodeRawSafetensors(
   if (metadata !== undefined) {
     const entries = metadata instanceof Map ? [...metadata] : Object.entries(metadata);
     const fields = entries.map(([k, v]) => {
-      if (typeof v !== 'string') throw new TypeError(`metadata value for ${k} is not a string`);
+      if (typeof v !== 'string') throw new ArgumentError(`metadata value for ${k} is not a string`);
       return `${JSON.stringify(k)}:${JSON.stringify(v)}`;
     });
     parts.push(`"__metadata__":{${fields.join(',')}}`);
   }
   let offset = 0;
   for (const [name, t] of tensors) {
-    if (name === '__metadata__') throw new RangeError('a tensor cannot be named __metadata__');
-    if (!isDType(t.dtype)) throw new TypeError(`tensor ${name} has unknown dtype ${String(t.dtype)}`);
+    if (name === '__metadata__') throw new ArgumentError('a tensor cannot be named __metadata__');
+    if (!isDType(t.dtype)) throw new ArgumentError(`tensor ${name} has unknown dtype ${String(t.dtype)}`);
     const size = byteLength(t.dtype, t.shape);
-    if (t.data.length !== size) throw new RangeError(`tensor ${name} has ${t.data.length} bytes, expected ${size}`);
+    if (t.data.length !== size) throw new ArgumentError(`tensor ${name} has ${t.data.length} bytes, expected ${size}`);
     // Built by hand (not JSON.stringify of an object) to keep order and treat every name as data.
     parts.push(
       `${JSON.stringify(name)}:{"dtype":"${TO_FILE[t.dtype]}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${offset + size}]}`,

@@ -7,9 +7,11 @@
  * at every level, bounds nesting depth, and reports byte-ish positions.
  */
 
+import { VggError } from '../errors.js';
+
 export type JsonValue = null | boolean | number | string | JsonValue[] | Map<string, JsonValue>;
 
-export class JsonSyntaxError extends Error {
+export class JsonSyntaxError extends VggError {
   override name = 'JsonSyntaxError';
   constructor(
     message: string,

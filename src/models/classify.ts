@@ -4,7 +4,7 @@ import type { Transform } from '../data/transforms.js';
 import type { Module } from '../nn/module.js';
 import { noGrad } from '../tensor/autograd.js';
 import { Tensor } from '../tensor/tensor.js';
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, VggError } from '../errors.js';
 import { tryCompileInferencePlan, type InferencePlan } from './plan.js';
 
 export interface TopK {
@@ -16,7 +16,7 @@ export interface TopK {
 export interface Classification {
   file: string;
   top: TopK[];
-  /** Set when this image could not be read; `top` is then empty. */
+  /** Set when this image could not be read or preprocessed (the message names the file); `top` is then empty. */
   error?: string;
 }
 
@@ -36,6 +36,11 @@ export interface ClassifyOptions {
    * null runs the model layer by layer. Omitted: one is compiled for this call.
    */
   plan?: InferencePlan | null;
+}
+
+/** Why one image could not be used, naming its file once (an ImageError names it already, a transform's error does not). */
+export function imageFailure(file: string, e: VggError): string {
+  return e instanceof ImageError ? e.message : `${file}: ${e.message}`;
 }
 
 /** Top-k of each row of probabilities [N, C]. */
@@ -88,8 +93,8 @@ export async function classify(
         inputs.push(opts.transform(img));
         slots.push(i);
       } catch (e) {
-        if (!(e instanceof ImageError || e instanceof ArgumentError)) throw e;
-        results[i].error = e.message;
+        if (!(e instanceof VggError)) throw e;
+        results[i].error = imageFailure(results[i].file, e);
       }
     }
     if (inputs.length) {

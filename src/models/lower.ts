@@ -19,7 +19,7 @@ import { Dropout } from '../nn/layers/dropout.js';
 import { Flatten } from '../nn/layers/flatten.js';
 import { Sequential } from '../nn/layers/sequential.js';
 import { VGG } from './vgg.js';
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, VggError } from '../errors.js';
 import { asPair, type IntOrPair } from '../tensor/ops/pair.js';
 import { windowOutputSize } from '../tensor/ops/conv.js';
 import { poolOutputSize } from '../tensor/ops/pool.js';
@@ -35,7 +35,7 @@ export function describeLayer(path: string, moduleType: string | null): string {
 }
 
 /** A model that cannot be lowered: a layer the walk does not know, or layers whose shapes do not fit together. */
-export class LoweringError extends Error {
+export class LoweringError extends VggError {
   override name = 'LoweringError';
 
   constructor(

@@ -13,6 +13,7 @@ import type { PlanGraph } from '../backend/graph.js';
 import type { CompileInferencePlanOptions, InferencePlan } from '../backend/plan.js';
 import { lowerModel, LoweringError } from './lower.js';
 import { fuseForPlan } from './fuse.js';
+import { VggError } from '../errors.js';
 
 export type {
   CompileInferencePlanOptions,
@@ -23,7 +24,7 @@ export type {
 } from '../backend/plan.js';
 
 /** Why a model cannot become a plan (also returned as `reason` by tryCompileInferencePlan). */
-export class PlanUnsupportedError extends Error {
+export class PlanUnsupportedError extends VggError {
   constructor(
     message: string,
     readonly path: string = '',

@@ -38,7 +38,7 @@ export function readCheckpointSync(path: string): Map<string, Tensor> {
 export function loadCachedWeights(model: Module, w: Weights): void {
   const path = cachedWeightsPath(w);
   if (!existsSync(path)) throw new WeightsNotCachedError(w, path);
-  model.loadStateDict(readCheckpointSync(path));
+  namingFile(path, () => model.loadStateDict(readCheckpointSync(path)));
 }
 
 /** torchvision's rule: with pretrained weights, numClasses comes from the weights' categories. */

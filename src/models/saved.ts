@@ -59,7 +59,7 @@ export async function loadModel(path: string): Promise<LoadedModel> {
     );
   }
   const model = buildVgg(architecture, { initWeights: false });
-  model.loadStateDict(rawDictToTensors(tensors));
+  namingFile(path, () => model.loadStateDict(rawDictToTensors(tensors)));
   return {
     model,
     architecture,

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { imageClassification } from '../data/transforms.js';
+import { ArgumentError } from '../errors.js';
 import { classify, type ClassifyOptions } from './classify.js';
 import { loadModel } from './saved.js';
 import { tryCompileInferencePlan } from './plan.js';
@@ -27,7 +28,7 @@ const ready = loadModel(modelFile).then((loaded) => ({
 parentPort!.on('message', async (req: WorkerRequest) => {
   try {
     const { model, categories, transforms, plan } = await ready;
-    if (!transforms) throw new Error(`${modelFile} has no preprocessing metadata`);
+    if (!transforms) throw new ArgumentError(`${modelFile} has no preprocessing metadata`);
     const results = await classify(model, req.images, {
       ...req.opts,
       categories,

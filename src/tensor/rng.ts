@@ -4,6 +4,8 @@
  * state (including a cached second normal) can be saved and restored so a
  * resumed training run draws the same numbers as an uninterrupted one.
  */
+import { ArgumentError } from '../errors.js';
+
 export interface GeneratorState {
   s: [number, number, number, number];
   spareNormal: number | null;
@@ -99,7 +101,7 @@ export class Generator {
 
   /** Uniform integer in [0, n) without modulo bias. */
   randint(n: number): number {
-    if (n <= 0) throw new RangeError('randint needs n > 0');
+    if (n <= 0) throw new ArgumentError(`randint needs n > 0, got ${n}`);
     const limit = 2 ** 32 - (2 ** 32 % n);
     for (;;) {
       const x = this.nextUint32();

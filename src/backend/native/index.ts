@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ArgumentError } from '../../errors.js';
 import { findPackageRoot } from '../../package-root.js';
 import type { Backend, BinaryOp, Conv2dParams, Pool2dParams, UnaryOp } from '../backend.js';
 import { compileNativePlan, hasPlans } from './plan.js';
@@ -228,7 +229,7 @@ export function nativeLoadError(): string | null {
 /** Instruction set and thread count of the loaded addon; throws when it is unavailable. */
 export function nativeInfo(): NativeInfo {
   const addon = loadNativeAddon();
-  if (!addon) throw new Error(nativeLoadError() ?? 'native addon unavailable');
+  if (!addon) throw new ArgumentError(`the native backend is unavailable: ${nativeLoadError()}`);
   return { isa: addon.getIsa(), threads: addon.getNumThreads() };
 }
 
