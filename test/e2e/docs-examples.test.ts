@@ -1,10 +1,11 @@
 /**
- * Every example in README.md and docs/*.md runs: each ```ts block type-checks
+ * Every example in README.md and docs/*.md works: each ```ts block type-checks
  * against the built declarations and runs with node against the built package
- * (imported by its name, 'vgg-ts'), and each `vgg …` command of a ```sh block runs as a user
- * would type it, offline. A block preceded by `<!-- docs-test: skip (reason) -->`
- * is reported as skipped with that reason. Examples run in a fresh folder that
- * holds a link to examples/, so their relative paths are a clone's, and write
+ * (imported by its name, 'vgg-ts'); each `vgg …` command of a ```sh block runs
+ * as a user would type it, offline; links between the pages resolve. A block
+ * preceded by `<!-- docs-test: skip (reason) -->` is not run and is reported
+ * as skipped with that reason. Examples run in a fresh folder holding links to
+ * examples/ and models/, so their relative paths are a clone's, and they write
  * nothing into the repository.
  */
 import { describe, it, before, after } from 'node:test';
