@@ -1,10 +1,11 @@
 /**
- * Every example in README.md and docs/*.md runs: each ```ts block is compiled
- * on its own and run with node against the built package (imported by its
- * name, 'vgg-ts'), and each `vgg …` command of a ```sh block runs as a user
- * would type it, offline. A block preceded by `<!-- docs-test: skip (reason) -->`
- * is reported as skipped with that reason. Examples run in a fresh folder that
- * holds a link to examples/, so their relative paths are a clone's, and write
+ * Every example in README.md and docs/*.md works: each ```ts block type-checks
+ * against the built declarations and runs with node against the built package
+ * (imported by its name, 'vgg-ts'); each `vgg …` command of a ```sh block runs
+ * as a user would type it, offline; links between the pages resolve. A block
+ * preceded by `<!-- docs-test: skip (reason) -->` is not run and is reported
+ * as skipped with that reason. Examples run in a fresh folder holding links to
+ * examples/ and models/, so their relative paths are a clone's, and they write
  * nothing into the repository.
  */
 import { describe, it, before, after } from 'node:test';
@@ -137,6 +138,33 @@ describe('code blocks in README.md and docs/', () => {
         if (anchor) assert.ok(headingAnchors(resolved).has(anchor), `${file}: link ${target} names no heading`);
       }
     }
+  });
+
+  it('every ts block type-checks against the built declarations, skipped blocks too', () => {
+    const tsBlocks = new Map<string, CodeBlock>();
+    for (const b of blocks.filter((b) => b.lang === 'ts')) {
+      const file = join(scripts, `${b.file.replace(/\W/g, '_')}_${b.line}.mts`);
+      writeFileSync(file, b.code);
+      tsBlocks.set(file, b);
+    }
+    const program = ts.createProgram([...tsBlocks.keys()], {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      lib: ['lib.es2023.d.ts'],
+      types: ['node'],
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+    });
+    const problems = ts.getPreEmitDiagnostics(program).map((d) => {
+      const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+      const block = d.file ? tsBlocks.get(d.file.fileName) : undefined;
+      if (!d.file || !block || d.start === undefined) return message;
+      const { line } = d.file.getLineAndCharacterOfPosition(d.start);
+      return `${block.file}:${block.line + 1 + line}: ${message}`;
+    });
+    assert.deepEqual(problems, []);
   });
 
   for (const b of blocks.filter((b) => b.lang === 'ts')) {
