@@ -105,10 +105,9 @@ async function assertResumeExact(name: string, extra: Partial<TrainOptions>, sto
   assert.equal(second.status, 'finished');
   const a = whole.model.stateDict();
   for (const [k, t] of second.model.stateDict()) assert.deepEqual(t.data, a.get(k)!.data, k);
-  assert.deepEqual(
-    second.metrics.map((m) => m.testAccuracy),
-    whole.metrics.map((m) => m.testAccuracy),
-  );
+  // The interrupted epoch's training loss and accuracy count the batches before the stop too.
+  const reported = (ms: typeof whole.metrics) => ms.map((m) => [m.testAccuracy, m.trainLoss, m.trainAccuracy]);
+  assert.deepEqual(reported(second.metrics), reported(whole.metrics));
 }
 
 /** A copy of a module's state (parameters and buffers), detached from the live tensors. */
@@ -142,7 +141,7 @@ describe('training runs', () => {
       'best.safetensors',
       'last.safetensors',
       'state.json',
-      'state.safetensors',
+      'checkpoint',
       'metrics.csv',
       'metrics.json',
       'chart.html',
@@ -216,15 +215,29 @@ describe('training runs', () => {
     await assertResumeExact('augmented', { trainTransform, prefetch: 3 }, 33);
   });
 
-  it('a diverging run stops with a message and overwrites no checkpoint', async () => {
+  it('a diverging run stops with a message and overwrites no checkpoint; a resume with other settings needs allowChanges', async () => {
     const [train, test] = await Promise.all([loadMnistSplit(data, 'train'), loadMnistSplit(data, 'test')]);
     const out = join(root, 'diverge');
-    await new Trainer(train, test, options(out, { epochs: 1 })).run();
+    await new Trainer(train, test, options(out, { epochs: 1, schedule: 'none' })).run();
     const before = readFileSync(join(out, 'last.safetensors'));
-    const r = await new Trainer(train, test, options(out, { epochs: 2, lr: 1e30, schedule: 'none' })).run();
+    const diverging = { epochs: 2, lr: 1e30, schedule: 'none', resume: true } as const;
+    await assert.rejects(
+      new Trainer(train, test, options(out, diverging)).run(),
+      (e: unknown) =>
+        e instanceof ArgumentError &&
+        e.message.includes('was trained with other settings (lr: 0.05 → 1e+30)') &&
+        e.message.includes('--allow-changes'),
+    );
+    const r = await new Trainer(train, test, options(out, { ...diverging, allowChanges: true })).run();
     assert.equal(r.status, 'diverged');
-    assert.match(r.message!, /loss became (NaN|Infinity|-Infinity)/);
+    assert.match(
+      r.message!,
+      /loss became (NaN|Infinity|-Infinity) at epoch 2, step \d+; the checkpoint in .*diverge \(last.safetensors, to continue at epoch 2, step 0\) was kept/,
+    );
     assert.deepEqual(readFileSync(join(out, 'last.safetensors')), before);
+    const fresh = await new Trainer(train, test, options(join(root, 'diverge-fresh'), { lr: 1e30 })).run();
+    assert.equal(fresh.status, 'diverged');
+    assert.match(fresh.message!, /at epoch 1, step \d+; no checkpoint had been saved yet/);
   });
 
   it('bad input: missing folder, out-of-range labels, a resume from another model, a config that pools below 1x1', async () => {
