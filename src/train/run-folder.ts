@@ -44,6 +44,19 @@ export function describeWriteError(e: unknown, outDir: string, resumable: boolea
   return new RunFolderError(`cannot write to the run folder ${outDir}: ${why} (${code})${next}`, { cause: e });
 }
 
+/** `mkdir -p` that reports the real reason: Node's recursive mkdir says ENOENT where a plain one says EROFS or EACCES. */
+async function makeFolders(dir: string): Promise<string | undefined> {
+  try {
+    return await mkdir(dir, { recursive: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    let missing = resolve(dir);
+    while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
+    await mkdir(missing);
+    throw e;
+  }
+}
+
 export interface OpenRunFolderOptions {
   resume?: boolean;
   overwrite?: boolean;
@@ -60,7 +73,7 @@ export async function openRunFolder(outDir: string, opts: OpenRunFolderOptions):
     throw new ArgumentError('--resume continues the run in the folder and --overwrite replaces it: choose one');
   let created: string | undefined;
   try {
-    created = await mkdir(outDir, { recursive: true });
+    created = await makeFolders(outDir);
     const probe = join(outDir, `.write-test-${process.pid}`);
     await writeFile(probe, '');
     await rm(probe);
