@@ -15,10 +15,7 @@ export interface WorkerRequest {
   opts: Omit<ClassifyOptions, 'transform' | 'onProgress' | 'categories' | 'plan'>;
 }
 
-export type WorkerReply =
-  | { results: Awaited<ReturnType<typeof classify>> }
-  | { error: string }
-  | { loadError: string };
+export type WorkerReply = { results: Awaited<ReturnType<typeof classify>> } | { error: string } | { loadError: string };
 
 const { modelFile, threads } = workerData as { modelFile: string; threads: number };
 if (threads > 0) loadNativeAddon()?.setNumThreads(threads);
@@ -28,7 +25,12 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 // Loaded and compiled once per worker, not per request: a VGG16 plan prepares ~700 MB of weights.
 const ready = loadModel(modelFile).then(({ model, categories, transforms }) => {
   if (!transforms) throw new Error(`${modelFile} has no preprocessing metadata`);
-  return { model, categories, transform: imageClassification(transforms), plan: tryCompileInferencePlan(model.eval()).plan };
+  return {
+    model,
+    categories,
+    transform: imageClassification(transforms),
+    plan: tryCompileInferencePlan(model.eval()).plan,
+  };
 });
 // Said at once, so the pool fails its queued requests without waiting for one to reach this worker.
 ready.catch((e: unknown) => parentPort!.postMessage({ loadError: message(e) } satisfies WorkerReply));

@@ -95,7 +95,13 @@ export async function openRunFolder(outDir: string, opts: OpenRunFolderOptions):
 export async function removeCreatedFolders(outDir: string, created: string | undefined): Promise<void> {
   if (!created) return;
   for (let dir = resolve(outDir); !relative(created, dir).startsWith('..'); dir = dirname(dir)) {
-    if (!(await rmdir(dir).then(() => true, () => false))) return;
+    if (
+      !(await rmdir(dir).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return;
     if (dir === created) return;
   }
 }

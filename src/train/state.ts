@@ -167,7 +167,9 @@ export async function loadTrainingState(
     throw new ArgumentError(`${statePath} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (!Number.isInteger(state.generation))
-    throw new ArgumentError(`${statePath} has no checkpoint generation (saved by an older vgg-ts); it cannot be resumed`);
+    throw new ArgumentError(
+      `${statePath} has no checkpoint generation (saved by an older vgg-ts); it cannot be resumed`,
+    );
   const files = generationFiles(outDir, state.generation);
   await removeStaleFiles(outDir, state.generation);
   await publishLastModel(outDir, files.weights);

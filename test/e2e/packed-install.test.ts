@@ -32,7 +32,10 @@ describe('the packed package, installed', () => {
     // dist/ is fresh: the test runs from it, so pack without running `prepare` (tsc) again.
     const pack = run(process.execPath, [npmCli, 'pack', '--ignore-scripts', '--pack-destination', dir], repoRoot);
     assert.equal(pack.status, 0, pack.stderr);
-    const tarball = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!);
+    const tarball = join(
+      dir,
+      readdirSync(dir).find((f) => f.endsWith('.tgz'))!,
+    );
     assert.doesNotMatch(pack.stderr, /npm warn/i);
 
     // A PATH with node and the usual tools but no compiler, make or python: node-gyp cannot build.

@@ -56,7 +56,10 @@ describe('a training run killed during a save', () => {
         assert.deepEqual(t.data, expected.get(key)!.data, `crash point ${k}: ${key}`);
       const leftovers = readdirSync(out).filter((f) => f.includes('.tmp-'));
       assert.deepEqual(leftovers, [], `crash point ${k}: temporaries left`);
-      assert.deepEqual(readdirSync(join(out, 'checkpoint')).sort(), ['optimizer-2.safetensors', 'weights-2.safetensors']);
+      assert.deepEqual(readdirSync(join(out, 'checkpoint')).sort(), [
+        'optimizer-2.safetensors',
+        'weights-2.safetensors',
+      ]);
       rmSync(out, { recursive: true });
     }
     // Two saves (one per epoch), each: weights, optimizer, state.json, metrics.csv, metrics.json and chart.html

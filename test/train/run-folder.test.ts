@@ -138,5 +138,13 @@ describe('training run folder', () => {
 });
 
 function tooSmall() {
-  return { cfg: [4, 'M', 'M', 'M', 'M'] as (number | 'M')[], batchNorm: false, inChannels: 1, numClasses: 2, hiddenFeatures: 8, dropout: 0, poolSize: 2 };
+  return {
+    cfg: [4, 'M', 'M', 'M', 'M'] as (number | 'M')[],
+    batchNorm: false,
+    inChannels: 1,
+    numClasses: 2,
+    hiddenFeatures: 8,
+    dropout: 0,
+    poolSize: 2,
+  };
 }

@@ -12,7 +12,10 @@ function tinyDataset(n: number, seed: number): Dataset {
   const g = new Generator(seed);
   const samples = Array.from({ length: n }, (_, i) => {
     const label = i % 2;
-    const pixels = Float32Array.from({ length: 64 }, (_, p) => g.randint(128) / 256 + ((p % 8 < 4) === (label === 0) ? 0.5 : 0));
+    const pixels = Float32Array.from(
+      { length: 64 },
+      (_, p) => g.randint(128) / 256 + (p % 8 < 4 === (label === 0) ? 0.5 : 0),
+    );
     return { image: new Tensor(pixels, [1, 8, 8]), label };
   });
   return {
@@ -26,7 +29,15 @@ function tinyDataset(n: number, seed: number): Dataset {
 
 export function tinyRunOptions(outDir: string, extra: Partial<TrainOptions> = {}): TrainOptions {
   return {
-    architecture: { cfg: [4, 'M'], batchNorm: false, inChannels: 1, numClasses: 2, hiddenFeatures: 8, dropout: 0.5, poolSize: 2 },
+    architecture: {
+      cfg: [4, 'M'],
+      batchNorm: false,
+      inChannels: 1,
+      numClasses: 2,
+      hiddenFeatures: 8,
+      dropout: 0.5,
+      poolSize: 2,
+    },
     epochs: 2,
     batchSize: 8,
     lr: 0.05,

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { repoRoot } from '../../helpers/paths.js';
 
 let dir = '';
-const builds = (): number => (existsSync(join(dir, 'gyp-runs')) ? readFileSync(join(dir, 'gyp-runs'), 'utf8').length : 0);
+const builds = (): number =>
+  existsSync(join(dir, 'gyp-runs')) ? readFileSync(join(dir, 'gyp-runs'), 'utf8').length : 0;
 
 function runBuild(env: Record<string, string> = {}): string {
   const r = spawnSync(process.execPath, [join(dir, 'native', 'build.mjs')], {
@@ -26,7 +27,8 @@ function runBuild(env: Record<string, string> = {}): string {
 describe('native/build.mjs', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'vgg-native-build-'));
-    for (const f of ['build.mjs', 'binding.gyp', 'src']) cpSync(join(repoRoot, 'native', f), join(dir, 'native', f), { recursive: true });
+    for (const f of ['build.mjs', 'binding.gyp', 'src'])
+      cpSync(join(repoRoot, 'native', f), join(dir, 'native', f), { recursive: true });
     // Stands in for `node-gyp rebuild` (run with cwd native/): writes an addon file and counts the runs.
     writeFileSync(
       join(dir, 'fake-gyp.mjs'),
