@@ -56,10 +56,11 @@ function buildStamp(nodedir) {
     if (!existsSync(path) || !/\.(cc|h|inc|gyp)$/.test(file)) continue;
     hash.update(`${file}\0`).update(readFileSync(path)).update('\0');
   }
-  const settings = ['CC', 'CXX', 'CFLAGS', 'CXXFLAGS', 'CPPFLAGS', 'LDFLAGS', 'npm_config_nodedir'].map(
+  const settings = ['CC', 'CXX', 'CFLAGS', 'CXXFLAGS', 'CPPFLAGS', 'LDFLAGS'].map(
     (k) => `${k}=${process.env[k] ?? ''}`,
   );
-  hash.update([...settings, `nodedir=${nodedir ?? ''}`].join('\n'));
+  // The headers node-gyp builds against: npm names them in npm_config_nodedir, a plain run passes --nodedir.
+  hash.update([...settings, `nodedir=${process.env.npm_config_nodedir || (nodedir ?? '')}`].join('\n'));
   return `${process.platform}-${process.arch}-abi${process.versions.modules} ${hash.digest('hex')}\n`;
 }
 
