@@ -35,13 +35,19 @@ const WRITE_PROBLEMS: Record<string, string> = {
   EEXIST: 'it exists and is not a folder',
 };
 
-/** A write error as one line naming the run folder; other errors unchanged. */
+/** Whether `e` came from a file in the run folder (or from a write that names no file), not from a dataset file, say. */
+export function isRunFolderError(e: unknown, outDir: string): boolean {
+  const { path } = (e ?? {}) as NodeJS.ErrnoException;
+  return path === undefined || !relative(resolve(outDir), resolve(path)).startsWith('..');
+}
+
+/** A write error (a full disk, a read-only folder) as one line naming the run folder; other errors unchanged. */
 export function describeWriteError(e: unknown, outDir: string, resumable: boolean): unknown {
-  const why = WRITE_PROBLEMS[(e as NodeJS.ErrnoException | undefined)?.code ?? ''];
+  const { code } = (e ?? {}) as NodeJS.ErrnoException;
+  const why = WRITE_PROBLEMS[code ?? ''];
   if (!why) return e;
-  const code = (e as NodeJS.ErrnoException).code!;
   const next = resumable ? '; the last checkpoint is intact: fix this and continue with --resume' : '';
-  return new RunFolderError(`cannot write to the run folder ${outDir}: ${why} (${code})${next}`, { cause: e });
+  return new RunFolderError(`cannot write to the run folder ${outDir}: ${why} (${code!})${next}`, { cause: e });
 }
 
 /** `mkdir -p` that reports the real reason: Node's recursive mkdir says ENOENT where a plain one says EROFS or EACCES. */

@@ -44,7 +44,7 @@ import {
   type EpochTally,
   type RunSettings,
 } from './state.js';
-import { describeWriteError, openRunFolder, removeCreatedFolders } from './run-folder.js';
+import { describeWriteError, isRunFolderError, openRunFolder, removeCreatedFolders } from './run-folder.js';
 import { tryCompileInferencePlan } from '../backend/native/plan.js';
 
 export interface TrainOptions {
@@ -271,7 +271,7 @@ export class Trainer {
       return await this.runInFolder();
     } catch (e) {
       await removeCreatedFolders(this.opts.outDir, created);
-      throw describeWriteError(e, this.opts.outDir, this.generation > 0);
+      throw isRunFolderError(e, this.opts.outDir) ? describeWriteError(e, this.opts.outDir, this.generation > 0) : e;
     }
   }
 

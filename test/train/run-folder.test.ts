@@ -66,10 +66,10 @@ describe('training run folder', () => {
     mounts.push(ro);
     let progressed = false;
     await assert.rejects(
-      tinyTrainer(join(ro, 'run'), { onProgress: () => (progressed = true) }).run(),
+      tinyTrainer(join(ro, 'runs', 'a'), { onProgress: () => (progressed = true) }).run(),
       (e: unknown) =>
         e instanceof RunFolderError &&
-        e.message === `cannot write to the run folder ${join(ro, 'run')}: the file system is read-only (EROFS)`,
+        e.message === `cannot write to the run folder ${join(ro, 'runs', 'a')}: the file system is read-only (EROFS)`,
     );
     assert.equal(progressed, false, 'no batch was trained');
   });
