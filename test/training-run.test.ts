@@ -309,6 +309,34 @@ describe('training runs', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /epoch 1\/1: train loss [\d.]+ acc [\d.]+% \| test loss [\d.]+ acc [\d.]+%/);
     assert.ok(existsSync(join(out, 'best.safetensors')));
+    const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+    const again = spawnSync(process.execPath, [cli, 'train', '--data', data, '--out', out], { encoding: 'utf8' });
+    assert.equal(again.status, 2);
+    assert.match(
+      again.stderr,
+      /^vgg: .*cli already holds a training run .*; continue it with --resume or replace it with --overwrite\n$/,
+    );
+    const changed = spawnSync(
+      process.execPath,
+      [
+        cli,
+        'train',
+        '--data',
+        data,
+        '--cfg',
+        '8,M,16,M',
+        '--batch-norm',
+        '--hidden',
+        '32',
+        '--pool',
+        '2',
+        '--epochs',
+        '2',
+      ].concat(['--batch-size', '16', '--lr', '0.1', '--out', out, '--resume']),
+      { encoding: 'utf8' },
+    );
+    assert.equal(changed.status, 2);
+    assert.match(changed.stderr, /other settings \(lr: 0\.05 → 0\.1; batchSize: 32 → 16\); .*--allow-changes/);
     const missing = spawnSync(
       process.execPath,
       [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'train', '--data', join(root, 'nope'), '--out', out],
