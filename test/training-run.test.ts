@@ -332,7 +332,14 @@ describe('training runs', () => {
         '2',
         '--epochs',
         '2',
-      ].concat(['--batch-size', '16', '--lr', '0.1', '--out', out, '--resume']),
+        '--batch-size',
+        '16',
+        '--lr',
+        '0.1',
+        '--out',
+        out,
+        '--resume',
+      ],
       { encoding: 'utf8' },
     );
     assert.equal(changed.status, 2);
