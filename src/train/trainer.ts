@@ -9,8 +9,9 @@
  * the batches an uninterrupted run would have seen. A checkpoint is one
  * atomic unit (see state.ts), so a run killed at any point resumes exactly.
  * A non-finite loss stops the run and keeps the last checkpoint; `stop()`
- * (Ctrl-C) saves and returns within one batch. Where the native addon can plan them, evaluations and a frozen
- * `features` trunk run as inference plans (2–3× faster than layer by layer).
+ * (Ctrl-C) saves and returns within one batch. Where the native addon can
+ * plan them, evaluations and a frozen `features` trunk run as inference plans
+ * (2–3× faster than layer by layer).
  */
 import { join } from 'node:path';
 import { ArgumentError } from '../errors.js';
