@@ -117,6 +117,20 @@ describe('InferencePool', () => {
     }
   });
 
+  it('a worker that dies rejects the request it was running, and with none left, every later one', async () => {
+    const pool = new InferencePool({ modelFile });
+    const running = settledWithin(pool.classify(images.slice(0, 1)));
+    const queued = settledWithin(pool.classify(images.slice(1, 2)));
+    // What an out-of-memory kill or a crash in native code does to a worker, from the pool's side.
+    const [worker] = pool['workers'];
+    await worker.terminate();
+    for (const outcome of [await running, await queued, await settledWithin(pool.classify(images.slice(0, 1)))]) {
+      assert.notEqual(outcome, 'pending', 'a request never settled');
+      assert.match(String((outcome as PromiseRejectedResult).reason), /an inference worker exited/);
+    }
+    await pool.close();
+  });
+
   it('close() rejects every queued request', async () => {
     const pool = new InferencePool({ modelFile });
     const requests = [0, 1, 2, 3].map((_, i) => settledWithin(pool.classify(images.slice(i, i + 1))));
