@@ -2,18 +2,23 @@
 // node-gyp. It never fails an install: when the build cannot run (no C++
 // compiler, no Node headers, unsupported platform) it prints one line saying
 // the native backend is unavailable and exits 0; the TypeScript kernels still work.
+// An addon already built from the same sources, flags and Node ABI is kept: a
+// stamp next to it (build/stamp.txt) records what it was built from, so a
+// second install (npx installing the package into its cache, say) takes no time.
 //
 //   node native/build.mjs            build (quiet; the log goes to native/build/build.log)
 //   VGG_SKIP_NATIVE=1                skip the build
 //   VGG_NATIVE_VERBOSE=1             stream node-gyp's output
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const addon = join(here, 'build', 'Release', 'vgg_native.node');
+const stampFile = join(here, 'build', 'stamp.txt');
 
 function unavailable(reason) {
   console.log(`vgg-ts: native backend unavailable (${reason}); using the TypeScript kernels`);
@@ -42,16 +47,39 @@ function findNodeGyp() {
   return candidates.find((p) => existsSync(p)) ?? null;
 }
 
+/** What the addon is built from: the sources, binding.gyp, the compiler settings in the environment and the Node ABI. */
+function buildStamp(nodedir) {
+  const hash = createHash('sha256');
+  const sources = readdirSync(join(here, 'src'), { recursive: true }).map(String).sort();
+  for (const file of ['binding.gyp', ...sources.map((f) => join('src', f))]) {
+    const path = join(here, file);
+    if (!existsSync(path) || !/\.(cc|h|inc|gyp)$/.test(file)) continue;
+    hash.update(`${file}\0`).update(readFileSync(path)).update('\0');
+  }
+  const settings = ['CC', 'CXX', 'CFLAGS', 'CXXFLAGS', 'CPPFLAGS', 'LDFLAGS'].map(
+    (k) => `${k}=${process.env[k] ?? ''}`,
+  );
+  // The headers node-gyp builds against: npm names them in npm_config_nodedir, a plain run passes --nodedir.
+  hash.update([...settings, `nodedir=${process.env.npm_config_nodedir || (nodedir ?? '')}`].join('\n'));
+  return `${process.platform}-${process.arch}-abi${process.versions.modules} ${hash.digest('hex')}\n`;
+}
+
+// Use the running Node's own headers when npm does not name a nodedir, so the
+// build needs no download.
+const prefix = dirname(dirname(process.execPath));
+const nodedir =
+  !process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h')) ? prefix : undefined;
+const stamp = buildStamp(nodedir);
+if (existsSync(addon) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
+  console.log('vgg-ts: native backend already built from these sources');
+  process.exit(0);
+}
+
 const gyp = findNodeGyp();
 if (!gyp) unavailable('node-gyp not found');
 
 const args = [gyp, 'rebuild', '-j', 'max'];
-// Use the running Node's own headers when npm does not name a nodedir, so the
-// build needs no download.
-const prefix = dirname(dirname(process.execPath));
-if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) {
-  args.push(`--nodedir=${prefix}`);
-}
+if (nodedir) args.push(`--nodedir=${nodedir}`);
 
 const verbose = process.env.VGG_NATIVE_VERBOSE === '1';
 const started = Date.now();
@@ -75,4 +103,5 @@ if (result.error || result.status !== 0 || !existsSync(addon)) {
   const why = result.error ? result.error.message : `node-gyp exited with ${result.status ?? result.signal}`;
   unavailable(`${why}; see native/build/build.log`);
 }
+writeFileSync(stampFile, stamp);
 console.log(`vgg-ts: native backend built in ${((Date.now() - started) / 1000).toFixed(1)} s`);

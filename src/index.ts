@@ -97,7 +97,12 @@ export {
   type FrozenFeaturesForward,
 } from './models/finetune.js';
 export { freeze, unfreeze, trainableParameters, type FreezeOptions } from './nn/freeze.js';
-export { InferencePool, type InferencePoolOptions } from './models/pool.js';
+export {
+  InferencePool,
+  InferencePoolError,
+  type InferencePoolOptions,
+  type PoolClassifyOptions,
+} from './models/pool.js';
 export { DatasetError, type Dataset, type Sample, type SampleTransform } from './data/dataset.js';
 export { ByteImageDataset, type ByteImages } from './data/datasets/byte-images.js';
 export {

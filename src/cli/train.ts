@@ -1,6 +1,6 @@
 /** `vgg train`: fit a VGG on Fashion-MNIST, MNIST, CIFAR-10 or a folder of images, with live progress, metrics, checkpoints and --resume. */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { ArgumentError } from '../errors.js';
@@ -33,6 +33,8 @@ interface TrainCliOptions extends Pick<TrainOptions, RunOptions> {
   dropout: number;
   out: string;
   resume: boolean;
+  overwrite: boolean;
+  allowChanges: boolean;
   finetune?: string;
   weights?: string;
   trainFeatures: boolean;
@@ -82,6 +84,62 @@ async function pretrainedModel(o: TrainCliOptions, numClasses: number): Promise<
   const { model } = await resolveModel(source);
   replaceClassifierHead(model, numClasses, { generator: new Generator(o.seed) });
   return model;
+}
+
+type Progress = Parameters<NonNullable<TrainOptions['onProgress']>>[0];
+
+/** The live progress line on a terminal: one bar per epoch, its numbers shown as '–' until the first batch is done. */
+export function trainingProgressBar(stream: NodeJS.WritableStream): { update(p: Progress): void; stop(): void } {
+  const bar = new cliProgress.SingleBar(
+    {
+      format: 'epoch {epoch} [{bar}] {value}/{total} | loss {loss} | acc {acc}% | {ips} img/s | {eta_formatted} left',
+      stream,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let barEpoch = 0;
+  return {
+    update(p) {
+      if (p.epoch !== barEpoch) {
+        bar.stop();
+        bar.start(p.steps, p.step - 1, { epoch: p.epoch, loss: '–', acc: '–', ips: '–' });
+        barEpoch = p.epoch;
+      }
+      bar.update(p.step, {
+        epoch: p.epoch,
+        loss: p.loss.toFixed(4),
+        acc: (p.accuracy * 100).toFixed(1),
+        ips: p.imagesPerSecond.toFixed(0),
+      });
+    },
+    stop() {
+      bar.stop();
+      barEpoch = 0;
+    },
+  };
+}
+
+/**
+ * Ctrl-C once: the run saves and stops after the current batch. Twice: exit
+ * at once without saving (code 130, as a shell reports SIGINT); the last
+ * checkpoint stays intact. Returns the function that removes the handler.
+ */
+export function handleInterrupts(trainer: Pick<Trainer, 'stop'>, exit: (code: number) => void): () => void {
+  let interrupted = false;
+  const onSigint = (): void => {
+    if (interrupted) {
+      process.stderr.write('\nvgg: interrupted again; exiting without saving (the last checkpoint is intact)\n');
+      exit(130);
+      return;
+    }
+    interrupted = true;
+    process.stderr.write(
+      '\nvgg: interrupted; saving the run so --resume can continue it (Ctrl-C again quits without saving)…\n',
+    );
+    trainer.stop();
+  };
+  process.on('SIGINT', onSigint);
+  return () => process.off('SIGINT', onSigint);
 }
 
 export function registerTrain(program: Command): void {
@@ -151,6 +209,12 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', 'random seed', parsePositiveInt, 1)
     .requiredOption('--out <dir>', 'run folder (e.g. runs/NAME)')
     .option('--resume', 'continue the run in --out exactly where it stopped', false)
+    .option('--overwrite', 'replace the run already in --out (its checkpoints, models and metrics)', false)
+    .option(
+      '--allow-changes',
+      'with --resume: continue although --lr, --batch-size, --image-size, the dataset or another setting changed',
+      false,
+    )
     .option('--max-steps <n>', 'stop (saving everything) after this many steps', parsePositiveInt)
     .action(async (o: TrainCliOptions) => {
       const [train, test] = await loadSplits(o);
@@ -158,18 +222,7 @@ export function registerTrain(program: Command): void {
         throw new ArgumentError('--weights and --train-features go with --finetune <model>');
       const preset = trainingPreset(o.dataset, { augment: o.augment, imageSize: o.imageSize });
       const initialModel = o.finetune ? await pretrainedModel(o, train.classes.length) : undefined;
-      const tty = Boolean(process.stderr.isTTY);
-      const bar = tty
-        ? new cliProgress.SingleBar(
-            {
-              format:
-                'epoch {epoch} [{bar}] {value}/{total} | loss {loss} | acc {acc}% | {ips} img/s | {eta_formatted} left',
-              stream: process.stderr,
-            },
-            cliProgress.Presets.shades_classic,
-          )
-        : null;
-      let barEpoch = 0;
+      const bar = process.stderr.isTTY ? trainingProgressBar(process.stderr) : null;
       const trainer = new Trainer(train, test, {
         architecture: initialModel?.architecture() ?? {
           cfg: [...o.cfg],
@@ -193,38 +246,23 @@ export function registerTrain(program: Command): void {
         maxSteps: o.maxSteps,
         outDir: o.out,
         resume: o.resume,
+        overwrite: o.overwrite,
+        allowChanges: o.allowChanges,
+        datasetName: o.dataset === 'folder' ? `folder ${resolve(o.data!)}` : o.dataset,
         ...preset,
-        onProgress: (p) => {
-          if (!bar) return;
-          if (p.epoch !== barEpoch) {
-            bar.stop();
-            bar.start(p.steps, 0, { epoch: p.epoch });
-            barEpoch = p.epoch;
-          }
-          bar.update(p.step, {
-            epoch: p.epoch,
-            loss: p.loss.toFixed(4),
-            acc: (p.accuracy * 100).toFixed(1),
-            ips: p.imagesPerSecond.toFixed(0),
-          });
-        },
+        onProgress: (p) => bar?.update(p),
         onEpoch: (m) => {
           bar?.stop();
-          barEpoch = 0;
           process.stderr.write(
             `epoch ${m.epoch}/${o.epochs}: train loss ${m.trainLoss.toFixed(4)} acc ${(m.trainAccuracy * 100).toFixed(2)}% | ` +
               `test loss ${m.testLoss.toFixed(4)} acc ${(m.testAccuracy * 100).toFixed(2)}% | ${m.imagesPerSecond.toFixed(0)} img/s, ${m.seconds.toFixed(0)} s\n`,
           );
         },
       });
-      const onSigint = (): void => {
-        process.stderr.write('\nvgg: interrupted; saving the run so --resume can continue it…\n');
-        trainer.stop();
-      };
-      process.once('SIGINT', onSigint);
+      const removeHandler = handleInterrupts(trainer, (code) => process.exit(code));
       const result = await trainer.run().finally(() => {
         bar?.stop();
-        process.off('SIGINT', onSigint);
+        removeHandler();
       });
       if (result.message) process.stderr.write(`vgg: ${result.message}\n`);
       if (result.status === 'diverged') process.exitCode = 1;

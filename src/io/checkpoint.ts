@@ -11,6 +11,7 @@ import { fromFloat32, shapeNumel, toFloat32, type RawTensor } from './raw-tensor
 import type { DecodePthOptions } from './pth.js';
 import { encodeRawPth } from './pth-writer.js';
 import { encodeRawSafetensors } from './safetensors.js';
+import { crashPoint } from './crash-point.js';
 
 export type LoadCheckpointOptions = Pick<DecodePthOptions, 'key' | 'stripPrefix'>;
 
@@ -64,12 +65,17 @@ export function rawDictToTensors(raw: ReadonlyMap<string, RawTensor>): Map<strin
   return out;
 }
 
+/** Marks the temporary files of writeFileAtomic, so a folder can be cleared of those a crash left behind. */
+export const TEMPORARY_FILE_MARK = '.tmp-';
+
 /** Writes next to the target and renames, so a crash never leaves a half-written checkpoint under the real name. */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
+  const tmp = `${path}${TEMPORARY_FILE_MARK}${process.pid}-${Date.now()}`;
   try {
     await writeFile(tmp, bytes);
+    crashPoint();
     await rename(tmp, path);
+    crashPoint();
   } catch (e) {
     await rm(tmp, { force: true });
     // A failed write (ENOSPC, EDQUOT) says only "write": name the file, as a failed open does.

@@ -6,12 +6,13 @@
  * weights, optimizer, scheduler, epoch, step and the dropout generator. The
  * data order and augmentations need no saved state: the DataLoader derives
  * them from (seed, epoch, position), so restarting epoch e at batch s gives
- * the batches an uninterrupted run would have seen. A non-finite loss stops
- * the run and keeps the last good checkpoint; `stop()` (Ctrl-C) saves and
- * returns. Where the native addon can plan them, evaluations and a frozen
- * `features` trunk run as inference plans (faster than layer by layer: BENCHMARKS.md).
+ * the batches an uninterrupted run would have seen. A checkpoint is one
+ * atomic unit (see state.ts), so a run killed at any point resumes exactly.
+ * A non-finite loss stops the run and keeps the last checkpoint; `stop()`
+ * (Ctrl-C) saves and returns within one batch. Where the native addon can
+ * plan them, evaluations and a frozen `features` trunk run as inference plans
+ * (faster than layer by layer: BENCHMARKS.md).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ArgumentError } from '../errors.js';
 import { noGrad } from '../tensor/autograd.js';
@@ -19,8 +20,14 @@ import { defaultGenerator } from '../tensor/rng.js';
 import { crossEntropy } from '../nn/loss.js';
 import { SGD } from '../nn/optim/sgd.js';
 import { Adam } from '../nn/optim/adam.js';
-import { CosineAnnealingLR, OneCycleLR, StepLR, type LRScheduler } from '../nn/optim/schedulers.js';
-import type { Optimizer } from '../nn/optim/optimizer.js';
+import {
+  CosineAnnealingLR,
+  OneCycleLR,
+  StepLR,
+  type LRScheduler,
+  type SchedulerStateDict,
+} from '../nn/optim/schedulers.js';
+import type { Optimizer, OptimizerStateDict } from '../nn/optim/optimizer.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
 import { buildVgg, type VGG, type VggArchitecture } from '../models/vgg.js';
 import { freeze, trainableParameters } from '../nn/freeze.js';
@@ -30,7 +37,15 @@ import type { Dataset, SampleTransform } from '../data/dataset.js';
 import { DataLoader } from '../data/loader.js';
 import { imageClassification, type ImageClassificationSpec } from '../data/transforms.js';
 import { trainingChartHtml } from './chart.js';
-import { loadTrainingState, saveTrainingState, type EpochMetrics } from './state.js';
+import {
+  LAST_MODEL_FILE,
+  loadTrainingState,
+  saveTrainingState,
+  type EpochMetrics,
+  type EpochTally,
+  type RunSettings,
+} from './state.js';
+import { describeWriteError, isRunFolderError, openRunFolder, removeCreatedFolders } from './run-folder.js';
 import { tryCompileInferencePlan } from '../models/plan.js';
 
 export interface TrainOptions {
@@ -58,6 +73,16 @@ export interface TrainOptions {
   outDir: string;
   /** Continue from the state in outDir. */
   resume?: boolean;
+  /** Replace the run already in outDir (without it, a folder holding a run is refused unless resuming). */
+  overwrite?: boolean;
+  /**
+   * Resume although the learning rate, batch size, image size, dataset or another
+   * recorded setting differs from the saved run (refused otherwise). A new
+   * learning rate scales the saved optimizer's and scheduler's rates.
+   */
+  allowChanges?: boolean;
+  /** Names the dataset in the recorded settings (e.g. 'fashion-mnist'); its sizes and classes are always part of it. */
+  datasetName?: string;
   /** Stop (saving everything) after this many steps in total: for tests and for splitting long runs. */
   maxSteps?: number;
   /** Augmentation and normalisation of training images (default none: the dataset's [0, 1] images). */
@@ -92,8 +117,37 @@ export interface TrainResult {
   message?: string;
 }
 
+/** Lets timers and signal handlers (Ctrl-C) run between batches, even when every batch comes from memory. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+const LR_KEYS = ['lr', 'initialLr', 'maxLr', 'minLr'];
+const SCHEDULER_LR_KEYS = ['baseLrs', 'lastLr'];
+
+/** Multiplies every learning rate in saved optimizer and scheduler states by `ratio` (a resume with a new --lr). */
+function scaleLearningRates(optimizer: OptimizerStateDict, scheduler: SchedulerStateDict, ratio: number): void {
+  for (const group of optimizer.paramGroups as unknown as Record<string, unknown>[]) {
+    for (const k of LR_KEYS) if (typeof group[k] === 'number') group[k] *= ratio;
+  }
+  for (const k of SCHEDULER_LR_KEYS) {
+    const v = scheduler[k];
+    if (Array.isArray(v)) scheduler[k] = v.map((x: number) => x * ratio);
+  }
+}
+
+/** The recorded settings that differ, as "name: saved → now". */
+function changedSettings(saved: RunSettings, now: RunSettings): string[] {
+  return (Object.keys(now) as (keyof RunSettings)[])
+    .filter((k) => saved[k] !== now[k])
+    .map((k) => `${k}: ${String(saved[k])} → ${String(now[k])}`);
+}
+
 export class Trainer {
   private stopRequested = false;
+  /** The committed checkpoint (0: none yet) and where it continues. */
+  private generation = 0;
+  private committedAt = { epoch: 1, step: 0 };
 
   constructor(
     private readonly train: Dataset,
@@ -132,6 +186,22 @@ export class Trainer {
     ] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`${k} must be a positive integer, got ${v}`);
     }
+  }
+
+  /** What a resume must match. */
+  private settings(): RunSettings {
+    const o = this.opts;
+    return {
+      dataset: `${o.datasetName ?? 'dataset'} (${this.train.length} training, ${this.test.length} test images, ${this.train.classes.length} classes)`,
+      imageSize: o.preprocessing?.cropSize ?? null,
+      lr: o.lr,
+      batchSize: o.batchSize,
+      optimizer: o.optimizer,
+      schedule: o.schedule,
+      weightDecay: o.weightDecay,
+      labelSmoothing: o.labelSmoothing,
+      seed: o.seed,
+    };
   }
 
   /** Asks the run to save and return after the current step (what Ctrl-C does). */
@@ -183,17 +253,31 @@ export class Trainer {
     return { loss: lossSum / this.test.length, accuracy: correct / this.test.length };
   }
 
-  private async saveModelFile(model: VGG, name: string): Promise<void> {
-    await saveModel(join(this.opts.outDir, name), model, {
+  private async saveModelFile(model: VGG, path: string): Promise<void> {
+    await saveModel(path, model, {
       categories: this.train.classes,
       transforms: this.opts.preprocessing,
     });
   }
 
+  /**
+   * Trains in opts.outDir (created when missing; a folder holding another run
+   * is refused unless resuming or overwriting). A run that fails before its
+   * first save leaves no folder it created; write errors (a full disk, a
+   * read-only folder) become one RunFolderError.
+   */
   async run(): Promise<TrainResult> {
+    const created = await openRunFolder(this.opts.outDir, this.opts);
+    try {
+      return await this.runInFolder();
+    } catch (e) {
+      await removeCreatedFolders(this.opts.outDir, created);
+      throw isRunFolderError(e, this.opts.outDir) ? describeWriteError(e, this.opts.outDir, this.generation > 0) : e;
+    }
+  }
+
+  private async runInFolder(): Promise<TrainResult> {
     const o = this.opts;
-    await mkdir(o.outDir, { recursive: true });
-    const statePrefix = join(o.outDir, 'state');
     const trainLoader = new DataLoader(this.train, {
       batchSize: o.batchSize,
       shuffle: true,
@@ -221,8 +305,10 @@ export class Trainer {
     let globalStep = 0;
     let metrics: EpochMetrics[] = [];
     let best = -1;
+    let tally: EpochTally = { seen: 0, correct: 0, lossSum: 0, seconds: 0 };
+    const settings = this.settings();
     if (o.resume) {
-      const { state, optimizer } = await loadTrainingState(statePrefix);
+      const { state, optimizer, weightsFile } = await loadTrainingState(o.outDir);
       if (JSON.stringify(state.architecture) !== JSON.stringify(o.architecture)) {
         throw new ArgumentError(
           `the state in ${o.outDir} is from a different model (${JSON.stringify(state.architecture)}); refusing to resume`,
@@ -233,25 +319,39 @@ export class Trainer {
           `the run in ${o.outDir} trained with features ${state.freezeFeatures ? 'frozen' : 'learning'}; resume it the same way`,
         );
       }
-      model = (await loadModel(join(o.outDir, 'last.safetensors'))).model;
+      const changes = state.settings ? changedSettings(state.settings, settings) : [];
+      if (changes.length > 0 && !o.allowChanges) {
+        throw new ArgumentError(
+          `the run in ${o.outDir} was trained with other settings (${changes.join('; ')}); resume with the same ones, or allow the changes (--allow-changes)`,
+        );
+      }
+      if (state.settings && state.settings.lr !== settings.lr)
+        scaleLearningRates(optimizer, state.scheduler, settings.lr / state.settings.lr);
+      model = (await loadModel(weightsFile)).model;
       opt = this.makeOptimizer(model);
       opt.loadStateDict(optimizer);
       sched = this.makeScheduler(opt, stepsPerEpoch);
       sched?.loadStateDict(state.scheduler);
       ({ epoch, stepInEpoch, globalStep, metrics } = state);
+      if (stepInEpoch > 0 && state.tally) tally = state.tally;
       best = state.bestAccuracy;
       defaultGenerator.setState(state.dropout);
+      this.generation = state.generation;
+      this.committedAt = { epoch, step: stepInEpoch };
     }
     /** Saves the model and everything needed to continue at (atEpoch, atStep). */
     const checkpoint = async (atEpoch: number, atStep: number): Promise<void> => {
-      await this.saveModelFile(model, 'last.safetensors');
+      const generation = this.generation + 1;
       await saveTrainingState(
-        statePrefix,
+        o.outDir,
         {
+          generation,
           architecture: o.architecture,
           freezeFeatures: o.freezeFeatures ?? false,
+          settings,
           epoch: atEpoch,
           stepInEpoch: atStep,
+          tally: atStep > 0 ? tally : undefined,
           globalStep,
           dropout: defaultGenerator.getState(),
           scheduler: sched?.stateDict() ?? {},
@@ -259,17 +359,22 @@ export class Trainer {
           bestAccuracy: best,
         },
         opt.stateDict(),
+        (path) => this.saveModelFile(model, path),
       );
+      this.generation = generation;
+      this.committedAt = { epoch: atEpoch, step: atStep };
     };
     const frozen = o.freezeFeatures ? frozenFeaturesForward(model) : null;
     try {
       for (; epoch <= o.epochs; epoch++, stepInEpoch = 0) {
         model.train();
-        let seen = 0;
-        let correct = 0;
-        let lossSum = 0;
+        if (stepInEpoch === 0) tally = { seen: 0, correct: 0, lossSum: 0, seconds: 0 };
+        const secondsBefore = tally.seconds;
         const t0 = performance.now();
+        const elapsed = (): number => secondsBefore + (performance.now() - t0) / 1000;
         for await (const { x, y } of trainLoader.epoch(epoch, stepInEpoch)) {
+          await yieldToEventLoop();
+          tally.seconds = elapsed();
           if (this.stopRequested || (o.maxSteps !== undefined && globalStep >= o.maxSteps)) {
             await checkpoint(epoch, stepInEpoch);
             return {
@@ -287,7 +392,7 @@ export class Trainer {
               model,
               metrics,
               status: 'diverged',
-              message: `loss became ${value} at epoch ${epoch}, step ${stepInEpoch}; the last good checkpoint in ${o.outDir} was kept (try a lower --lr)`,
+              message: `loss became ${value} at epoch ${epoch}, step ${stepInEpoch}; ${this.keptCheckpoint()} (try a lower --lr)`,
             };
           }
           opt.zeroGrad();
@@ -298,25 +403,26 @@ export class Trainer {
           stepInEpoch++;
           const pred = logits.argmax(1).data;
           y.forEach((label, i) => {
-            if (pred[i] === label) correct++;
+            if (pred[i] === label) tally.correct++;
           });
-          lossSum += value * y.length;
-          seen += y.length;
+          tally.lossSum += value * y.length;
+          tally.seen += y.length;
           o.onProgress?.({
             epoch,
             step: stepInEpoch,
             steps: stepsPerEpoch,
-            loss: lossSum / seen,
-            accuracy: correct / seen,
-            imagesPerSecond: seen / ((performance.now() - t0) / 1000),
+            loss: tally.lossSum / tally.seen,
+            accuracy: tally.correct / tally.seen,
+            imagesPerSecond: tally.seen / elapsed(),
           });
         }
         const evaluation = await this.evaluate(model, testLoader);
-        const seconds = (performance.now() - t0) / 1000;
+        const seconds = elapsed();
+        const { seen } = tally;
         const m: EpochMetrics = {
           epoch,
-          trainLoss: lossSum / Math.max(seen, 1),
-          trainAccuracy: correct / Math.max(seen, 1),
+          trainLoss: tally.lossSum / Math.max(seen, 1),
+          trainAccuracy: tally.correct / Math.max(seen, 1),
           testLoss: evaluation.loss,
           testAccuracy: evaluation.accuracy,
           imagesPerSecond: seen / seconds,
@@ -326,7 +432,7 @@ export class Trainer {
         o.onEpoch?.(m);
         if (m.testAccuracy > best) {
           best = m.testAccuracy;
-          await this.saveModelFile(model, 'best.safetensors');
+          await this.saveModelFile(model, join(o.outDir, 'best.safetensors'));
         }
         await this.writeMetrics(metrics);
         await checkpoint(epoch + 1, 0);
@@ -337,14 +443,18 @@ export class Trainer {
     }
   }
 
+  /** What a diverged run leaves, for its message. */
+  private keptCheckpoint(): string {
+    if (this.generation === 0) return `no checkpoint had been saved yet in ${this.opts.outDir}`;
+    const { epoch, step } = this.committedAt;
+    return `the checkpoint in ${this.opts.outDir} (${LAST_MODEL_FILE}, to continue at epoch ${epoch}, step ${step}) was kept`;
+  }
+
   private async writeMetrics(metrics: EpochMetrics[]): Promise<void> {
     const keys = Object.keys(metrics[0]) as (keyof EpochMetrics)[];
     const csv = [keys.join(','), ...metrics.map((m) => keys.map((k) => m[k]).join(','))].join('\n');
-    await writeFileAtomic(join(this.opts.outDir, 'metrics.csv'), new TextEncoder().encode(`${csv}\n`));
-    await writeFileAtomic(
-      join(this.opts.outDir, 'metrics.json'),
-      new TextEncoder().encode(`${JSON.stringify(metrics, null, 1)}\n`),
-    );
-    await writeFile(join(this.opts.outDir, 'chart.html'), trainingChartHtml(this.opts.outDir, metrics));
+    await writeFileAtomic(join(this.opts.outDir, 'metrics.csv'), `${csv}\n`);
+    await writeFileAtomic(join(this.opts.outDir, 'metrics.json'), `${JSON.stringify(metrics, null, 1)}\n`);
+    await writeFileAtomic(join(this.opts.outDir, 'chart.html'), trainingChartHtml(this.opts.outDir, metrics));
   }
 }

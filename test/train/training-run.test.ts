@@ -105,10 +105,9 @@ async function assertResumeExact(name: string, extra: Partial<TrainOptions>, sto
   assert.equal(second.status, 'finished');
   const a = whole.model.stateDict();
   for (const [k, t] of second.model.stateDict()) assert.deepEqual(t.data, a.get(k)!.data, k);
-  assert.deepEqual(
-    second.metrics.map((m) => m.testAccuracy),
-    whole.metrics.map((m) => m.testAccuracy),
-  );
+  // The interrupted epoch's training loss and accuracy count the batches before the stop too.
+  const reported = (ms: typeof whole.metrics) => ms.map((m) => [m.testAccuracy, m.trainLoss, m.trainAccuracy]);
+  assert.deepEqual(reported(second.metrics), reported(whole.metrics));
 }
 
 /** A copy of a module's state (parameters and buffers), detached from the live tensors. */
@@ -142,7 +141,7 @@ describe('training runs', () => {
       'best.safetensors',
       'last.safetensors',
       'state.json',
-      'state.safetensors',
+      'checkpoint',
       'metrics.csv',
       'metrics.json',
       'chart.html',
@@ -216,15 +215,29 @@ describe('training runs', () => {
     await assertResumeExact('augmented', { trainTransform, prefetch: 3 }, 33);
   });
 
-  it('a diverging run stops with a message and overwrites no checkpoint', async () => {
+  it('a diverging run stops with a message and overwrites no checkpoint; a resume with other settings needs allowChanges', async () => {
     const [train, test] = await Promise.all([loadMnistSplit(data, 'train'), loadMnistSplit(data, 'test')]);
     const out = join(root, 'diverge');
-    await new Trainer(train, test, options(out, { epochs: 1 })).run();
+    await new Trainer(train, test, options(out, { epochs: 1, schedule: 'none' })).run();
     const before = readFileSync(join(out, 'last.safetensors'));
-    const r = await new Trainer(train, test, options(out, { epochs: 2, lr: 1e30, schedule: 'none' })).run();
+    const diverging = { epochs: 2, lr: 1e30, schedule: 'none', resume: true } as const;
+    await assert.rejects(
+      new Trainer(train, test, options(out, diverging)).run(),
+      (e: unknown) =>
+        e instanceof ArgumentError &&
+        e.message.includes('was trained with other settings (lr: 0.05 → 1e+30)') &&
+        e.message.includes('--allow-changes'),
+    );
+    const r = await new Trainer(train, test, options(out, { ...diverging, allowChanges: true })).run();
     assert.equal(r.status, 'diverged');
-    assert.match(r.message!, /loss became (NaN|Infinity|-Infinity)/);
+    assert.match(
+      r.message!,
+      /loss became (NaN|Infinity|-Infinity) at epoch 2, step \d+; the checkpoint in .*diverge \(last.safetensors, to continue at epoch 2, step 0\) was kept/,
+    );
     assert.deepEqual(readFileSync(join(out, 'last.safetensors')), before);
+    const fresh = await new Trainer(train, test, options(join(root, 'diverge-fresh'), { lr: 1e30 })).run();
+    assert.equal(fresh.status, 'diverged');
+    assert.match(fresh.message!, /at epoch 1, step \d+; no checkpoint had been saved yet/);
   });
 
   it('bad input: missing folder, out-of-range labels, a resume from another model, a config that pools below 1x1', async () => {
@@ -296,6 +309,41 @@ describe('training runs', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /epoch 1\/1: train loss [\d.]+ acc [\d.]+% \| test loss [\d.]+ acc [\d.]+%/);
     assert.ok(existsSync(join(out, 'best.safetensors')));
+    const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+    const again = spawnSync(process.execPath, [cli, 'train', '--data', data, '--out', out], { encoding: 'utf8' });
+    assert.equal(again.status, 2);
+    assert.match(
+      again.stderr,
+      /^vgg: .*cli already holds a training run .*; continue it with --resume or replace it with --overwrite\n$/,
+    );
+    const changed = spawnSync(
+      process.execPath,
+      [
+        cli,
+        'train',
+        '--data',
+        data,
+        '--cfg',
+        '8,M,16,M',
+        '--batch-norm',
+        '--hidden',
+        '32',
+        '--pool',
+        '2',
+        '--epochs',
+        '2',
+        '--batch-size',
+        '16',
+        '--lr',
+        '0.1',
+        '--out',
+        out,
+        '--resume',
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(changed.status, 2);
+    assert.match(changed.stderr, /other settings \(lr: 0\.05 → 0\.1; batchSize: 32 → 16\); .*--allow-changes/);
     const missing = spawnSync(
       process.execPath,
       [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'train', '--data', join(root, 'nope'), '--out', out],
