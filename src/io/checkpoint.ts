@@ -3,13 +3,15 @@
  * into a Map<string, Tensor> ready for loadStateDict, and save a state dict
  * as safetensors or as a `.pth` that torch.load(weights_only=True) reads.
  */
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '#platform/files';
 import { Tensor } from '../tensor/tensor.js';
 import { readStateDict, readStateDictFile } from './load.js';
 import { fromFloat32, shapeNumel, toFloat32, type RawTensor } from './raw-tensor.js';
 import type { ReadPthOptions } from './pth.js';
 import { writePth } from './pth-writer.js';
 import { writeSafetensors } from './safetensors.js';
+
+export { writeFileAtomic };
 
 export type LoadCheckpointOptions = Pick<ReadPthOptions, 'key' | 'stripPrefix'>;
 
@@ -60,18 +62,6 @@ export function rawDictToTensors(raw: ReadonlyMap<string, RawTensor>): Map<strin
   const out = new Map<string, Tensor>();
   for (const [k, v] of raw) out.set(k, rawToTensor(v));
   return out;
-}
-
-/** Writes next to the target and renames, so a crash never leaves a half-written checkpoint under the real name. */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
 }
 
 export interface SaveSafetensorsOptions {

@@ -2,7 +2,7 @@
  * Format detection and one-call loading of a state dict from any supported
  * checkpoint file (PyTorch zip, PyTorch legacy, safetensors).
  */
-import { readFile } from 'node:fs/promises';
+import { readFileBytes } from '#platform/files';
 import { CheckpointError } from './errors.js';
 import { pthLayout, readPth, type ReadPthOptions } from './pth.js';
 import type { RawTensor } from './raw-tensor.js';
@@ -60,6 +60,6 @@ export function namingFile<T>(path: string, read: () => T): T {
 
 /** readStateDict on a file's contents. */
 export async function readStateDictFile(path: string, opts: ReadPthOptions = {}): Promise<Map<string, RawTensor>> {
-  const bytes = await readFile(path);
+  const bytes = await readFileBytes(path);
   return namingFile(path, () => readStateDict(bytes, { alignInPlace: true, ...opts }));
 }

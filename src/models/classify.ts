@@ -5,7 +5,8 @@ import type { Module } from '../nn/module.js';
 import { noGrad } from '../tensor/autograd.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError } from '../errors.js';
-import { tryCompileInferencePlan, type InferencePlan } from '../backend/native/plan.js';
+import type { InferencePlan } from '../backend/native/plan.js';
+import { tryCompileInferencePlan } from '#platform/plan';
 
 export interface TopK {
   label: string;
