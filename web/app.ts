@@ -63,6 +63,7 @@ function clearError(): void {
 }
 
 async function loadModel(source: string | Blob, name: string): Promise<void> {
+  const shown = ui.modelInfo.textContent;
   ui.progress.hidden = false;
   ui.progress.removeAttribute('value');
   ui.modelInfo.textContent = `loading ${name}…`;
@@ -82,7 +83,7 @@ async function loadModel(source: string | Blob, name: string): Promise<void> {
     ui.results.replaceChildren();
     if (current) await classifyItem(current);
   } catch (e) {
-    ui.modelInfo.textContent = `could not load ${name}`;
+    ui.modelInfo.textContent = shown;
     throw e;
   } finally {
     ui.progress.hidden = true;

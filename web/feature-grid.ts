@@ -37,9 +37,9 @@ function putPlane(
   y: number,
 ) {
   const image = ctx.createImageData(w, h);
-  levels.forEach((v, i) => {
-    image.data.set([v, v, v, 255], i * 4);
-  });
+  // One 32-bit store per pixel (grey, opaque): large maps (64 × 224 × 224) must not stall the page.
+  const pixels = new Uint32Array(image.data.buffer);
+  for (let i = 0; i < levels.length; i++) pixels[i] = 0xff000000 | (levels[i] * 0x010101);
   ctx.putImageData(image, x, y);
 }
 

@@ -33,7 +33,7 @@ export async function modelFromBytes(bytes: Uint8Array, name: string): Promise<R
   if (isModelFile(bytes)) {
     const loaded = decodeModel(bytes, name);
     return {
-      model: loaded.model,
+      model: loaded.model.eval(),
       architecture: loaded.architecture,
       transform: imageClassification(loaded.transforms ?? VGG16_Weights.IMAGENET1K_V1.transformsSpec),
       categories: loaded.categories,
@@ -44,7 +44,7 @@ export async function modelFromBytes(bytes: Uint8Array, name: string): Promise<R
   const model = buildVgg(architecture, { initWeights: false });
   model.loadStateDict(stateDict);
   return {
-    model,
+    model: model.eval(),
     architecture,
     transform: imageClassification(VGG16_Weights.IMAGENET1K_V1.transformsSpec),
     categories: architecture.numClasses === 1000 ? IMAGENET_CATEGORIES : undefined,
