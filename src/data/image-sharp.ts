@@ -25,7 +25,7 @@
 import { readFile } from 'node:fs/promises';
 import { ArgumentError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { gifTransparentColour } from './image-gif.js';
+import { restoreGifTransparentColour } from './image-gif.js';
 import { ImageDecodeError, checkImageSize, checkReadImageOptions, type ReadImageOptions } from './image-checks.js';
 import { toRgbTensor } from './image-pixels.js';
 
@@ -147,17 +147,4 @@ export async function readImage(source: string | Uint8Array, opts: ReadImageOpti
   }
   if (meta.format === 'gif' && channels === 4) restoreGifTransparentColour(raw.data, bytes);
   return toRgbTensor(raw.data, w, h, channels, kind, name);
-}
-
-/** Transparent GIF pixels get their palette colour back, as Pillow shows them (see image-gif.ts). */
-function restoreGifTransparentColour(rgba: Uint8Array, file: Uint8Array): void {
-  const colour = gifTransparentColour(file);
-  if (!colour) return;
-  for (let o = 0; o < rgba.length; o += 4) {
-    if (rgba[o + 3] === 0) {
-      rgba[o] = colour[0];
-      rgba[o + 1] = colour[1];
-      rgba[o + 2] = colour[2];
-    }
-  }
 }

@@ -177,6 +177,17 @@ describe('the page in Chromium', { skip: chromiumMissing }, () => {
     }
   });
 
+  test('a model fetched by URL, with the shipped one as the download', async () => {
+    await page.locator('#model-url').fill(`${server.url}models/fashion_vgg.safetensors`);
+    await page.getByRole('button', { name: 'Fetch' }).click();
+    await page
+      .locator('#model-name')
+      .filter({ hasText: /^fashion_vgg\.safetensors$/ })
+      .waitFor();
+    assert.match((await page.locator('#model-info').textContent()) ?? '', /10 classes$/);
+    assert.equal(await page.locator('#model-progress').isHidden(), true);
+  });
+
   test('a dropped VGG checkpoint: architecture from its keys, ImageNet labels, and the page keeps drawing', async () => {
     // vgg11's layer list at a quarter of the width: about half a second per image on the reference backend.
     const narrow = cfgs.A.map((c) => (c === 'M' ? c : c / 4));
