@@ -2,7 +2,7 @@
  * The page: pick a model (fashion_vgg, a dropped checkpoint or one fetched by URL), classify images
  * (dropped, picked or a Fashion-MNIST sample) in a Web Worker, and show any layer's feature maps.
  */
-import { createWorkerClassifier, type FeatureMaps, type Prediction } from '../src/browser/index.js';
+import { createWorkerClassifier, type FeatureMaps, type Prediction } from '../src/browser/worker-classifier.js';
 import { channelAt, drawChannel, drawFeatureGrid, type GridLayout } from './feature-grid.js';
 
 const CHECKPOINT = /\.(pth|pt|safetensors)$/i;

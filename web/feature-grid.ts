@@ -1,5 +1,5 @@
 /** Feature maps on a canvas: one tile per channel, each stretched to its own min..max. */
-import type { FeatureMaps } from '../src/browser/index.js';
+import type { FeatureMaps } from '../src/browser/worker-classifier.js';
 
 export interface GridLayout {
   cols: number;
