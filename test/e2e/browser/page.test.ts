@@ -185,7 +185,7 @@ describe('the page in Chromium', { skip: chromiumMissing }, () => {
       .filter({ hasText: /^fashion_vgg\.safetensors$/ })
       .waitFor();
     assert.match((await page.locator('#model-info').textContent()) ?? '', /10 classes$/);
-    assert.equal(await page.locator('#model-progress').isHidden(), true);
+    await page.locator('#model-progress').waitFor({ state: 'hidden' });
   });
 
   test('a dropped VGG checkpoint: architecture from its keys, ImageNet labels, and the page keeps drawing', async () => {
