@@ -177,6 +177,34 @@ describe('the page in Chromium', { skip: chromiumMissing }, () => {
     }
   });
 
+  test('keyboard only: a sample by Tab and Enter, channels by arrow keys', async () => {
+    await page.locator('#samples button').nth(2).focus();
+    await page.keyboard.press('Enter');
+    await page
+      .locator('#results li.current[data-file="test0002-1-trouser.png"] [data-testid=prediction]')
+      .first()
+      .waitFor();
+    await page.getByTestId('feature-maps').focus();
+    const caption = page.locator('#channel-caption');
+    const before = await caption.textContent();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    assert.notEqual(await caption.textContent(), before);
+    assert.match((await caption.textContent()) ?? '', /channel \d+$/);
+  });
+
+  test('readable on a phone-sized viewport: nothing wider than the screen', async () => {
+    const phone = await browser.newPage({ viewport: { width: 375, height: 740 } });
+    try {
+      await phone.goto(server.url);
+      await phone.locator('[data-testid=prediction]').first().waitFor({ timeout: 60_000 });
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the page is ${overflow} px wider than the viewport`);
+    } finally {
+      await phone.close();
+    }
+  });
+
   test('a model fetched by URL, with the shipped one as the download', async () => {
     await page.locator('#model-url').fill(`${server.url}models/fashion_vgg.safetensors`);
     await page.getByRole('button', { name: 'Fetch' }).click();
