@@ -29,10 +29,12 @@ function nodeImports(found: string[]): Plugin {
   };
 }
 
-async function bundle(entry: string): Promise<{ nodeImports: string[]; bytes: number }> {
+async function bundle(entry: string | { contents: string }): Promise<{ nodeImports: string[]; bytes: number }> {
   const found: string[] = [];
   const result = await build({
-    entryPoints: [join(repoRoot, entry)],
+    ...(typeof entry === 'string'
+      ? { entryPoints: [join(repoRoot, entry)] }
+      : { stdin: { contents: entry.contents, resolveDir: repoRoot } }),
     bundle: true,
     platform: 'browser',
     format: 'esm',
@@ -52,6 +54,14 @@ describe('browser bundle', () => {
       assert.ok(out.bytes > 10_000, `bundle of ${out.bytes} bytes is suspiciously small`);
     });
   }
+
+  it("`import 'vgg-ts'` under a bundler's browser condition gets the browser entry", async () => {
+    const out = await bundle({
+      contents:
+        "import { createWorkerClassifier } from 'vgg-ts'; import { readImage } from 'vgg-ts/browser'; console.log(createWorkerClassifier, readImage);",
+    });
+    assert.deepEqual(out.nodeImports, []);
+  });
 
   it('the Node entry does reach Node built-ins (the check can fail)', async () => {
     const out = await bundle('dist/src/index.js');
