@@ -96,9 +96,9 @@ export async function fetchCheckpoint(url: string | URL, opts: FetchCheckpointOp
 
 /**
  * A state dict from checkpoint bytes (PyTorch zip or legacy, safetensors); compressed zips are inflated
- * first. `alignInPlace` lets a legacy file's misaligned tensors be moved within `bytes` (no copy).
+ * first, asynchronously (DecompressionStream), which is why this is not the synchronous decode of Node. `alignInPlace` lets a legacy file's misaligned tensors be moved within `bytes` (no copy).
  */
-export async function decodeCheckpoint(
+export async function decodeCheckpointAsync(
   bytes: Uint8Array,
   opts: LoadCheckpointOptions & Pick<ReadPthOptions, 'alignInPlace'> = {},
 ): Promise<Map<string, Tensor>> {
@@ -115,9 +115,9 @@ export async function loadCheckpoint(
   opts: LoadCheckpointOptions & FetchCheckpointOptions = {},
 ): Promise<Map<string, Tensor>> {
   if (source instanceof ArrayBuffer || source instanceof Uint8Array) {
-    return decodeCheckpoint(source instanceof Uint8Array ? source : new Uint8Array(source), opts);
+    return decodeCheckpointAsync(source instanceof Uint8Array ? source : new Uint8Array(source), opts);
   }
-  return decodeCheckpoint(await checkpointBytes(source, opts), { ...opts, alignInPlace: true });
+  return decodeCheckpointAsync(await checkpointBytes(source, opts), { ...opts, alignInPlace: true });
 }
 
 /** The bytes of a URL (fetchCheckpoint) or a File/Blob, owned by the caller. */

@@ -71,7 +71,6 @@ export { DownloadError, HashMismatchError, HttpStatusError, IncompleteDownloadEr
 export { initBrowserBackend, type BackendInfo, type BrowserBackendOptions } from './backend.js';
 export {
   loadCheckpoint,
-  decodeCheckpoint,
   fetchCheckpoint,
   CHECKPOINT_CACHE,
   type BrowserCheckpointSource,

@@ -13,7 +13,7 @@ import { inferArchitecture } from '../models/infer-architecture.js';
 import { decodeModel } from '../models/saved.js';
 import { buildVgg, type VGG, type VggArchitecture } from '../models/vgg.js';
 import { VGG16_Weights } from '../models/weights.js';
-import { decodeCheckpoint } from './checkpoint.js';
+import { decodeCheckpointAsync } from './checkpoint.js';
 
 export interface ReadyModel {
   model: VGG;
@@ -39,7 +39,7 @@ export async function modelFromBytes(bytes: Uint8Array, name: string): Promise<R
       categories: loaded.categories,
     };
   }
-  const stateDict: Map<string, Tensor> = await decodeCheckpoint(bytes, { alignInPlace: true });
+  const stateDict: Map<string, Tensor> = await decodeCheckpointAsync(bytes, { alignInPlace: true });
   const architecture = inferArchitecture(new Map([...stateDict].map(([k, t]) => [k, t.shape])));
   const model = buildVgg(architecture, { initWeights: false });
   model.loadStateDict(stateDict);

@@ -2,6 +2,7 @@
  * The Web Worker behind createWorkerClassifier: loads the model and runs inference off the page's
  * thread, so the page keeps drawing. Keeps the last image's input to show any layer's feature maps.
  */
+import { ArgumentError } from '../errors.js';
 import { noGrad } from '../tensor/autograd.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { topK } from '../models/classify.js';
@@ -27,7 +28,7 @@ let ready: ReadyModel | undefined;
 let lastInput: Tensor | undefined;
 
 function current(): ReadyModel {
-  if (!ready) throw new Error('no model loaded');
+  if (!ready) throw new ArgumentError('no model loaded');
   return ready;
 }
 
@@ -59,7 +60,7 @@ const handlers: {
   },
 
   async features(req) {
-    if (!lastInput) throw new Error('classify an image first');
+    if (!lastInput) throw new ArgumentError('classify an image first');
     const maps = noGrad(() => createFeatureExtractor(current().model, [req.layer]).forward(lastInput!)).get(req.layer)!;
     const [, c, h, w] = maps.shape;
     return { layer: req.layer, shape: [c, h, w], data: Float32Array.from(maps.data) };
