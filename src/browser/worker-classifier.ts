@@ -43,7 +43,10 @@ export interface WorkerClassifier {
 type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 export function createWorkerClassifier(opts: WorkerClassifierOptions = {}): WorkerClassifier {
-  const worker = new Worker(opts.workerUrl ?? new URL('./worker.js', import.meta.url), { type: 'module' });
+  // Written out in full so that Vite and webpack see the worker and bundle it; esbuild users pass workerUrl.
+  const worker = opts.workerUrl
+    ? new Worker(opts.workerUrl, { type: 'module' })
+    : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   worker.onmessage = (e: MessageEvent<WorkerReply>) => {
