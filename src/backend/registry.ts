@@ -2,19 +2,20 @@
  * Which kernels run. Backends register under a name; the active one is
  * chosen by `setBackend`, or by the VGG_BACKEND environment variable at
  * start-up, else the native addon when it loaded, else the reference
- * backend (saying once why the native one is missing).
+ * backend (saying once why the native one is missing). Which backends a
+ * platform adds comes from `#platform/backends` (Node: the native addon;
+ * browser: none, the browser entry registers its own).
  */
 import type { Backend } from './backend.js';
 import { ArgumentError } from '../errors.js';
 import { createRefBackend } from './ref/index.js';
-import { loadNativeBackend, nativeLoadError } from './native/index.js';
+import { platformBackends, reportFallback } from '#platform/backends';
 
 const backends = new Map<string, () => Backend>();
 let active: Backend | null = null;
 
 registerBackend('ref', createRefBackend);
-const native = loadNativeBackend(createRefBackend());
-if (native) registerBackend('native', () => native);
+for (const [name, factory] of platformBackends()) registerBackend(name, factory);
 
 export function registerBackend(name: string, factory: () => Backend): void {
   backends.set(name, factory);
@@ -40,11 +41,7 @@ function defaultBackendName(): string {
     return wanted;
   }
   if (backends.has('native')) return 'native';
-  if (process.env.VGG_NATIVE !== '0') {
-    process.stderr.write(
-      `vgg-ts: native backend unavailable (${nativeLoadError()}); using the reference TypeScript backend\n`,
-    );
-  }
+  reportFallback();
   return 'ref';
 }
 

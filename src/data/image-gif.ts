@@ -2,7 +2,7 @@
  * Just enough of the GIF format to learn the colour Pillow gives transparent pixels of
  * the first frame. Pillow keeps a GIF as palette indices, so `convert('RGB')` shows a
  * transparent pixel in its palette colour; libvips decodes it as RGBA (0, 0, 0, 0).
- * readImage puts the palette colour back where the alpha is 0.
+ * readImage puts the palette colour back where the alpha is 0 (Chromium's decoder does the same as libvips).
  */
 
 /** The palette colour of the first frame's transparent index, or null (no transparency, or not parseable). */
@@ -46,4 +46,17 @@ export function gifTransparentColour(bytes: Uint8Array): [number, number, number
     }
   }
   return null;
+}
+
+/** Transparent GIF pixels get their palette colour back, as Pillow shows them (see image-gif.ts). */
+export function restoreGifTransparentColour(rgba: Uint8Array | Uint8ClampedArray, file: Uint8Array): void {
+  const colour = gifTransparentColour(file);
+  if (!colour) return;
+  for (let o = 0; o < rgba.length; o += 4) {
+    if (rgba[o + 3] === 0) {
+      rgba[o] = colour[0];
+      rgba[o + 1] = colour[1];
+      rgba[o + 2] = colour[2];
+    }
+  }
 }

@@ -4,14 +4,15 @@
  * loadStateDict, and encode or save a state dict as safetensors or as a
  * `.pth` that torch.load(weights_only=True) reads.
  */
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '#platform/files';
 import { Tensor } from '../tensor/tensor.js';
 import { decodeRawStateDict, loadRawStateDict } from './load.js';
 import { fromFloat32, shapeNumel, toFloat32, type RawTensor } from './raw-tensor.js';
 import type { DecodePthOptions } from './pth.js';
 import { encodeRawPth } from './pth-writer.js';
 import { encodeRawSafetensors } from './safetensors.js';
-import { crashPoint } from './crash-point.js';
+
+export { writeFileAtomic };
 
 export type LoadCheckpointOptions = Pick<DecodePthOptions, 'key' | 'stripPrefix'>;
 
@@ -63,29 +64,6 @@ export function rawDictToTensors(raw: ReadonlyMap<string, RawTensor>): Map<strin
   const out = new Map<string, Tensor>();
   for (const [k, v] of raw) out.set(k, rawToTensor(v));
   return out;
-}
-
-/** Marks the temporary files of writeFileAtomic, so a folder can be cleared of those a crash left behind. */
-export const TEMPORARY_FILE_MARK = '.tmp-';
-
-/** Writes next to the target and renames, so a crash never leaves a half-written checkpoint under the real name. */
-export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  const tmp = `${path}${TEMPORARY_FILE_MARK}${process.pid}-${Date.now()}`;
-  try {
-    await writeFile(tmp, bytes);
-    crashPoint();
-    await rename(tmp, path);
-    crashPoint();
-  } catch (e) {
-    await rm(tmp, { force: true });
-    // A failed write (ENOSPC, EDQUOT) says only "write": name the file, as a failed open does.
-    const err = e as NodeJS.ErrnoException;
-    if (typeof err.code === 'string' && err.path === undefined) {
-      err.path = path;
-      err.message = `${err.message} '${path}'`;
-    }
-    throw e;
-  }
 }
 
 export interface SafetensorsOptions {

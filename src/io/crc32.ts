@@ -3,9 +3,7 @@
  * (much faster on large checkpoints: BENCHMARKS.md); elsewhere (older Node, browsers) a
  * table-driven "slicing-by-8" implementation consumes 8 bytes per iteration.
  */
-import * as zlib from 'node:zlib';
-
-const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+import { nativeCrc32 } from '#platform/crc32';
 
 const TABLES: Uint32Array[] = (() => {
   const tables: Uint32Array[] = [];

@@ -23,107 +23,28 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-import { ArgumentError, VggError } from '../errors.js';
 import { createByteProgress } from './hub-progress.js';
+import { fileNameFromUrl, hashPrefixFromFileName } from './hub-names.js';
+import {
+  DownloadError,
+  HttpStatusError,
+  HashMismatchError,
+  IncompleteDownloadError,
+  OfflineError,
+} from './download-errors.js';
+
+export { fileNameFromUrl, hashPrefixFromFileName };
+export {
+  DownloadError,
+  HttpStatusError,
+  HashMismatchError,
+  IncompleteDownloadError,
+  OfflineError,
+  type DownloadErrorCode,
+} from './download-errors.js';
 
 // ---------------------------------------------------------------------------
 // Errors
-
-export type DownloadErrorCode =
-  | 'HTTP_STATUS'
-  | 'HASH_MISMATCH'
-  | 'INCOMPLETE'
-  | 'NETWORK'
-  | 'TIMEOUT'
-  | 'TOO_MANY_REDIRECTS'
-  | 'BAD_REDIRECT'
-  | 'UNSUPPORTED_PROTOCOL'
-  | 'ABORTED'
-  | 'FILE_SYSTEM'
-  | 'OFFLINE';
-
-/** Any failure to obtain a file. `code` says which kind; subclasses carry the details. */
-export class DownloadError extends VggError {
-  override name = 'DownloadError';
-  constructor(
-    readonly code: DownloadErrorCode,
-    readonly url: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-/** The server answered with a non-2xx status (after following redirects). */
-export class HttpStatusError extends DownloadError {
-  override name = 'HttpStatusError';
-  constructor(
-    url: string,
-    readonly status: number,
-    statusText: string,
-  ) {
-    super('HTTP_STATUS', url, `Download of ${url} failed: HTTP ${status}${statusText ? ` ${statusText}` : ''}.`);
-  }
-}
-
-/** The sha256 of the downloaded bytes does not start with the prefix in the file name (or the md5 differs from the one asked for). */
-export class HashMismatchError extends DownloadError {
-  override name = 'HashMismatchError';
-  constructor(
-    url: string,
-    readonly expected: string,
-    readonly actual: string,
-    readonly bytes: number,
-    readonly algorithm: 'sha256' | 'md5' = 'sha256',
-  ) {
-    super(
-      'HASH_MISMATCH',
-      url,
-      `Download of ${url} is corrupt: invalid hash value (expected ${algorithm === 'sha256' ? 'sha256 starting with' : 'md5'} "${expected}", ` +
-        `got "${actual}" over ${bytes} bytes). Nothing was saved.`,
-    );
-  }
-}
-
-/** The body ended (or the connection broke) before all announced bytes arrived. */
-export class IncompleteDownloadError extends DownloadError {
-  override name = 'IncompleteDownloadError';
-  constructor(
-    url: string,
-    readonly received: number,
-    readonly expected: number,
-    cause?: unknown,
-  ) {
-    let why = '';
-    if (cause instanceof Error)
-      why = cause.message === 'aborted' ? ' (connection closed early)' : ` (${cause.message})`;
-    super(
-      'INCOMPLETE',
-      url,
-      `Download of ${url} was cut short: received ${received} of ${expected} bytes${why}. Nothing was saved.`,
-      { cause },
-    );
-  }
-}
-
-/** Offline mode is on and the file is not in the cache. */
-export class OfflineError extends DownloadError {
-  override name = 'OfflineError';
-  constructor(
-    url: string,
-    readonly fileName: string,
-    readonly searchedPath: string,
-    reason: string,
-  ) {
-    super(
-      'OFFLINE',
-      url,
-      `${fileName} is not cached (looked for ${searchedPath}) and downloads are disabled by ${reason}. ` +
-        `Download ${url} to that path, or turn offline mode off.`,
-    );
-  }
-}
 
 // ---------------------------------------------------------------------------
 // Cache locations (torch.hub's rules)
@@ -155,31 +76,6 @@ export function hubDir(): string {
 /** Where checkpoints are cached: `<hubDir>/checkpoints`. */
 export function checkpointsDir(): string {
   return path.join(hubDir(), 'checkpoints');
-}
-
-/** Same pattern as torch.hub's HASH_REGEX (first match wins, as with Python's `re.search`). */
-const HASH_REGEX = /-([a-f0-9]*)\./;
-
-/**
- * The sha256 prefix torch expects for a checkpoint file name, e.g. `'397923af'` for
- * `vgg16-397923af.pth`, or null when the name carries none.
- */
-export function hashPrefixFromFileName(fileName: string): string | null {
-  const m = HASH_REGEX.exec(fileName);
-  return m ? m[1] : null;
-}
-
-/** The cache file name torch derives from a URL: the last segment of its path. */
-export function fileNameFromUrl(url: string): string {
-  let pathname: string;
-  try {
-    pathname = new URL(url).pathname;
-  } catch {
-    throw new ArgumentError(`Not a valid URL: "${url}".`);
-  }
-  const name = pathname.slice(pathname.lastIndexOf('/') + 1);
-  if (!name) throw new ArgumentError(`Cannot derive a file name from URL "${url}"; pass fileName.`);
-  return name;
 }
 
 /** Is `VGG_OFFLINE` set to a true-ish value (1, true, yes, on)? */

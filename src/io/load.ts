@@ -2,7 +2,7 @@
  * Format detection and one-call loading of a state dict from any supported
  * checkpoint file (PyTorch zip, PyTorch legacy, safetensors).
  */
-import { readFile } from 'node:fs/promises';
+import { readFileBytes } from '#platform/files';
 import { StateDictError } from '../errors.js';
 import { CheckpointError } from './errors.js';
 import { pthLayout, decodeRawPth, type DecodePthOptions } from './pth.js';
@@ -65,6 +65,6 @@ export function namingFile<T>(path: string, read: () => T): T {
 
 /** decodeRawStateDict on a file's contents. */
 export async function loadRawStateDict(path: string, opts: DecodePthOptions = {}): Promise<Map<string, RawTensor>> {
-  const bytes = await readFile(path);
+  const bytes = await readFileBytes(path);
   return namingFile(path, () => decodeRawStateDict(bytes, { alignInPlace: true, ...opts }));
 }

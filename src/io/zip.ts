@@ -9,7 +9,7 @@
  * to 64 bytes like PyTorch's own writer, so the tensor bytes can be mapped
  * straight into typed arrays.
  */
-import { inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from '#platform/inflate';
 import { ByteReader, ByteWriter, decodeLatin1, decodeUtf8, utf8Encoder } from './bytes.js';
 import { crc32 } from './crc32.js';
 import { ZipError } from './errors.js';
@@ -111,9 +111,7 @@ export class ZipEntry {
       // maxOutputLength makes zlib stop (and throw) as soon as the output
       // would exceed the declared size, so a lying header cannot make us
       // allocate more than it claims. It must be >= 1, hence the max().
-      out = inflateRawSync(raw, {
-        maxOutputLength: Math.max(1, this.size),
-      });
+      out = inflateRawSync(raw, Math.max(1, this.size));
     } catch (e) {
       throw new ZipError(`cannot inflate: ${(e as Error).message}`, { where: this.name, cause: e });
     }

@@ -5,7 +5,8 @@ import type { Module } from '../nn/module.js';
 import { noGrad } from '../tensor/autograd.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError, VggError } from '../errors.js';
-import { tryCompileInferencePlan, type InferencePlan } from './plan.js';
+import type { InferencePlan } from '../backend/plan.js';
+import { tryCompileInferencePlan } from './plan.js';
 
 export interface TopK {
   label: string;

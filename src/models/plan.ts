@@ -8,7 +8,7 @@
  */
 import type { Module } from '../nn/module.js';
 import { backend } from '../backend/registry.js';
-import { nativeLoadError } from '../backend/native/index.js';
+import { nativeLoadError } from '#platform/backends';
 import type { PlanGraph } from '../backend/graph.js';
 import type { CompileInferencePlanOptions, InferencePlan } from '../backend/plan.js';
 import { lowerModel, LoweringError } from './lower.js';

@@ -40,15 +40,3 @@ export function loadCachedWeights(model: Module, w: Weights): void {
   if (!existsSync(path)) throw new WeightsNotCachedError(w, path);
   namingFile(path, () => model.loadStateDict(readCheckpointSync(path)));
 }
-
-/** torchvision's rule: with pretrained weights, numClasses comes from the weights' categories. */
-export function classesForWeights(w: Weights, requested: number | undefined): number | undefined {
-  const n = w.numClasses;
-  if (n === null) return requested;
-  if (requested !== undefined && requested !== n) {
-    throw new ArgumentError(
-      `${w.name} has ${n} classes but numClasses ${requested} was requested; load the weights, then replace classifier.6`,
-    );
-  }
-  return n;
-}

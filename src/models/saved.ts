@@ -3,7 +3,7 @@
  * architecture, the category names and the preprocessing, so a file alone
  * rebuilds a ready-to-use classifier (`vgg classify --weights model.safetensors`).
  */
-import { readFile } from 'node:fs/promises';
+import { readFileBytes } from '#platform/files';
 import { ArgumentError } from '../errors.js';
 import { saveSafetensors, rawDictToTensors } from '../io/checkpoint.js';
 import { namingFile } from '../io/load.js';
@@ -50,20 +50,24 @@ function parseMetadata<T>(path: string, key: string, raw: string | undefined): T
 
 /** Reads a file written by saveModel; plain safetensors without the architecture are refused with a hint. */
 export async function loadModel(path: string): Promise<LoadedModel> {
-  const bytes = await readFile(path);
-  const { tensors, metadata } = namingFile(path, () => decodeRawSafetensors(bytes));
-  const architecture = parseMetadata<VggArchitecture>(path, ARCH_KEY, metadata.get(ARCH_KEY));
+  return decodeModel(await readFileBytes(path), path);
+}
+
+/** Rebuilds the model saveModel wrote from the file's bytes; `name` is what error messages call them. */
+export function decodeModel(bytes: Uint8Array, name: string): LoadedModel {
+  const { tensors, metadata } = namingFile(name, () => decodeRawSafetensors(bytes));
+  const architecture = parseMetadata<VggArchitecture>(name, ARCH_KEY, metadata.get(ARCH_KEY));
   if (!architecture) {
     throw new ArgumentError(
-      `${path} does not say which architecture it holds (no ${ARCH_KEY} metadata); pass --model <arch> with it`,
+      `${name} does not say which architecture it holds (no ${ARCH_KEY} metadata); pass --model <arch> with it`,
     );
   }
   const model = buildVgg(architecture, { initWeights: false });
-  namingFile(path, () => model.loadStateDict(rawDictToTensors(tensors)));
+  namingFile(name, () => model.loadStateDict(rawDictToTensors(tensors)));
   return {
     model,
     architecture,
-    categories: parseMetadata<string[]>(path, CATEGORIES_KEY, metadata.get(CATEGORIES_KEY)),
-    transforms: parseMetadata<ImageClassificationSpec>(path, TRANSFORMS_KEY, metadata.get(TRANSFORMS_KEY)),
+    categories: parseMetadata<string[]>(name, CATEGORIES_KEY, metadata.get(CATEGORIES_KEY)),
+    transforms: parseMetadata<ImageClassificationSpec>(name, TRANSFORMS_KEY, metadata.get(TRANSFORMS_KEY)),
   };
 }

@@ -14,8 +14,8 @@ import { Dropout } from '../nn/layers/dropout.js';
 import { Sequential } from '../nn/layers/sequential.js';
 import { constant_, kaimingNormal_, normal_ } from '../nn/init.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { resolveWeights, type Weights } from './weights.js';
-import { classesForWeights, loadCachedWeights } from './pretrained.js';
+import { classesForWeights, resolveWeights, type Weights } from './weights.js';
+import { loadCachedWeights } from '#platform/pretrained';
 
 /** A layer list: a number is a 3×3 conv with that many output channels, 'M' a 2×2 max-pool. */
 export type VggConfig = readonly (number | 'M')[];

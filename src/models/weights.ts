@@ -9,7 +9,8 @@
  */
 
 import { ArgumentError } from '../errors.js';
-import { loadStateDictFromUrl, type LoadStateDictOptions } from '../io/hub.js';
+import type { LoadStateDictOptions } from '../io/hub.js';
+import { downloadWeights } from '#platform/pretrained';
 import { IMAGENET_CATEGORIES } from './imagenet.js';
 import { imageClassification } from '../data/transforms.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -95,7 +96,7 @@ export class Weights {
    * when it is not there yet. See `loadStateDictFromUrl` for the options.
    */
   download(opts: Omit<LoadStateDictOptions, 'fileName'> = {}): Promise<string> {
-    return loadStateDictFromUrl(this.url, { checkHash: true, ...opts, fileName: this.fileName });
+    return downloadWeights(this.url, { checkHash: true, ...opts, fileName: this.fileName });
   }
 
   /** The preprocessing these weights expect (torchvision's `weights.transforms()`): resize, crop, normalise. */
@@ -417,4 +418,16 @@ function entryList(info: EnumInfo): string {
   return Object.keys(info.entries)
     .map((e) => `${info.enumName}.${e}`)
     .join(', ');
+}
+
+/** torchvision's rule: with pretrained weights, numClasses comes from the weights' categories. */
+export function classesForWeights(w: Weights, requested: number | undefined): number | undefined {
+  const n = w.numClasses;
+  if (n === null) return requested;
+  if (requested !== undefined && requested !== n) {
+    throw new ArgumentError(
+      `${w.name} has ${n} classes but numClasses ${requested} was requested; load the weights, then replace classifier.6`,
+    );
+  }
+  return n;
 }

@@ -1,0 +1,89 @@
+/**
+ * The Web Worker behind createWorkerClassifier: loads the model and runs inference off the page's
+ * thread, so the page keeps drawing. Keeps the last image's input to show any layer's feature maps.
+ */
+import { ArgumentError } from '../errors.js';
+import { noGrad } from '../tensor/autograd.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { topK } from '../models/classify.js';
+import { createFeatureExtractor, featureLayerNames } from '../models/features.js';
+import { cfgs, type VggArchitecture } from '../models/vgg.js';
+import { initBrowserBackend } from './backend.js';
+import { readImage } from './image.js';
+import { modelFromBytes, type ReadyModel } from './model-source.js';
+import type { LoadedModelInfo, WorkerReplies, WorkerReply, WorkerRequest } from './worker-protocol.js';
+
+const ARCH_BY_CFG: Record<keyof typeof cfgs, string> = { A: 'vgg11', B: 'vgg13', D: 'vgg16', E: 'vgg19' };
+
+function describe(a: VggArchitecture): string {
+  const key = (Object.keys(cfgs) as (keyof typeof cfgs)[]).find(
+    (k) => JSON.stringify(cfgs[k]) === JSON.stringify(a.cfg),
+  );
+  if (key && a.inChannels === 3) return `${ARCH_BY_CFG[key]}${a.batchNorm ? '_bn' : ''}`;
+  const convs = a.cfg.filter((c) => c !== 'M').length;
+  return `custom VGG (${convs} convs${a.batchNorm ? ', BatchNorm' : ''}, ${a.inChannels} input channel${a.inChannels > 1 ? 's' : ''})`;
+}
+
+let ready: ReadyModel | undefined;
+let lastInput: Tensor | undefined;
+
+function current(): ReadyModel {
+  if (!ready) throw new ArgumentError('no model loaded');
+  return ready;
+}
+
+const handlers: {
+  [K in WorkerRequest['kind']]: (req: Extract<WorkerRequest, { kind: K }>) => Promise<WorkerReplies[K]>;
+} = {
+  init: (req) => initBrowserBackend({ wasmUrl: req.wasmUrl }),
+
+  async load(req): Promise<LoadedModelInfo> {
+    const bytes = req.source instanceof Blob ? new Uint8Array(await req.source.arrayBuffer()) : req.source;
+    ready = await modelFromBytes(bytes, req.name);
+    lastInput = undefined;
+    return {
+      description: describe(ready.architecture),
+      numClasses: ready.architecture.numClasses,
+      layers: [...featureLayerNames(ready.model).keys()],
+    };
+  },
+
+  async classify(req) {
+    const { model, transform, categories } = current();
+    const start = performance.now();
+    const image = await readImage(req.image);
+    const input = transform(image);
+    const x = input.reshape([1, ...input.shape]);
+    const probs = noGrad(() => model.forward(x).softmax(1));
+    lastInput = x;
+    return { top: topK(probs, req.topk, categories)[0], ms: performance.now() - start };
+  },
+
+  async features(req) {
+    if (!lastInput) throw new ArgumentError('classify an image first');
+    const maps = noGrad(() => createFeatureExtractor(current().model, [req.layer]).forward(lastInput!)).get(req.layer)!;
+    const [, c, h, w] = maps.shape;
+    return { layer: req.layer, shape: [c, h, w], data: Float32Array.from(maps.data) };
+  },
+};
+
+const scope = globalThis as unknown as {
+  onmessage: ((e: MessageEvent<WorkerRequest>) => void) | null;
+  postMessage(message: WorkerReply, transfer?: Transferable[]): void;
+};
+
+scope.onmessage = (e) => {
+  const req = e.data;
+  const handle = handlers[req.kind] as (r: WorkerRequest) => Promise<WorkerReplies[keyof WorkerReplies]>;
+  handle(req).then(
+    (value) => {
+      const transfer = 'data' in value && value.data instanceof Float32Array ? [value.data.buffer] : [];
+      scope.postMessage({ id: req.id, ok: true, value }, transfer);
+    },
+    (err: unknown) => {
+      const error =
+        err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) };
+      scope.postMessage({ id: req.id, ok: false, error });
+    },
+  );
+};
