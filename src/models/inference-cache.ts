@@ -5,16 +5,18 @@
  *
  * The first such forward compiles the model (compileInferencePlan) and keeps
  * the plan; later ones reuse it while a snapshot of the model is unchanged.
- * The snapshot is taken on every call (microseconds for a VGG): every module
- * by identity with its forward function, every field of every module by value
- * (flags, sizes, eps, the registered parameter, buffer and child maps), every
- * tensor by identity and version (Tensor.version), and the active backend. So
- * in-place writes (optimizer steps, loadStateDict, nn.init, methods ending in
- * `_`, BatchNorm's running statistics), replacing a layer, a parameter or a
- * forward by any means, and train()/eval() all make the next forward compile
- * a new plan (the old one is freed at once). The one thing a snapshot cannot
- * see is a write straight into `tensor.data`: call `tensor.markDirty()` or
- * `model.clearInferenceCache()` after it.
+ * The snapshot is taken on every call (well under a millisecond for a VGG):
+ * every module by identity and every field of every module by value (flags,
+ * sizes, eps, an instance's own forward, the registered parameter, buffer and
+ * child maps), every tensor by identity and version (Tensor.version), and the
+ * active backend. So in-place writes (optimizer steps, loadStateDict, nn.init,
+ * Tensor methods ending in `_`, BatchNorm's running statistics), replacing a
+ * layer, a parameter or a forward, and train()/eval() all make the next
+ * forward compile a new plan, and the old one is freed at once. A forward that
+ * trains or records a graph frees the plan too, since the weights are about to
+ * change. The one thing a snapshot cannot see is a write straight into
+ * `tensor.data`: call `tensor.markDirty()` or `model.clearInferenceCache()`
+ * after it.
  */
 import { compileInferencePlan, type InferencePlan, type PlanMemory } from '../backend/native/plan.js';
 import { backend } from '../backend/registry.js';
@@ -38,13 +40,13 @@ const cache = new WeakMap<Module, CacheEntry>();
  * forward then throws the usual error).
  */
 export function cachedInferenceForward(model: Module, x: Tensor, enabled: boolean): Tensor | null {
-  if (!enabled || cacheTurnedOff() || backend().name !== 'native') {
+  if (!enabled || cacheTurnedOff()) {
     clearInferenceCache(model);
     return null;
   }
+  if (backend().name !== 'native') return null; // plans run on the native addon only
   const snap = takeSnapshot(model);
   if (!snap || (isGradEnabled() && (x.requiresGrad || snap.requiresGrad))) {
-    // Training, or a graph to record: the weights are about to change, so the plan is freed rather than kept stale.
     clearInferenceCache(model);
     return null;
   }
@@ -95,10 +97,7 @@ function takeSnapshot(model: Module): { values: unknown[]; requiresGrad: boolean
     values.push(v);
     if (typeof v !== 'object' || v === null || seen.has(v)) return;
     seen.add(v);
-    if (v instanceof Module) {
-      training ||= v.training;
-      values.push(v.forward);
-    }
+    if (v instanceof Module) training ||= v.training;
     const fields =
       v instanceof Map || v instanceof Set
         ? v.entries()
