@@ -44,7 +44,7 @@ export function cachedInferenceForward(model: Module, x: Tensor, enabled: boolea
     clearInferenceCache(model);
     return null;
   }
-  if (backend().name !== 'native') return null; // plans run on the native addon only
+  if (backend().name !== 'native' || x.ndim !== 4) return null; // plans run on the native addon, on NCHW input
   const snap = takeSnapshot(model);
   if (!snap || (isGradEnabled() && (x.requiresGrad || snap.requiresGrad))) {
     clearInferenceCache(model);
@@ -56,7 +56,7 @@ export function cachedInferenceForward(model: Module, x: Tensor, enabled: boolea
     entry = { snapshot: snap.values, plan: compileInferencePlan(model) };
     cache.set(model, entry);
   }
-  if (!entry.plan || x.ndim !== 4) return null;
+  if (!entry.plan) return null;
   try {
     return entry.plan.forward(x);
   } catch {
