@@ -24,6 +24,8 @@ import { Module } from '../nn/module.js';
 import { isGradEnabled } from '../tensor/autograd.js';
 import { Tensor } from '../tensor/tensor.js';
 
+export type { PlanMemory };
+
 interface CacheEntry {
   snapshot: unknown[];
   /** null when the model cannot become a plan: such a model runs layer by layer without retrying. */

@@ -16,8 +16,12 @@ import { constant_, kaimingNormal_, normal_ } from '../nn/init.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { resolveWeights, type Weights } from './weights.js';
 import { classesForWeights, loadCachedWeights } from './pretrained.js';
-import { cachedInferenceForward, clearInferenceCache, inferenceCacheMemory } from './inference-cache.js';
-import type { PlanMemory } from '../backend/native/plan.js';
+import {
+  cachedInferenceForward,
+  clearInferenceCache,
+  inferenceCacheMemory,
+  type PlanMemory,
+} from './inference-cache.js';
 
 /** A layer list: a number is a 3×3 conv with that many output channels, 'M' a 2×2 max-pool. */
 export type VggConfig = readonly (number | 'M')[];
