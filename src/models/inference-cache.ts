@@ -42,7 +42,7 @@ const cache = new WeakMap<Module, CacheEntry>();
  * forward then throws the usual error).
  */
 export function cachedInferenceForward(model: Module, x: Tensor, enabled: boolean): Tensor | null {
-  if (!enabled || cacheTurnedOff()) {
+  if (!enabled || cacheTurnedOff() || model.training) {
     clearInferenceCache(model);
     return null;
   }
