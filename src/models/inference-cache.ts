@@ -18,13 +18,27 @@
  * `tensor.data`: call `tensor.markDirty()` or `model.clearInferenceCache()`
  * after it.
  */
-import { compileInferencePlan, type InferencePlan, type PlanMemory } from '../backend/native/plan.js';
+import type { InferencePlan, PlanMemory } from '../backend/native/plan.js';
 import { backend } from '../backend/registry.js';
 import { Module } from '../nn/module.js';
 import { isGradEnabled } from '../tensor/autograd.js';
 import { Tensor } from '../tensor/tensor.js';
 
 export type { PlanMemory };
+
+type PlanCompiler = (model: Module) => InferencePlan | null;
+
+/**
+ * compileInferencePlan, handed over by the plan module when it loads. This
+ * module cannot import it: the plan's model walk imports VGG, whose forward
+ * imports this module, and the cycle would leave VGG uninitialised there.
+ * Until it is set (nothing imported the plan module), forwards run layer by layer.
+ */
+let compilePlan: PlanCompiler | null = null;
+
+export function setInferencePlanCompiler(compile: PlanCompiler): void {
+  compilePlan = compile;
+}
 
 interface CacheEntry {
   snapshot: unknown[];
@@ -46,7 +60,8 @@ export function cachedInferenceForward(model: Module, x: Tensor, enabled: boolea
     clearInferenceCache(model);
     return null;
   }
-  if (backend().name !== 'native' || x.ndim !== 4) return null; // plans run on the native addon, on NCHW input
+  // Plans run on the native addon, on NCHW input.
+  if (!compilePlan || backend().name !== 'native' || x.ndim !== 4) return null;
   const snap = takeSnapshot(model);
   if (!snap || (isGradEnabled() && (x.requiresGrad || snap.requiresGrad))) {
     clearInferenceCache(model);
@@ -55,7 +70,7 @@ export function cachedInferenceForward(model: Module, x: Tensor, enabled: boolea
   let entry = cache.get(model);
   if (!entry || !sameValues(entry.snapshot, snap.values)) {
     clearInferenceCache(model);
-    entry = { snapshot: snap.values, plan: compileInferencePlan(model) };
+    entry = { snapshot: snap.values, plan: compilePlan(model) };
     cache.set(model, entry);
   }
   if (!entry.plan) return null;

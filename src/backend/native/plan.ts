@@ -50,6 +50,7 @@ import { VGG } from '../../models/vgg.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { ShapeError } from '../../errors.js';
 import { loadNativeAddon, nativeLoadError, type NativeAddon } from './index.js';
+import { setInferencePlanCompiler } from '../../models/inference-cache.js';
 
 export type PlanConvAlgo = 'auto' | 'winograd' | 'direct';
 
@@ -626,6 +627,8 @@ export function tryCompileInferencePlan(model: Module, opts: CompileInferencePla
 export function compileInferencePlan(model: Module, opts: CompileInferencePlanOptions = {}): InferencePlan | null {
   return tryCompileInferencePlan(model, opts).plan;
 }
+
+setInferencePlanCompiler(compileInferencePlan);
 
 /** Like compileInferencePlan, but throws PlanUnsupportedError with the reason instead of returning null. */
 export function compileInferencePlanOrThrow(model: Module, opts: CompileInferencePlanOptions = {}): InferencePlan {
