@@ -81,8 +81,8 @@ export class VGG extends Module {
    * Whether forwards in eval mode that record no graph (inside noGrad, or with
    * nothing requiring a gradient) run through a cached inference plan, rebuilt
    * whenever the model changes (see inference-cache.ts). Turning it off frees
-   * the plan's memory (VGG16: 240 MiB of prepared weights) and runs layer by
-   * layer; VGG_INFERENCE_CACHE=0 turns it off for every model.
+   * the plan's memory (its prepared conv weights, see inferenceCacheMemory)
+   * and runs layer by layer; VGG_INFERENCE_CACHE=0 turns it off everywhere.
    */
   inferenceCache = true;
 

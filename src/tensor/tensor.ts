@@ -60,9 +60,9 @@ export class Tensor {
    * How many in-place writes this tensor's memory has seen (PyTorch's
    * `_version`): every Tensor method ending in `_` (so nn.init and
    * loadStateDict), optimizer steps, BatchNorm's running statistics and
-   * in-place ReLU add one. Caches of values
-   * derived from a tensor (a VGG's cached inference plan) compare it to know
-   * they are stale. Tensors cut from one larger buffer share the count.
+   * in-place ReLU add one. Caches of values derived from a tensor (a VGG's
+   * cached inference plan) compare it to know they are stale. Tensors cut
+   * from one larger buffer share the count.
    */
   get version(): number {
     return writeCounts.get(this.data.buffer) ?? 0;
