@@ -1,6 +1,9 @@
 /**
  * `npm run bench` (forward part): ms per image for vgg11 and vgg16 at
- * 224×224, batch 1 and 8, for every available backend of this library, for
+ * 224×224, batch 1 and 8, for every available backend of this library
+ * (`noGrad(() => model.forward(x))` on an eval model, which on the native
+ * backend runs through the model's cached inference plan), for the native
+ * backend layer by layer, for an inference plan compiled by hand, for
  * onnxruntime-node running the model our exporter wrote (intra-op threads =
  * cores), and for TensorFlow.js on tfjs-backend-wasm (bench/tfjs-wasm.ts).
  * Same random weights and inputs for all; runs are interleaved (A, B, C, A,
@@ -59,10 +62,19 @@ async function contenders(model: VGG, tfModel: TfjsVgg | null, x: Tensor, batch:
     if (b === 'ref' && (batch !== 1 || refRuns === 0)) continue;
     const ref = b === 'ref';
     list.push({
-      name: `vgg-ts ${b}`,
+      name: `vgg-ts ${b} model.forward`,
       runs: ref ? refRuns : runs,
       warmUp: !ref,
       run: () => withBackend(b, () => noGrad(() => model.forward(x))).data,
+    });
+  }
+  if (listBackends().includes('native')) {
+    // The body of VGG.forward without its cached plan: what model.forward cost before the cache.
+    list.push({
+      name: 'vgg-ts native layer by layer',
+      runs,
+      warmUp: true,
+      run: () => withBackend('native', () => noGrad(() => model.head(model.features.forward(x)))).data,
     });
   }
   const plan = compileInferencePlan(model);

@@ -25,8 +25,20 @@ import { windowOutputSize } from '../tensor/ops/conv.js';
 import { poolOutputSize } from '../tensor/ops/pool.js';
 import type { AdaptiveOutputSize, LayerGraph, LayerStep, Pair, StepShape } from '../backend/graph.js';
 
-const LAYERS = [VGG, Sequential, Conv2d, BatchNorm2d, ReLU, MaxPool2d, AdaptiveAvgPool2d, Linear, Flatten, Dropout];
-const SUPPORTED = LAYERS.map((cls) => cls.name).join(', ');
+// A function, not a constant: VGG's forward reaches this module (through its plan cache), so VGG may not exist yet
+// when this module is first evaluated.
+const layerClasses = () => [
+  VGG,
+  Sequential,
+  Conv2d,
+  BatchNorm2d,
+  ReLU,
+  MaxPool2d,
+  AdaptiveAvgPool2d,
+  Linear,
+  Flatten,
+  Dropout,
+];
 
 /** `features.3 (Conv2d)`, or `the root module (Swish)` for path ''. */
 export function describeLayer(path: string, moduleType: string | null): string {
@@ -144,9 +156,15 @@ class Walk {
     } else if (isPlain(m, Dropout)) {
       this.push({ op: 'dropout', path, module: 'Dropout', inShape: this.shape, outShape: this.shape, p: m.p });
     } else {
-      const base = LAYERS.find((cls) => m instanceof cls);
+      const base = layerClasses().find((cls) => m instanceof cls);
       const why = base ? `a subclass of ${base.name} with its own forward` : `unsupported layer type ${m.typeName()}`;
-      this.fail(path, m, `${why} (supported: ${SUPPORTED})`);
+      this.fail(
+        path,
+        m,
+        `${why} (supported: ${layerClasses()
+          .map((cls) => cls.name)
+          .join(', ')})`,
+      );
     }
   }
 

@@ -16,6 +16,12 @@ import { constant_, kaimingNormal_, normal_ } from '../nn/init.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { classesForWeights, resolveWeights, type Weights } from './weights.js';
 import { loadCachedWeights } from '#platform/pretrained';
+import {
+  cachedInferenceForward,
+  clearInferenceCache,
+  inferenceCacheMemory,
+  type PlanMemory,
+} from './inference-cache.js';
 
 /** A layer list: a number is a 3×3 conv with that many output channels, 'M' a 2×2 max-pool. */
 export type VggConfig = readonly (number | 'M')[];
@@ -71,6 +77,14 @@ export class VGG extends Module {
   readonly features: Sequential;
   readonly avgpool: AdaptiveAvgPool2d;
   readonly classifier: Sequential;
+  /**
+   * Whether forwards in eval mode that record no graph (inside noGrad, or with
+   * nothing requiring a gradient) run through a cached inference plan, rebuilt
+   * whenever the model changes (see inference-cache.ts). Turning it off frees
+   * the plan's memory (its prepared conv weights, see inferenceCacheMemory)
+   * and runs layer by layer; VGG_INFERENCE_CACHE=0 turns it off everywhere.
+   */
+  inferenceCache = true;
 
   /**
    * The first classifier layer takes (channels of the last conv) × 7 × 7
@@ -170,7 +184,21 @@ export class VGG extends Module {
     return 2 ** [...this.features].filter((m) => m instanceof MaxPool2d).length;
   }
 
+  /** Frees the cached inference plan now; the next eval forward without grad compiles a new one. */
+  clearInferenceCache(): void {
+    clearInferenceCache(this);
+  }
+
+  /** What the cached inference plan holds (bytes), or null when none is cached. */
+  inferenceCacheMemory(): PlanMemory | null {
+    return inferenceCacheMemory(this);
+  }
+
   forward(x: Tensor): Tensor {
+    // A subclass's own head is not what a plan of features → avgpool → classifier computes.
+    const plannable = this.inferenceCache && this.head === VGG.prototype.head;
+    const planned = cachedInferenceForward(this, x, plannable);
+    if (planned) return planned;
     try {
       x = this.callChild('features', this.features, x);
     } catch (e) {

@@ -15,6 +15,13 @@ import { matmul } from './ops/linalg.js';
 
 export type NestedArray = number | NestedArray[];
 
+/**
+ * In-place writes counted per buffer, so every tensor over the same memory
+ * (views, detach(), a Parameter wrapping a tensor, state dict entries) shares
+ * one count, as views share PyTorch's `_version`.
+ */
+const writeCounts = new WeakMap<ArrayBufferLike, number>();
+
 export class Tensor {
   readonly data: Float32Array;
   readonly shape: readonly number[];
@@ -47,6 +54,28 @@ export class Tensor {
 
   get isLeaf(): boolean {
     return this.gradFn === null;
+  }
+
+  /**
+   * How many in-place writes this tensor's memory has seen (PyTorch's
+   * `_version`): every Tensor method ending in `_` (so nn.init and
+   * loadStateDict), optimizer steps, BatchNorm's running statistics and
+   * in-place ReLU add one. Caches of values derived from a tensor (a VGG's
+   * cached inference plan) compare it to know they are stale. Tensors cut
+   * from one larger buffer share the count.
+   */
+  get version(): number {
+    return writeCounts.get(this.data.buffer) ?? 0;
+  }
+
+  /**
+   * Records an in-place write made straight into `data`, which the version
+   * cannot see by itself: call it after `t.data[i] = v` or `t.data.set(…)`
+   * so that caches built from `t` are rebuilt.
+   */
+  markDirty(): this {
+    writeCounts.set(this.data.buffer, this.version + 1);
+    return this;
   }
 
   size(dim?: number): number | readonly number[] {
@@ -102,12 +131,12 @@ export class Tensor {
       throw new ShapeError(`copy_ got ${values.length} values for a tensor of shape ${shapeToString(this.shape)}`);
     }
     this.data.set(values);
-    return this;
+    return this.markDirty();
   }
 
   fill_(value: number): this {
     this.data.fill(value);
-    return this;
+    return this.markDirty();
   }
 
   zero_(): this {
@@ -117,13 +146,13 @@ export class Tensor {
   /** Fills with uniform values in [low, high). */
   uniform_(low = 0, high = 1, generator: Generator = defaultGenerator): this {
     generator.fillUniform(this.data, low, high);
-    return this;
+    return this.markDirty();
   }
 
   /** Fills with normal values of the given mean and standard deviation. */
   normal_(mean = 0, std = 1, generator: Generator = defaultGenerator): this {
     for (let i = 0; i < this.data.length; i++) this.data[i] = mean + std * generator.normal();
-    return this;
+    return this.markDirty();
   }
 
   /** Accumulates a gradient into `.grad` (used by the autograd engine on leaves). */

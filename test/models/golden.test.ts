@@ -8,6 +8,8 @@ import { loadGolden, assertClose, relError, listBackends } from '../helpers/gold
 import { hashFill, hashValues } from '../helpers/hashfill.js';
 import { withBackend } from '../../src/backend/registry.js';
 import { Tensor } from '../../src/tensor/tensor.js';
+import { noGrad } from '../../src/tensor/autograd.js';
+import { inferencePlanUnavailable } from '../../src/models/plan.js';
 import { BatchNorm2d } from '../../src/nn/layers/batchnorm.js';
 import { VGG, makeLayers, vggBuilders, vgg11_bn, type VggConfig } from '../../src/models/vgg.js';
 
@@ -82,6 +84,12 @@ for (const backendName of listBackends()) {
           const meta = g.meta as unknown as ModelMeta;
           const model = hashFill(build(meta)).train(meta.train);
           const x = new Tensor(g.get('input').data.slice(), g.get('input').shape).requiresGrad_();
+          if (!meta.train && backendName === 'native') {
+            // Through the cached inference plan; before the graph-recording forward below, which frees it.
+            const cached = noGrad(() => model.forward(x));
+            assert.ok(inferencePlanUnavailable() || model.inferenceCacheMemory(), `${name}: no plan was cached`);
+            assertClose(cached, g.get('output'), FWD, `${name} logits of the eval forward without grad`);
+          }
           const y = model.forward(x);
           assertClose(y, g.get('output'), FWD, `${name} logits`);
           const state = model.stateDict();

@@ -16,6 +16,7 @@ export class ReLU extends Module {
     if (this.inplace && !(isGradEnabled() && x.requiresGrad)) {
       const d = x.data;
       for (let i = 0; i < d.length; i++) if (d[i] < 0) d[i] = 0;
+      x.markDirty();
       return new Tensor(d, x.shape);
     }
     return relu(x);

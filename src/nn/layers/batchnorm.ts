@@ -56,6 +56,7 @@ export class BatchNorm2d extends Module {
     let momentum = this.momentum ?? 0;
     if (this.training && this.numBatchesTracked) {
       this.numBatchesTracked.data[0] += 1;
+      this.numBatchesTracked.markDirty();
       if (this.momentum === null) momentum = 1 / this.numBatchesTracked.data[0];
     }
     return batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, {

@@ -146,6 +146,8 @@ export abstract class Optimizer<G extends GroupOptions = GroupOptions> {
       for (const g of this.paramGroups) {
         this.checkLr(g.lr, `${this.constructor.name} step`);
         this.updateGroup(g);
+        // The kernels wrote p.data directly; count the write so cached plans see it.
+        for (const p of g.params) if (p.grad) p.markDirty();
       }
     });
     return loss;

@@ -55,6 +55,8 @@ export function batchNorm(
         runningMean.data[c] = (1 - m) * runningMean.data[c] + m * moments.mean[c];
         runningVar.data[c] = (1 - m) * runningVar.data[c] + m * moments.variance[c] * (count / (count - 1));
       }
+      runningMean.markDirty();
+      runningVar.markDirty();
     }
   } else {
     mean = runningMean!.data.slice();
