@@ -2,6 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as vgg from '../src/index.js';
+import * as browser from '../src/browser/index.js';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -26,6 +27,18 @@ describe('VggError', () => {
     for (const expected of ['ShapeError', 'CheckpointError', 'ImageTooSmallError', 'HashMismatchError', 'TarError'])
       assert.ok(names.includes(expected), `${expected} not found among ${names.join(', ')}`);
     assert.ok(classes.length >= 20, `only ${classes.length} error classes found`);
+    for (const [name, cls] of classes) {
+      assert.ok(cls === vgg.VggError || cls.prototype instanceof vgg.VggError, `${name} does not extend VggError`);
+    }
+  });
+
+  it('is the root of every error class the browser entry exports, and is exported there', () => {
+    // The browser entry's edges resolve to Node's (#platform) here: the classes are the same modules either way.
+    const classes = exportedErrorClasses(browser as unknown as Record<string, unknown>);
+    const names = classes.map(([n]) => n);
+    for (const expected of ['VggError', 'ImageDecodeError', 'HttpStatusError', 'WorkerTaskError', 'CheckpointError'])
+      assert.ok(names.includes(expected), `${expected} not found among ${names.join(', ')}`);
+    assert.equal(browser.VggError, vgg.VggError);
     for (const [name, cls] of classes) {
       assert.ok(cls === vgg.VggError || cls.prototype instanceof vgg.VggError, `${name} does not extend VggError`);
     }

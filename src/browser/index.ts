@@ -7,7 +7,7 @@ export { Tensor, type NestedArray } from '../tensor/tensor.js';
 export { tensor, zeros, ones, full, randn, rand, arange, zerosLike, onesLike } from '../tensor/creation.js';
 export { Generator, manualSeed, defaultGenerator, type GeneratorState } from '../tensor/rng.js';
 export { noGrad, enableGrad, isGradEnabled } from '../tensor/autograd.js';
-export { ShapeError, StateDictError, ArgumentError } from '../errors.js';
+export { VggError, ShapeError, StateDictError, ArgumentError } from '../errors.js';
 export { backend, setBackend, listBackends, registerBackend, withBackend } from '../backend/registry.js';
 export type { Backend, Conv2dParams, Pool2dParams } from '../backend/backend.js';
 export * as nn from '../nn/index.js';
