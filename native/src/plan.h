@@ -5,7 +5,7 @@
 // on any input size and batch: plan_run(x[N,C,H,W]) -> [N,C',H',W'] or [N,F].
 // The caller serialises calls (the addon holds its kernel mutex).
 //
-// Supported ops and how they run (plan.cc):
+// Supported ops and how they run (plan_conv.cc, plan_map_ops.cc, plan_linear.cc):
 //   conv      Conv2d with the bias (BatchNorm already folded in by the caller),
 //             an optional ReLU and an optional 2×2 stride-2 max-pool fused into
 //             the output stage: Winograd F(4×4,3×3) on precomputed transformed

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "plan_kernels.h"
+#include "tile_avx2_6x16.h"
 
 #define PLAN_TARGET __attribute__((target("avx2,fma")))
 #define PLAN_NAME kPlanAvx2

@@ -8,7 +8,7 @@
 // Run by isa-emulation.test.ts when VGG_TEST_ISA_EMULATION=1; by hand, from the
 // repository root (needs the SIMDe headers, Debian package libsimde-dev):
 //   g++ -O2 -std=c++17 -pthread -DVGG_SIMDE_AVX512 -Inative/src test/native/cpp/isa_emulation.cc
-//       $(ls native/src/*.cc | grep -v addon.cc) -o /tmp/isa && /tmp/isa
+//       $(ls native/src/*.cc | grep -v -e addon.cc -e plan_napi.cc) -o /tmp/isa && /tmp/isa
 // Exit status 0 = all good.
 #include <cmath>
 #include <cstdio>

@@ -1,5 +1,4 @@
-// Node-API entry points of the inference plans (plan.h), included by addon.cc
-// inside namespace vgg::{anonymous} (it uses addon.cc's kernel mutex).
+// Node-API entry points of the inference plans (plan.h), registered by addon.cc.
 //
 //   planCreate(ops)                    -> plan handle (an external; freed by GC)
 //   planRun(plan, x, N, C, H, W)       -> Float32Array (the output, fresh)
@@ -19,6 +18,22 @@
 //   linear   in, out, w: Float32Array [out·in], bias: Float32Array [out] | null, relu
 //            (w is read in place at every run, not copied: the handle holds a
 //            reference to it, and planRun throws if it was detached since)
+
+#include "plan_napi.h"
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "addon.h"
+#include "napi_util.h"
+#include "plan.h"
+
+namespace vgg {
+namespace {
 
 const napi_type_tag kPlanTag = {0x76676770'6c616e31ULL, 0x9b1f3c5d'2e4a6b70ULL};
 
@@ -217,6 +232,20 @@ void finalize_plan(napi_env env, void* data, void*) {
   delete jp;
 }
 
+bool get_input_dims(napi_env env, const napi::Args& args, size_t first, int64_t d[4]) {
+  static const char* names[] = {"N", "C", "H", "W"};
+  for (int i = 0; i < 4; ++i) {
+    if (!napi::get_size(env, args[first + i], names[i], &d[i])) return false;
+    if (d[i] > (int64_t(1) << 31)) {
+      napi::throw_range(env, std::string(names[i]) + " is too large");
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 // planCreate(ops)
 napi_value PlanCreate(napi_env env, napi_callback_info info) {
   VGG_ARGS(1, "planCreate");
@@ -260,18 +289,6 @@ napi_value PlanCreate(napi_env env, napi_callback_info info) {
   napi_adjust_external_memory(env, static_cast<int64_t>(plan_weight_bytes(jp->plan)), nullptr);
   jp.release();
   return ext;
-}
-
-bool get_input_dims(napi_env env, const napi::Args& args, size_t first, int64_t d[4]) {
-  static const char* names[] = {"N", "C", "H", "W"};
-  for (int i = 0; i < 4; ++i) {
-    if (!napi::get_size(env, args[first + i], names[i], &d[i])) return false;
-    if (d[i] > (int64_t(1) << 31)) {
-      napi::throw_range(env, std::string(names[i]) + " is too large");
-      return false;
-    }
-  }
-  return true;
 }
 
 // planOutputShape(plan, N, C, H, W)
@@ -387,3 +404,5 @@ napi_value PlanDispose(napi_env env, napi_callback_info info) {
   release_borrowed(env, jp);
   return napi::undefined(env);
 }
+
+}  // namespace vgg
