@@ -17,6 +17,7 @@
         "src/plan_map_ops.cc",
         "src/plan_napi.cc",
         "src/plan_avx2.cc",
+        "src/plan_avx512.cc",
         "src/plan_generic.cc",
         "src/scratch.cc",
         "src/threadpool.cc",

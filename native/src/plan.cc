@@ -77,8 +77,11 @@ using namespace plan_internal;
 namespace {
 
 const PlanKernels& kernels_now() {
+#if VGG_X86_64 || defined(VGG_SIMDE_AVX512)
+  if (current_isa() == Isa::avx512) return kPlanAvx512;
+#endif
 #if VGG_X86_64
-  if (current_isa() != Isa::generic) return kPlanAvx2;
+  if (current_isa() == Isa::avx2) return kPlanAvx2;
 #endif
   return kPlanGeneric;
 }

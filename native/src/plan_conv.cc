@@ -12,7 +12,7 @@
 //
 // Direct convolution (any other geometry, and the first layer on the plain
 // input): per band of output rows, im2col rows [pixels][kdim] in per-thread
-// scratch, then the 6×16 kernel against weight panels packed at build time,
+// scratch, then the GEMM tile (PlanKernels::gemm) against weight panels packed at build time,
 // bias and ReLU in its epilogue; a fused 2×2 pool pools pairs of rows.
 #include <cstring>
 
@@ -151,6 +151,7 @@ struct WinoConvOp : ConvBase {
   void run(Ctx& ctx, const Act& in, float* y, const Act&) override {
     const PlanKernels& k = *ctx.k;
     const int nt = ctx.nt;
+    const int64_t mr = k.mr;
     const int64_t N = in.N, H = in.H, W = in.W, Cp = Cb * 8;
     const int64_t OH = H + 2 * g.ph - 2, OW = W + 2 * g.pw - 2;
     const int64_t tH = cdiv(OH, 4), tW = cdiv(OW, 4), T = N * tH * tW;
@@ -165,20 +166,20 @@ struct WinoConvOp : ConvBase {
     bool per_thread = false;
     int64_t Tb = 0, PG = NP;
     if (nt > 1 && u_floats <= kPerThreadUFloats) {
-      Tb = std::max<int64_t>(6, std::min<int64_t>(kPerThreadFloats / (36 * (Cp + K16)), 128) / 6 * 6);
+      Tb = std::max<int64_t>(mr, std::min<int64_t>(kPerThreadFloats / (36 * (Cp + K16)), 128) / mr * mr);
       per_thread = T >= 4 * nt * Tb;
     }
     if (!per_thread) {
       PG = std::max<int64_t>(1, NP / (2 * nt));
       const int64_t per_tile = vt + nt * 36 * PG * 16, budget = wino_block_floats();
       Tb = T * per_tile <= 2 * budget ? T : std::max<int64_t>(36, budget / per_tile);
-      Tb = std::max<int64_t>(6, std::min(Tb, kWinoSliceFloats / KC));
+      Tb = std::max<int64_t>(mr, std::min(Tb, kWinoSliceFloats / KC));
       Tb = cdiv(T, cdiv(T, Tb));
     }
     const int64_t nblocks = cdiv(T, Tb);
-    const int64_t Tb6 = round_up(Tb, 6), ldv = Cp, xiV = xi_stride(Tb6 * ldv);
+    const int64_t Tbr = round_up(Tb, mr), ldv = Cp, xiV = xi_stride(Tbr * ldv);
     const int64_t ngroups = cdiv(NP, PG);
-    const int64_t mt = 36 * xi_stride(Tb6 * PG * 16);
+    const int64_t mt = 36 * xi_stride(Tbr * PG * 16);
     float* Vshared = nullptr;
     if (per_thread) {
       if (!ctx.reserve_local(kLoV, size_t(36) * xiV)) return;
@@ -211,7 +212,7 @@ struct WinoConvOp : ConvBase {
     };
     // The 36 GEMMs for panels [p0, p1) of the block's nb tiles, then their output transform.
     auto gemm_out = [&](const float* V, int64_t t0, int64_t nb, int64_t p0, int64_t p1, float* Mt) {
-      const int64_t ldm = (p1 - p0) * 16, xiM = xi_stride(Tb6 * ldm);
+      const int64_t ldm = (p1 - p0) * 16, xiM = xi_stride(Tbr * ldm);
       for (int64_t xi = 0; xi < 36; ++xi) {
         const float* Vx = V + xi * xiV;
         float* Mx = Mt + xi * xiM;
@@ -220,9 +221,9 @@ struct WinoConvOp : ConvBase {
           const int flags = c0 > 0 ? kPlanAcc : 0;
           for (int64_t p = p0; p < p1; ++p) {
             const float* B = U.p + (((xi * nkb + kb) * NP + p) * KC) * 16;
-            for (int64_t r = 0; r < nb; r += 6) {
+            for (int64_t r = 0; r < nb; r += mr) {
               float* c = Mx + r * ldm + (p - p0) * 16;
-              k.gemm(kc, Vx + r * ldv + c0, ldv, B, c, c + 8, ldm, static_cast<int>(std::min<int64_t>(6, nb - r)),
+              k.gemm(kc, Vx + r * ldv + c0, ldv, B, c, c + 8, ldm, static_cast<int>(std::min<int64_t>(mr, nb - r)),
                      nullptr, flags);
             }
           }
@@ -309,7 +310,8 @@ struct DirectConvOp : ConvBase {
     const int64_t H = in.H, W = in.W, rpu = pool ? 2 : 1, units = o.H;
     const int64_t upi = std::max<int64_t>(1, std::min(units, cdiv(48, rpu * OW)));  // output rows per item
     const int64_t R = upi * rpu, per_img = cdiv(units, upi);
-    if (!ctx.reserve_local(kLoBand, size_t(round_up(R * OW, 6) + 6) * lda)) return;
+    const int64_t mr = ctx.k->mr;
+    if (!ctx.reserve_local(kLoBand, size_t(round_up(R * OW, mr) + mr) * lda)) return;
     if (pool && !ctx.reserve_local(kLoPool, size_t(Kb) * R * OW * 8)) return;
     const int64_t inImg = plain_in ? C * H * W : Cb * H * W * 8;
     const int64_t outPlane = o.H * o.W * 8;
@@ -337,9 +339,9 @@ struct DirectConvOp : ConvBase {
           float* d0 = dst(2 * p);
           float* d1 = 2 * p + 1 < Kb ? dst(2 * p + 1) : nullptr;
           const float* bs = last ? bias.p + p * 16 : nullptr;
-          for (int64_t x0 = 0; x0 < npx; x0 += 6)
+          for (int64_t x0 = 0; x0 < npx; x0 += mr)
             k.gemm(kc, A + x0 * lda + k0, lda, B, d0 + x0 * 8, d1 ? d1 + x0 * 8 : nullptr, 8,
-                   static_cast<int>(std::min<int64_t>(6, npx - x0)), bs, flags);
+                   static_cast<int>(std::min<int64_t>(mr, npx - x0)), bs, flags);
         }
       }
       if (pool)

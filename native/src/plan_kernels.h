@@ -5,8 +5,8 @@
 // on 8-channel vectors, so the Winograd transforms, bias, ReLU and pooling are
 // vectorised across channels with no shuffles.
 //
-// The table is built twice from plan_kernels.inc: for AVX2+FMA (also used on
-// AVX-512 CPUs) and for the baseline ISA.
+// The table is built three times from plan_kernels.inc: for AVX-512, for
+// AVX2+FMA and for the baseline ISA.
 #pragma once
 
 #include "platform.h"
@@ -32,8 +32,10 @@ enum : int {
 
 struct PlanKernels {
   const char* name;
-  // acc[6][16] = Σ_k A[r·lda + k] · B[k·16 + j] for rows r < 6 (all six rows are
-  // read: A must have six readable rows) and k < kc; B is a 64-byte aligned
+  // Rows of one gemm call (6, or 12 on AVX-512).
+  int mr;
+  // acc[mr][16] = Σ_k A[r·lda + k] · B[k·16 + j] for rows r < mr (up to mr rows
+  // are read: A must have mr readable rows) and k < kc; B is a 64-byte aligned
   // [kc][16] panel. Then, for r < rows: v = acc (+ C if kPlanAcc) (+ bias[j]) (ReLU),
   // columns 0..7 stored to C0 + r·ldc, columns 8..15 to C1 + r·ldc (skipped when C1 is null).
   void (*gemm)(int64_t kc, const float* A, int64_t lda, const float* B, float* C0, float* C1, int64_t ldc,
@@ -84,6 +86,9 @@ struct PlanKernels {
 extern const PlanKernels kPlanGeneric;
 #if VGG_X86_64
 extern const PlanKernels kPlanAvx2;
+#endif
+#if VGG_X86_64 || defined(VGG_SIMDE_AVX512)
+extern const PlanKernels kPlanAvx512;
 #endif
 
 }  // namespace vgg
