@@ -533,6 +533,7 @@ NAPI_MODULE_INIT() {
       VGG_FN("planSetProfile", PlanSetProfile),
       VGG_FN("planTimings", PlanTimings),
       VGG_FN("planDispose", PlanDispose),
+      VGG_FN("planWorkItems", PlanWorkItems),
 #undef VGG_FN
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

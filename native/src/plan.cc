@@ -346,6 +346,18 @@ bool plan_run(Plan* p, const float* x, int64_t N, int64_t C, int64_t H, int64_t 
   return true;
 }
 
+bool plan_work_items(Plan* p, int64_t N, int64_t C, int64_t H, int64_t W, int nt,
+                     std::vector<std::pair<std::string, int64_t>>* items, std::string* err) {
+  std::vector<Plan::Step> steps;
+  size_t need[2];
+  Act fin;
+  if (!p->schedule(N, C, H, W, &steps, need, &fin, err)) return false;
+  const int64_t mr = kernels_now().mr;
+  for (const Plan::Step& s : steps)
+    if (!s.view) items->emplace_back(s.op->label + ": " + s.op->describe(), s.op->work_items(s.in, nt, mr));
+  return true;
+}
+
 std::string plan_describe(const Plan* p) {
   std::string s;
   for (size_t i = 0; i < p->ops.size(); ++i) {

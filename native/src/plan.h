@@ -71,6 +71,11 @@ bool plan_run(Plan* p, const float* x, int64_t N, int64_t C, int64_t H, int64_t 
               std::string* err);
 
 std::string plan_describe(const Plan* p);
+// For input [N,C,H,W] on nt threads: each op that runs (label: description)
+// and the work items of its parallel region with the fewest, so that callers
+// can see how far a batch splits across threads.
+bool plan_work_items(Plan* p, int64_t N, int64_t C, int64_t H, int64_t W, int nt,
+                     std::vector<std::pair<std::string, int64_t>>* items, std::string* err);
 // Bytes of prepared weights the plan owns.
 size_t plan_weight_bytes(const Plan* p);
 // Bytes of the caller's weights the plan reads in place (the Linear layers).

@@ -143,39 +143,70 @@ struct WinoConvOp : ConvBase {
   //                      For layers with many tiles and a U small enough to
   //                      stay in the cache for all threads.
   //   shared blocks      one block (all tiles, when they fit) at a time: the
-  //                      input transform over all threads, then one region of
-  //                      (panel group) items, each running the 36 GEMMs for its
-  //                      output channels and their output transform.
-  // The product of a panel group, M[ξ][tile][group channels], lives in
-  // per-thread scratch and is consumed right away by the same thread.
-  void run(Ctx& ctx, const Act& in, float* y, const Act&) override {
-    const PlanKernels& k = *ctx.k;
-    const int nt = ctx.nt;
-    const int64_t mr = k.mr;
-    const int64_t N = in.N, H = in.H, W = in.W, Cp = Cb * 8;
-    const int64_t OH = H + 2 * g.ph - 2, OW = W + 2 * g.pw - 2;
-    const int64_t tH = cdiv(OH, 4), tW = cdiv(OW, 4), T = N * tH * tW;
-    const int64_t POH = pool ? OH / 2 : OH, POW = pool ? OW / 2 : OW;
-    const int64_t vt = 36 * Cp;  // V floats per tile
-    const int64_t u_floats = 36 * Cp * K16;
+  //                      input transform over all threads (items: groups of
+  //                      tiles × groups of channel blocks), then one region of
+  //                      (tile chunk × panel group) items, each running the 36
+  //                      GEMMs for its tiles and output channels and their
+  //                      output transform. Tiles are chunked only when there
+  //                      are fewer panel groups than twice the threads (a
+  //                      small batch on many cores), since every chunk reads
+  //                      the group's U again.
+  // The product of an item, M[ξ][tile][group channels], lives in per-thread
+  // scratch and is consumed right away by the same thread.
+  struct Schedule {
+    bool per_thread = false;
+    int64_t T = 0, Tb = 0, PG = 0;  // tiles, tiles per block, panels per group
+    int64_t tchunk = 0, cbg = 0;    // tiles per GEMM item, channel blocks per transform item
+  };
+  static constexpr int64_t kTilesPerTransform = 4;  // tiles per input-transform item
 
+  Schedule schedule(const Act& in, int nt, int64_t mr) const {
+    Schedule s;
+    const int64_t Cp = Cb * 8, vt = 36 * Cp, u_floats = 36 * Cp * K16;
+    const int64_t OH = in.H + 2 * g.ph - 2, OW = in.W + 2 * g.pw - 2;
+    s.T = in.N * cdiv(OH, 4) * cdiv(OW, 4);
+    s.PG = NP;
     // Per-thread blocks: V and M of all output channels (PG = NP) within
     // kPerThreadFloats per thread. Shared blocks: about two panel groups per
     // thread (each group reads V once; fewer groups mean less V traffic), V
     // and the threads' M within the block budget.
-    bool per_thread = false;
-    int64_t Tb = 0, PG = NP;
     if (nt > 1 && u_floats <= kPerThreadUFloats) {
-      Tb = std::max<int64_t>(mr, std::min<int64_t>(kPerThreadFloats / (36 * (Cp + K16)), 128) / mr * mr);
-      per_thread = T >= 4 * nt * Tb;
+      s.Tb = std::max<int64_t>(mr, std::min<int64_t>(kPerThreadFloats / (36 * (Cp + K16)), 128) / mr * mr);
+      s.per_thread = s.T >= 4 * nt * s.Tb;
     }
-    if (!per_thread) {
-      PG = std::max<int64_t>(1, NP / (2 * nt));
-      const int64_t per_tile = vt + nt * 36 * PG * 16, budget = wino_block_floats();
-      Tb = T * per_tile <= 2 * budget ? T : std::max<int64_t>(36, budget / per_tile);
-      Tb = std::max<int64_t>(mr, std::min(Tb, kWinoSliceFloats / KC));
-      Tb = cdiv(T, cdiv(T, Tb));
-    }
+    if (s.per_thread) return s;
+    s.PG = std::max<int64_t>(1, NP / (2 * nt));
+    const int64_t per_tile = vt + nt * 36 * s.PG * 16, budget = wino_block_floats();
+    int64_t Tb = s.T * per_tile <= 2 * budget ? s.T : std::max<int64_t>(36, budget / per_tile);
+    Tb = std::max<int64_t>(mr, std::min(Tb, kWinoSliceFloats / KC));
+    s.Tb = cdiv(s.T, cdiv(s.T, Tb));
+    const int64_t want = nt > 1 ? 2 * nt : 1, ngroups = cdiv(NP, s.PG);
+    const int64_t chunks = ngroups >= want ? 1 : std::min(cdiv(want, ngroups), cdiv(s.Tb, mr));
+    s.tchunk = round_up(cdiv(s.Tb, chunks), mr);
+    const int64_t tile_items = cdiv(s.Tb, kTilesPerTransform);
+    s.cbg = tile_items >= want ? Cb : cdiv(Cb, std::min(Cb, cdiv(want, tile_items)));
+    return s;
+  }
+
+  // Work items of the region with the fewest (the last, smallest block's).
+  int64_t work_items(const Act& in, int nt, int64_t mr) const override {
+    const Schedule s = schedule(in, nt, mr);
+    if (s.per_thread) return cdiv(s.T, s.Tb);
+    const int64_t nb = s.T - (cdiv(s.T, s.Tb) - 1) * s.Tb;
+    return std::min(cdiv(nb, kTilesPerTransform) * cdiv(Cb, s.cbg), cdiv(nb, s.tchunk) * cdiv(NP, s.PG));
+  }
+
+  void run(Ctx& ctx, const Act& in, float* y, const Act&) override {
+    const PlanKernels& k = *ctx.k;
+    const int nt = ctx.nt;
+    const int64_t mr = k.mr;
+    const Schedule s = schedule(in, nt, mr);
+    const bool per_thread = s.per_thread;
+    const int64_t T = s.T, Tb = s.Tb, PG = s.PG;
+    const int64_t H = in.H, W = in.W, Cp = Cb * 8;
+    const int64_t OH = H + 2 * g.ph - 2, OW = W + 2 * g.pw - 2;
+    const int64_t tH = cdiv(OH, 4), tW = cdiv(OW, 4);
+    const int64_t POH = pool ? OH / 2 : OH, POW = pool ? OW / 2 : OW;
     const int64_t nblocks = cdiv(T, Tb);
     const int64_t Tbr = round_up(Tb, mr), ldv = Cp, xiV = xi_stride(Tbr * ldv);
     const int64_t ngroups = cdiv(NP, PG);
@@ -202,16 +233,17 @@ struct WinoConvOp : ConvBase {
         tl += L;
       }
     };
-    // Input transform of block-local tiles [a, b) of the block at t0 into V.
-    auto transform_in = [&](float* V, int64_t t0, int64_t a, int64_t b) {
+    // Input transform of block-local tiles [a, b), channel blocks [cb0, cb1), of the block at t0 into V.
+    auto transform_in = [&](float* V, int64_t t0, int64_t a, int64_t b, int64_t cb0, int64_t cb1) {
       runs(t0, a, b, [&](int64_t tl, int64_t n, int64_t th, int64_t tw, int64_t L) {
-        for (int64_t cb = 0; cb < Cb; ++cb)
+        for (int64_t cb = cb0; cb < cb1; ++cb)
           k.wino_in(x + (n * Cb + cb) * inPlane, H, W, th * 4 - g.ph, tw * 4 - g.pw, static_cast<int>(L),
                     V + tl * ldv + cb * 8, ldv, xiV);
       });
     };
-    // The 36 GEMMs for panels [p0, p1) of the block's nb tiles, then their output transform.
-    auto gemm_out = [&](const float* V, int64_t t0, int64_t nb, int64_t p0, int64_t p1, float* Mt) {
+    // The 36 GEMMs for panels [p0, p1) of the block-local tiles [a, b) (a a
+    // multiple of mr), then their output transform; M holds rows a.. at 0.
+    auto gemm_out = [&](const float* V, int64_t t0, int64_t a, int64_t b, int64_t p0, int64_t p1, float* Mt) {
       const int64_t ldm = (p1 - p0) * 16, xiM = xi_stride(Tbr * ldm);
       for (int64_t xi = 0; xi < 36; ++xi) {
         const float* Vx = V + xi * xiV;
@@ -221,18 +253,18 @@ struct WinoConvOp : ConvBase {
           const int flags = c0 > 0 ? kPlanAcc : 0;
           for (int64_t p = p0; p < p1; ++p) {
             const float* B = U.p + (((xi * nkb + kb) * NP + p) * KC) * 16;
-            for (int64_t r = 0; r < nb; r += mr) {
-              float* c = Mx + r * ldm + (p - p0) * 16;
-              k.gemm(kc, Vx + r * ldv + c0, ldv, B, c, c + 8, ldm, static_cast<int>(std::min<int64_t>(mr, nb - r)),
+            for (int64_t r = a; r < b; r += mr) {
+              float* c = Mx + (r - a) * ldm + (p - p0) * 16;
+              k.gemm(kc, Vx + r * ldv + c0, ldv, B, c, c + 8, ldm, static_cast<int>(std::min<int64_t>(mr, b - r)),
                      nullptr, flags);
             }
           }
         }
       }
       const int64_t kb0 = 2 * p0, kb1 = std::min(Kb, 2 * p1);
-      runs(t0, 0, nb, [&](int64_t tl, int64_t n, int64_t th, int64_t tw, int64_t L) {
+      runs(t0, a, b, [&](int64_t tl, int64_t n, int64_t th, int64_t tw, int64_t L) {
         for (int64_t kb = kb0; kb < kb1; ++kb)
-          k.wino_out(Mt + tl * ldm + (kb - kb0) * 8, ldm, xiM, static_cast<int>(L), bias.p + kb * 8, oflags,
+          k.wino_out(Mt + (tl - a) * ldm + (kb - kb0) * 8, ldm, xiM, static_cast<int>(L), bias.p + kb * 8, oflags,
                      y + (n * Kb + kb) * outPlane, OH, OW, th * 4, tw * 4);
       });
     };
@@ -241,18 +273,24 @@ struct WinoConvOp : ConvBase {
       for_items(nblocks, nt, [&](int64_t blk, int tid) {
         const int64_t t0 = blk * Tb, nb = std::min(Tb, T - t0);
         float* V = ctx.loc(tid, kLoV);
-        transform_in(V, t0, 0, nb);
+        transform_in(V, t0, 0, nb, 0, Cb);
         for (int64_t gi = 0; gi < ngroups; ++gi)
-          gemm_out(V, t0, nb, gi * PG, std::min(NP, gi * PG + PG), ctx.loc(tid, kLoM));
+          gemm_out(V, t0, 0, nb, gi * PG, std::min(NP, gi * PG + PG), ctx.loc(tid, kLoM));
       });
       return;
     }
-    constexpr int64_t G = 4;  // tiles per input-transform work item
+    constexpr int64_t G = kTilesPerTransform;
+    const int64_t ncg = cdiv(Cb, s.cbg);
     for (int64_t blk = 0; blk < nblocks; ++blk) {
-      const int64_t t0 = blk * Tb, nb = std::min(Tb, T - t0);
-      for_items(cdiv(nb, G), nt, [&](int64_t it, int) { transform_in(Vshared, t0, it * G, std::min(nb, it * G + G)); });
-      for_items(ngroups, nt, [&](int64_t gi, int tid) {
-        gemm_out(Vshared, t0, nb, gi * PG, std::min(NP, gi * PG + PG), ctx.loc(tid, kLoM));
+      const int64_t t0 = blk * Tb, nb = std::min(Tb, T - t0), nchunks = cdiv(nb, s.tchunk);
+      for_items(cdiv(nb, G) * ncg, nt, [&](int64_t it, int) {
+        const int64_t tg = it / ncg, cg = it % ncg;
+        transform_in(Vshared, t0, tg * G, std::min(nb, tg * G + G), cg * s.cbg, std::min(Cb, cg * s.cbg + s.cbg));
+      });
+      for_items(ngroups * nchunks, nt, [&](int64_t it, int tid) {
+        const int64_t gi = it / nchunks, ch = it % nchunks;
+        gemm_out(Vshared, t0, ch * s.tchunk, std::min(nb, ch * s.tchunk + s.tchunk), gi * PG,
+                 std::min(NP, gi * PG + PG), ctx.loc(tid, kLoM));
       });
     }
   }
@@ -303,12 +341,25 @@ struct DirectConvOp : ConvBase {
     return infer_conv(in, out, plain_in ? kPlain : kBlocked, err);
   }
 
+  // Output rows per work item: a band of at least 48 pixels when the map allows.
+  int64_t rows_per_item(int64_t units, int64_t OW) const {
+    return std::max<int64_t>(1, std::min(units, cdiv(48, (pool ? 2 : 1) * OW)));
+  }
+
+  int64_t work_items(const Act& in, int, int64_t) const override {
+    int64_t OH, OW;
+    std::string err;
+    if (!conv_out(in, &OH, &OW, &err)) return 0;
+    const int64_t units = pool ? OH / 2 : OH;
+    return in.N * cdiv(units, rows_per_item(units, OW));
+  }
+
   void run(Ctx& ctx, const Act& in, float* y, const Act& o) override {
     int64_t OH, OW;
     std::string err;
     if (!conv_out(in, &OH, &OW, &err)) return;
     const int64_t H = in.H, W = in.W, rpu = pool ? 2 : 1, units = o.H;
-    const int64_t upi = std::max<int64_t>(1, std::min(units, cdiv(48, rpu * OW)));  // output rows per item
+    const int64_t upi = rows_per_item(units, OW);
     const int64_t R = upi * rpu, per_img = cdiv(units, upi);
     const int64_t mr = ctx.k->mr;
     if (!ctx.reserve_local(kLoBand, size_t(round_up(R * OW, mr) + mr) * lda)) return;

@@ -24,6 +24,7 @@ struct LinearOp : Op {
   bool relu = false;
   const float* w = nullptr;  // [out][in], owned by the caller
   Buf bias;                  // [out], zero when the layer has none
+  static constexpr int64_t kT = 1024;  // k per transposition item (more than four rows)
 
   bool build(const float* weights, const float* b) {
     w = weights;
@@ -42,6 +43,12 @@ struct LinearOp : Op {
     out->C = out_f;
     out->ld = out_f;
     return true;
+  }
+
+  int64_t work_items(const Act& in, int nt, int64_t) const override {
+    const int64_t groups = cdiv(out_f, in.N <= 4 ? 3 : 8), pg = std::max<int64_t>(1, groups / (8 * nt));
+    const int64_t items = cdiv(groups, pg);
+    return in.N <= 4 ? items : std::min(items, cdiv(in.N, 8) * cdiv(in_f, kT));
   }
 
   void run(Ctx& ctx, const Act& in, float* y, const Act& o) override {
@@ -71,7 +78,6 @@ struct LinearOp : Op {
     const int64_t M = in.N, K = in_f, lda = in.ld, ldo = o.ld, nch = cdiv(M, 8);
     float* xt = ctx.sh(kShXt, size_t(nch * K * 8));
     if (!xt) return;
-    constexpr int64_t kT = 1024;  // k per transposition item
     const int64_t tk = cdiv(K, kT);
     for_items(nch * tk, ctx.nt, [&](int64_t it, int) {
       const int64_t ch = it / tk, k0 = (it % tk) * kT, k1 = std::min(K, k0 + kT);

@@ -90,9 +90,11 @@ struct ReluOp : Op {
     return true;
   }
   bool in_place() const override { return true; }
+  static constexpr int64_t kChunk = 1 << 16;  // floats per item
+  int64_t work_items(const Act& in, int, int64_t) const override { return cdiv(int64_t(in.floats()), kChunk); }
   void run(Ctx& ctx, const Act& in, float* out, const Act&) override {
     const int64_t n = static_cast<int64_t>(in.floats());
-    constexpr int64_t chunk = 1 << 16;
+    constexpr int64_t chunk = kChunk;
     for_items(cdiv(n, chunk), ctx.nt, [&](int64_t it, int) {
       const int64_t lo = it * chunk, hi = std::min(n, lo + chunk);
       ctx.k->relu(in.data + lo, out + lo, hi - lo);

@@ -7,6 +7,7 @@
 //   planInfo(plan)                     -> { weightBytes, borrowedBytes, activationBytes, workspaceBytes, disposed }
 //   planSetProfile(plan, on)           ;  planTimings(plan) -> [label, ms][]
 //   planDispose(plan)                  frees weights and buffers now
+//   planWorkItems(plan, N, C, H, W, threads) -> [label, items][]: how far each op splits
 //
 // ops: an array of objects { kind, label, ... }:
 //   conv     C, K, kh, kw, sh, sw, ph, pw, dh, dw, relu, pool, algo ('auto' | 'winograd' | 'direct'),
@@ -386,6 +387,32 @@ napi_value PlanTimings(napi_env env, napi_callback_info info) {
     napi_create_array_with_length(env, 2, &pair);
     napi_set_element(env, pair, 0, napi::make_string(env, t[i].first.c_str()));
     napi_set_element(env, pair, 1, napi::make_number(env, t[i].second));
+    napi_set_element(env, arr, uint32_t(i), pair);
+  }
+  return arr;
+}
+
+// planWorkItems(plan, N, C, H, W, threads) -> [label, items][]
+napi_value PlanWorkItems(napi_env env, napi_callback_info info) {
+  VGG_ARGS(6, "planWorkItems");
+  Plan* plan = plan_of(env, args[0]);
+  int64_t d[4], nt;
+  if (!plan || !get_input_dims(env, args, 1, d) || !napi::get_size(env, args[5], "threads", &nt)) return nullptr;
+  if (nt < 1 || nt > 4096) return napi::throw_range(env, "threads must be in [1, 4096]");
+  std::vector<std::pair<std::string, int64_t>> items;
+  std::string err;
+  {
+    std::lock_guard<std::mutex> lk(g_kernel_mu);
+    if (!plan_work_items(plan, d[0], d[1], d[2], d[3], static_cast<int>(nt), &items, &err))
+      return napi::throw_range(env, err);
+  }
+  napi_value arr;
+  napi_create_array_with_length(env, items.size(), &arr);
+  for (size_t i = 0; i < items.size(); ++i) {
+    napi_value pair;
+    napi_create_array_with_length(env, 2, &pair);
+    napi_set_element(env, pair, 0, napi::make_string(env, items[i].first.c_str()));
+    napi_set_element(env, pair, 1, napi::make_number(env, double(items[i].second)));
     napi_set_element(env, arr, uint32_t(i), pair);
   }
   return arr;

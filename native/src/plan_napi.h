@@ -14,5 +14,6 @@ napi_value PlanInfo(napi_env env, napi_callback_info info);
 napi_value PlanSetProfile(napi_env env, napi_callback_info info);
 napi_value PlanTimings(napi_env env, napi_callback_info info);
 napi_value PlanDispose(napi_env env, napi_callback_info info);
+napi_value PlanWorkItems(napi_env env, napi_callback_info info);
 
 }  // namespace vgg

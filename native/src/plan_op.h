@@ -131,6 +131,10 @@ struct Op {
   // True when out may be the same buffer as in.
   virtual bool in_place() const { return false; }
   virtual void run(Ctx& ctx, const Act& in, float* out, const Act& o) = 0;
+  // Work items of the op's parallel region with the fewest, for input `in`
+  // on nt threads and a GEMM tile of mr rows (default: one item per image
+  // and channel block).
+  virtual int64_t work_items(const Act& in, int nt, int64_t mr) const { return in.N * in.cb(); }
   virtual std::string describe() const = 0;
   // Bytes of weights prepared and owned by the op.
   virtual size_t weight_bytes() const { return 0; }
