@@ -1,5 +1,6 @@
 // Plan kernels compiled for AVX-512 (F, BW, VL): the 12×16 GEMM tile on zmm
-// registers; the 8-channel vector code as in the AVX2 table.
+// registers and the Winograd transforms on two channel blocks per zmm; the
+// other 8-channel vector code as in the AVX2 table.
 #include "platform.h"
 
 #if VGG_X86_64 || defined(VGG_SIMDE_AVX512)

@@ -236,9 +236,17 @@ struct WinoConvOp : ConvBase {
     // Input transform of block-local tiles [a, b), channel blocks [cb0, cb1), of the block at t0 into V.
     auto transform_in = [&](float* V, int64_t t0, int64_t a, int64_t b, int64_t cb0, int64_t cb1) {
       runs(t0, a, b, [&](int64_t tl, int64_t n, int64_t th, int64_t tw, int64_t L) {
-        for (int64_t cb = cb0; cb < cb1; ++cb)
-          k.wino_in(x + (n * Cb + cb) * inPlane, H, W, th * 4 - g.ph, tw * 4 - g.pw, static_cast<int>(L),
-                    V + tl * ldv + cb * 8, ldv, xiV);
+        for (int64_t cb = cb0; cb < cb1;) {
+          const float* src = x + (n * Cb + cb) * inPlane;
+          float* v = V + tl * ldv + cb * 8;
+          if (k.wino_in2 && cb + 1 < cb1) {
+            k.wino_in2(src, inPlane, H, W, th * 4 - g.ph, tw * 4 - g.pw, static_cast<int>(L), v, ldv, xiV);
+            cb += 2;
+          } else {
+            k.wino_in(src, H, W, th * 4 - g.ph, tw * 4 - g.pw, static_cast<int>(L), v, ldv, xiV);
+            cb += 1;
+          }
+        }
       });
     };
     // The 36 GEMMs for panels [p0, p1) of the block-local tiles [a, b) (a a
@@ -263,9 +271,17 @@ struct WinoConvOp : ConvBase {
       }
       const int64_t kb0 = 2 * p0, kb1 = std::min(Kb, 2 * p1);
       runs(t0, a, b, [&](int64_t tl, int64_t n, int64_t th, int64_t tw, int64_t L) {
-        for (int64_t kb = kb0; kb < kb1; ++kb)
-          k.wino_out(Mt + (tl - a) * ldm + (kb - kb0) * 8, ldm, xiM, static_cast<int>(L), bias.p + kb * 8, oflags,
-                     y + (n * Kb + kb) * outPlane, OH, OW, th * 4, tw * 4);
+        for (int64_t kb = kb0; kb < kb1;) {
+          const float* m = Mt + (tl - a) * ldm + (kb - kb0) * 8;
+          float* dst = y + (n * Kb + kb) * outPlane;
+          if (k.wino_out2 && kb + 1 < kb1) {
+            k.wino_out2(m, ldm, xiM, static_cast<int>(L), bias.p + kb * 8, oflags, dst, outPlane, OH, OW, th * 4, tw * 4);
+            kb += 2;
+          } else {
+            k.wino_out(m, ldm, xiM, static_cast<int>(L), bias.p + kb * 8, oflags, dst, OH, OW, th * 4, tw * 4);
+            kb += 1;
+          }
+        }
       });
     };
 

@@ -63,6 +63,13 @@ struct PlanKernels {
   // [OH/2][OW/2][8] (floor) at (oy0/2, ox0/2 + 2l).
   void (*wino_out)(const float* M, int64_t ld_tile, int64_t ld_xi, int L, const float* bias8, int flags,
                    float* plane, int64_t OH, int64_t OW, int64_t oy0, int64_t ox0);
+  // The same transforms for two channel blocks at once (16 lanes), the second
+  // block's plane plane_stride floats after the first's and its V / M / bias
+  // entries 8 floats after the first's; null where vectors have 8 lanes.
+  void (*wino_in2)(const float* plane, int64_t plane_stride, int64_t H, int64_t W, int64_t iy0, int64_t ix0, int L,
+                   float* V, int64_t ld_tile, int64_t ld_xi);
+  void (*wino_out2)(const float* M, int64_t ld_tile, int64_t ld_xi, int L, const float* bias16, int flags,
+                    float* plane, int64_t plane_stride, int64_t OH, int64_t OW, int64_t oy0, int64_t ox0);
   // im2col rows for output row oy of a blocked image [Cb][H][W][8]:
   // A[ox·lda + (u·kw + v)·Cb·8 + c] = x[c][iy][ix] (zero outside), ox < OW.
   void (*im2col_blocked)(const float* img, int64_t Cb, int64_t H, int64_t W, const PlanConvGeom& g, int64_t oy,
