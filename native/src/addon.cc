@@ -14,21 +14,19 @@
 #include "gemm.h"
 #include "napi_util.h"
 #include "ops.h"
-#include "plan.h"
+#include "addon.h"
+#include "plan_napi.h"
 #include "scratch.h"
 #include "threadpool.h"
 
 namespace vgg {
+
+std::mutex g_kernel_mu;
+
 namespace {
 
 using napi::Args;
 using napi::View;
-
-std::mutex g_kernel_mu;
-
-#define VGG_ARGS(n, name)               \
-  Args args(env, info, n, name);        \
-  if (!args.ok) return nullptr
 
 napi_value finish(napi_env env) {
   if (take_alloc_failure()) return napi::throw_error(env, "vgg_native: out of memory for scratch buffers");
@@ -488,8 +486,6 @@ napi_value SetConvAlgo(napi_env env, napi_callback_info info) {
 
 napi_value GetConvAlgo(napi_env env, napi_callback_info) { return napi::make_string(env, algo_name(conv_algo())); }
 
-#include "plan_napi.inc"
-
 napi_value ReleaseScratch(napi_env env, napi_callback_info) {
   std::lock_guard<std::mutex> lk(g_kernel_mu);
   release_scratch();
@@ -537,6 +533,7 @@ NAPI_MODULE_INIT() {
       VGG_FN("planSetProfile", PlanSetProfile),
       VGG_FN("planTimings", PlanTimings),
       VGG_FN("planDispose", PlanDispose),
+      VGG_FN("planWorkItems", PlanWorkItems),
 #undef VGG_FN
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

@@ -5,7 +5,7 @@
 // on any input size and batch: plan_run(x[N,C,H,W]) -> [N,C',H',W'] or [N,F].
 // The caller serialises calls (the addon holds its kernel mutex).
 //
-// Supported ops and how they run (plan.cc):
+// Supported ops and how they run (plan_conv.cc, plan_map_ops.cc, plan_linear.cc):
 //   conv      Conv2d with the bias (BatchNorm already folded in by the caller),
 //             an optional ReLU and an optional 2×2 stride-2 max-pool fused into
 //             the output stage: Winograd F(4×4,3×3) on precomputed transformed
@@ -71,6 +71,11 @@ bool plan_run(Plan* p, const float* x, int64_t N, int64_t C, int64_t H, int64_t 
               std::string* err);
 
 std::string plan_describe(const Plan* p);
+// For input [N,C,H,W] on nt threads: each op that runs (label: description)
+// and the work items of its parallel region with the fewest, so that callers
+// can see how far a batch splits across threads.
+bool plan_work_items(Plan* p, int64_t N, int64_t C, int64_t H, int64_t W, int nt,
+                     std::vector<std::pair<std::string, int64_t>>* items, std::string* err);
 // Bytes of prepared weights the plan owns.
 size_t plan_weight_bytes(const Plan* p);
 // Bytes of the caller's weights the plan reads in place (the Linear layers).

@@ -6,6 +6,7 @@
 #define PLAN_TARGET
 #define PLAN_NAME kPlanGeneric
 #define PLAN_KERNELS_LABEL "generic"
+#define PLAN_MR 6
 namespace vgg {
 #include "plan_kernels.inc"
 }  // namespace vgg

@@ -5,8 +5,8 @@
 // on 8-channel vectors, so the Winograd transforms, bias, ReLU and pooling are
 // vectorised across channels with no shuffles.
 //
-// The table is built twice from plan_kernels.inc: for AVX2+FMA (also used on
-// AVX-512 CPUs) and for the baseline ISA.
+// The table is built three times from plan_kernels.inc: for AVX-512, for
+// AVX2+FMA and for the baseline ISA.
 #pragma once
 
 #include "platform.h"
@@ -32,8 +32,10 @@ enum : int {
 
 struct PlanKernels {
   const char* name;
-  // acc[6][16] = Σ_k A[r·lda + k] · B[k·16 + j] for rows r < 6 (all six rows are
-  // read: A must have six readable rows) and k < kc; B is a 64-byte aligned
+  // Rows of one gemm call (6, or 12 on AVX-512).
+  int mr;
+  // acc[mr][16] = Σ_k A[r·lda + k] · B[k·16 + j] for rows r < mr (up to mr rows
+  // are read: A must have mr readable rows) and k < kc; B is a 64-byte aligned
   // [kc][16] panel. Then, for r < rows: v = acc (+ C if kPlanAcc) (+ bias[j]) (ReLU),
   // columns 0..7 stored to C0 + r·ldc, columns 8..15 to C1 + r·ldc (skipped when C1 is null).
   void (*gemm)(int64_t kc, const float* A, int64_t lda, const float* B, float* C0, float* C1, int64_t ldc,
@@ -61,6 +63,13 @@ struct PlanKernels {
   // [OH/2][OW/2][8] (floor) at (oy0/2, ox0/2 + 2l).
   void (*wino_out)(const float* M, int64_t ld_tile, int64_t ld_xi, int L, const float* bias8, int flags,
                    float* plane, int64_t OH, int64_t OW, int64_t oy0, int64_t ox0);
+  // The same transforms for two channel blocks at once (16 lanes), the second
+  // block's plane plane_stride floats after the first's and its V / M / bias
+  // entries 8 floats after the first's; null where vectors have 8 lanes.
+  void (*wino_in2)(const float* plane, int64_t plane_stride, int64_t H, int64_t W, int64_t iy0, int64_t ix0, int L,
+                   float* V, int64_t ld_tile, int64_t ld_xi);
+  void (*wino_out2)(const float* M, int64_t ld_tile, int64_t ld_xi, int L, const float* bias16, int flags,
+                    float* plane, int64_t plane_stride, int64_t OH, int64_t OW, int64_t oy0, int64_t ox0);
   // im2col rows for output row oy of a blocked image [Cb][H][W][8]:
   // A[ox·lda + (u·kw + v)·Cb·8 + c] = x[c][iy][ix] (zero outside), ox < OW.
   void (*im2col_blocked)(const float* img, int64_t Cb, int64_t H, int64_t W, const PlanConvGeom& g, int64_t oy,
@@ -84,6 +93,9 @@ struct PlanKernels {
 extern const PlanKernels kPlanGeneric;
 #if VGG_X86_64
 extern const PlanKernels kPlanAvx2;
+#endif
+#if VGG_X86_64 || defined(VGG_SIMDE_AVX512)
+extern const PlanKernels kPlanAvx512;
 #endif
 
 }  // namespace vgg

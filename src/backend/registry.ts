@@ -11,22 +11,32 @@ import { ArgumentError } from '../errors.js';
 import { createRefBackend } from './ref/index.js';
 import { platformBackends, reportFallback } from '#platform/backends';
 
-const backends = new Map<string, () => Backend>();
+let registered: Map<string, () => Backend> | null = null;
 let active: Backend | null = null;
 
-registerBackend('ref', createRefBackend);
-for (const [name, factory] of platformBackends()) registerBackend(name, factory);
+/**
+ * The registered backends, the platform's added on first use rather than at
+ * import: the native loader imports modules that import this one, so asking it
+ * while modules are still being evaluated would find it uninitialised.
+ */
+function backends(): Map<string, () => Backend> {
+  if (!registered) {
+    registered = new Map([['ref', createRefBackend]]);
+    for (const [name, factory] of platformBackends()) registered.set(name, factory);
+  }
+  return registered;
+}
 
 export function registerBackend(name: string, factory: () => Backend): void {
-  backends.set(name, factory);
+  backends().set(name, factory);
 }
 
 export function listBackends(): string[] {
-  return [...backends.keys()];
+  return [...backends().keys()];
 }
 
 export function setBackend(name: string): Backend {
-  const factory = backends.get(name);
+  const factory = backends().get(name);
   if (!factory) throw new ArgumentError(`unknown backend "${name}"; available: ${listBackends().join(', ')}`);
   active = factory();
   return active;
@@ -36,11 +46,11 @@ export function setBackend(name: string): Backend {
 function defaultBackendName(): string {
   const wanted = typeof process !== 'undefined' ? process.env.VGG_BACKEND : undefined;
   if (wanted) {
-    if (!backends.has(wanted))
+    if (!backends().has(wanted))
       throw new ArgumentError(`VGG_BACKEND=${wanted} is not available; available: ${listBackends().join(', ')}`);
     return wanted;
   }
-  if (backends.has('native')) return 'native';
+  if (backends().has('native')) return 'native';
   reportFallback();
   return 'ref';
 }

@@ -93,7 +93,7 @@ type PlanOpSpec =
       relu: boolean;
     };
 
-/** The plan functions of the addon (native/src/plan_napi.inc). */
+/** The plan functions of the addon (native/src/plan_napi.cc). */
 export interface PlanAddon extends NativeAddon {
   planCreate(ops: PlanOpSpec[]): PlanHandle;
   planRun(plan: PlanHandle, x: Float32Array, N: number, C: number, H: number, W: number): Float32Array;
@@ -116,7 +116,7 @@ export function hasPlans(addon: NativeAddon): addon is PlanAddon {
   return typeof (addon as Partial<PlanAddon>).planCreate === 'function';
 }
 
-/** The addon's form of one op (native/src/plan_napi.inc reads these fields). */
+/** The addon's form of one op (native/src/plan_napi.cc reads these fields). */
 function opSpec(op: PlanOp, algo: PlanConvAlgo): PlanOpSpec {
   const label = op.label;
   switch (op.op) {

@@ -32,7 +32,7 @@ import { Dropout } from '../../../src/nn/layers/dropout.js';
 import { Flatten } from '../../../src/nn/layers/flatten.js';
 import { Sequential } from '../../../src/nn/layers/sequential.js';
 import { VGG, makeLayers, vgg11, vgg16, vgg16_bn, type VggConfig } from '../../../src/models/vgg.js';
-import { makeRng, relError } from '../../helpers/native.js';
+import { forEachIsa, makeRng, relError } from '../../helpers/native.js';
 
 const unavailable = inferencePlanUnavailable();
 const skip: string | false = unavailable ? `inference plans unavailable: ${unavailable}` : false;
@@ -150,18 +150,14 @@ describe('inference plan: small VGG-style models against the reference backend',
     check(p, model, input([1, 5, 29, 31], 5), 'odd sizes');
   });
 
-  test('the portable kernels (ISA generic) give the same numbers', () => {
-    const addon = loadNativeAddon()!;
-    const before = addon.getIsa();
+  test('every ISA the CPU has (AVX-512, AVX2, portable) gives the same numbers', () => {
     const model = trunk(true, 6);
     const p = plan(model);
-    try {
-      addon.setIsa('generic');
-      check(p, model, input([3, 3, 33, 47], 8), 'generic');
-      check(p, model, input([6, 3, 20, 24], 9), 'generic, batch 6 (the 8-lane Linear tiles)');
-    } finally {
-      addon.setIsa(before);
-    }
+    forEachIsa(loadNativeAddon()!, (isa) => {
+      check(p, model, input([3, 3, 33, 47], 8), isa);
+      check(p, model, input([6, 3, 20, 24], 9), `${isa}, batch 6 (the 8-lane Linear tiles)`);
+      check(p, model, input([1, 3, 64, 72], 10), `${isa}, batch 1 at 64x72 (Winograd blocks of 12-row tiles)`);
+    });
   });
 
   test('batch and input size change between runs; results do not depend on history', () => {

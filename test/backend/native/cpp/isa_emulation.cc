@@ -8,14 +8,17 @@
 // Run by isa-emulation.test.ts when VGG_TEST_ISA_EMULATION=1; by hand, from the
 // repository root (needs the SIMDe headers, Debian package libsimde-dev):
 //   g++ -O2 -std=c++17 -pthread -DVGG_SIMDE_AVX512 -Inative/src test/backend/native/cpp/isa_emulation.cc
-//       $(ls native/src/*.cc | grep -v addon.cc) -o /tmp/isa && /tmp/isa
+//       $(ls native/src/*.cc | grep -v -e addon.cc -e plan_napi.cc) -o /tmp/isa && /tmp/isa
 // Exit status 0 = all good.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <string>
 #include <vector>
 #include "conv.h"
 #include "gemm.h"
+#include "plan.h"
 #include "threadpool.h"
 using namespace vgg;
 static std::mt19937 rng(1);
@@ -27,6 +30,65 @@ static void check(double err, double tol, const char* what, const char* isa) {
 static double rel(const std::vector<float>& a, const std::vector<double>& b) {
   double d = 0, s = 0; for (size_t i = 0; i < a.size(); i++) { double e = std::fabs(a[i] - b[i]); if (!(e <= d)) d = e; s = std::max(s, std::fabs(b[i])); } return s ? d / s : d;
 }
+// Plain NCHW conv in double: [N][C][H][W] -> [N][K][OH][OW] (+ bias, ReLU, 2×2 max-pool).
+static std::vector<double> ref_conv(const std::vector<double>& x, int N, int C, int H, int W, const std::vector<float>& w,
+                                    const std::vector<float>& b, int K, int k, int s, int p, bool relu, bool pool, int* oh, int* ow) {
+  const int OH = (H + 2 * p - k) / s + 1, OW = (W + 2 * p - k) / s + 1;
+  std::vector<double> y((size_t)N * K * OH * OW);
+  for (int n = 0; n < N; n++) for (int o = 0; o < K; o++) for (int i = 0; i < OH; i++) for (int j = 0; j < OW; j++) {
+    double a = b[o];
+    for (int c = 0; c < C; c++) for (int u = 0; u < k; u++) for (int v = 0; v < k; v++) {
+      const int iy = i * s - p + u, ix = j * s - p + v;
+      if (iy >= 0 && iy < H && ix >= 0 && ix < W) a += x[((size_t)(n * C + c) * H + iy) * W + ix] * w[((size_t)(o * C + c) * k + u) * k + v];
+    }
+    y[((size_t)(n * K + o) * OH + i) * OW + j] = relu && a < 0 ? 0 : a;
+  }
+  *oh = OH, *ow = OW;
+  if (!pool) return y;
+  std::vector<double> q((size_t)N * K * (OH / 2) * (OW / 2));
+  for (int nk = 0; nk < N * K; nk++) for (int i = 0; i < OH / 2; i++) for (int j = 0; j < OW / 2; j++) {
+    const double* r = &y[((size_t)nk * OH + 2 * i) * OW + 2 * j];
+    q[((size_t)nk * (OH / 2) + i) * (OW / 2) + j] = std::max(std::max(r[0], r[1]), std::max(r[OW], r[OW + 1]));
+  }
+  *oh = OH / 2, *ow = OW / 2;
+  return q;
+}
+
+// A plan whose convs take every GEMM path: plain-input im2col (3->20), Winograd
+// with a fused pool (20->300), Winograd over two K blocks (300->24), blocked
+// im2col over three K blocks with a ragged last panel (24->20, 5×5 stride 2),
+// then Linear (1280->10, ReLU) at batch 2 (dot tiles) and 6 (8-lane tiles).
+static void check_plan(const char* isa) {
+  struct L { int C, K, k, s, p; bool relu, pool; };
+  const L ls[] = {{3, 20, 3, 1, 1, true, false}, {20, 300, 3, 1, 1, true, true}, {300, 24, 3, 1, 1, true, false}, {24, 20, 5, 2, 2, false, false}};
+  std::vector<std::vector<float>> ws, bs;
+  Plan* plan = plan_new();
+  std::string err;
+  for (const L& l : ls) {
+    ws.emplace_back((size_t)l.K * l.C * l.k * l.k); bs.emplace_back(l.K);
+    for (auto& v : ws.back()) v = U() / std::sqrt(l.C * l.k * l.k); for (auto& v : bs.back()) v = U();
+    PlanConvSpec sp{"conv", l.C, l.K, {l.k, l.k, l.s, l.s, l.p, l.p, 1, 1}, ws.back().data(), bs.back().data(), l.relu, l.pool, PlanConvAlgo::automatic};
+    if (!plan_add_conv(plan, sp, &err)) { printf("FAIL %s plan build: %s\n", isa, err.c_str()); bad++; return; }
+  }
+  std::vector<float> lw(10 * 1280), lb(10);
+  for (auto& v : lw) v = U() / 36; for (auto& v : lb) v = U();
+  if (!plan_add_flatten(plan, "flatten", &err) || !plan_add_linear(plan, "fc", 1280, 10, lw.data(), lb.data(), true, &err) || !plan_finish(plan, &err)) {
+    printf("FAIL %s plan build: %s\n", isa, err.c_str()); bad++; return;
+  }
+  for (int N : {2, 6}) {
+    std::vector<float> x((size_t)N * 3 * 30 * 30); for (auto& v : x) v = U();
+    std::vector<double> a(x.begin(), x.end());
+    int H = 30, W = 30;
+    for (size_t i = 0; i < 4; i++) { int oh, ow; a = ref_conv(a, N, ls[i].C, H, W, ws[i], bs[i], ls[i].K, ls[i].k, ls[i].s, ls[i].p, ls[i].relu, ls[i].pool, &oh, &ow); H = oh, W = ow; }
+    std::vector<double> r((size_t)N * 10);
+    for (int n = 0; n < N; n++) for (int j = 0; j < 10; j++) { double t = lb[j]; for (int i = 0; i < 1280; i++) t += a[(size_t)n * 1280 + i] * lw[(size_t)j * 1280 + i]; r[(size_t)n * 10 + j] = t < 0 ? 0 : t; }
+    std::vector<float> out((size_t)N * 10, NAN);
+    if (!plan_run(plan, x.data(), N, 3, 30, 30, out.data(), out.size(), &err)) { printf("FAIL %s plan run: %s\n", isa, err.c_str()); bad++; continue; }
+    check(rel(out, r), 1e-4, "plan", isa);
+  }
+  plan_free(plan);
+}
+
 int main() {
   struct CS { int n, ci, co, h, w, kh, kw, sh, sw, ph, pw, dh, dw; };
   std::vector<CS> convs = {{2, 35, 67, 30, 30, 3, 3, 1, 1, 1, 1, 1, 1}, {3, 13, 35, 5, 7, 3, 3, 1, 1, 1, 1, 1, 1}, {2, 67, 35, 23, 19, 3, 3, 1, 1, 0, 0, 1, 1},
@@ -65,6 +127,7 @@ int main() {
         }
         set_conv_algo(ConvAlgo::automatic);
       }
+      check_plan(isa_name(isa));
       printf("%s threads %d done\n", isa_name(isa), th);
     }
   }

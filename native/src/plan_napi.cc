@@ -1,5 +1,4 @@
-// Node-API entry points of the inference plans (plan.h), included by addon.cc
-// inside namespace vgg::{anonymous} (it uses addon.cc's kernel mutex).
+// Node-API entry points of the inference plans (plan.h), registered by addon.cc.
 //
 //   planCreate(ops)                    -> plan handle (an external; freed by GC)
 //   planRun(plan, x, N, C, H, W)       -> Float32Array (the output, fresh)
@@ -8,6 +7,7 @@
 //   planInfo(plan)                     -> { weightBytes, borrowedBytes, activationBytes, workspaceBytes, disposed }
 //   planSetProfile(plan, on)           ;  planTimings(plan) -> [label, ms][]
 //   planDispose(plan)                  frees weights and buffers now
+//   planWorkItems(plan, N, C, H, W, threads) -> [label, items][]: how far each op splits
 //
 // ops: an array of objects { kind, label, ... }:
 //   conv     C, K, kh, kw, sh, sw, ph, pw, dh, dw, relu, pool, algo ('auto' | 'winograd' | 'direct'),
@@ -19,6 +19,22 @@
 //   linear   in, out, w: Float32Array [out·in], bias: Float32Array [out] | null, relu
 //            (w is read in place at every run, not copied: the handle holds a
 //            reference to it, and planRun throws if it was detached since)
+
+#include "plan_napi.h"
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "addon.h"
+#include "napi_util.h"
+#include "plan.h"
+
+namespace vgg {
+namespace {
 
 const napi_type_tag kPlanTag = {0x76676770'6c616e31ULL, 0x9b1f3c5d'2e4a6b70ULL};
 
@@ -217,6 +233,20 @@ void finalize_plan(napi_env env, void* data, void*) {
   delete jp;
 }
 
+bool get_input_dims(napi_env env, const napi::Args& args, size_t first, int64_t d[4]) {
+  static const char* names[] = {"N", "C", "H", "W"};
+  for (int i = 0; i < 4; ++i) {
+    if (!napi::get_size(env, args[first + i], names[i], &d[i])) return false;
+    if (d[i] > (int64_t(1) << 31)) {
+      napi::throw_range(env, std::string(names[i]) + " is too large");
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 // planCreate(ops)
 napi_value PlanCreate(napi_env env, napi_callback_info info) {
   VGG_ARGS(1, "planCreate");
@@ -260,18 +290,6 @@ napi_value PlanCreate(napi_env env, napi_callback_info info) {
   napi_adjust_external_memory(env, static_cast<int64_t>(plan_weight_bytes(jp->plan)), nullptr);
   jp.release();
   return ext;
-}
-
-bool get_input_dims(napi_env env, const napi::Args& args, size_t first, int64_t d[4]) {
-  static const char* names[] = {"N", "C", "H", "W"};
-  for (int i = 0; i < 4; ++i) {
-    if (!napi::get_size(env, args[first + i], names[i], &d[i])) return false;
-    if (d[i] > (int64_t(1) << 31)) {
-      napi::throw_range(env, std::string(names[i]) + " is too large");
-      return false;
-    }
-  }
-  return true;
 }
 
 // planOutputShape(plan, N, C, H, W)
@@ -374,6 +392,32 @@ napi_value PlanTimings(napi_env env, napi_callback_info info) {
   return arr;
 }
 
+// planWorkItems(plan, N, C, H, W, threads) -> [label, items][]
+napi_value PlanWorkItems(napi_env env, napi_callback_info info) {
+  VGG_ARGS(6, "planWorkItems");
+  Plan* plan = plan_of(env, args[0]);
+  int64_t d[4], nt;
+  if (!plan || !get_input_dims(env, args, 1, d) || !napi::get_size(env, args[5], "threads", &nt)) return nullptr;
+  if (nt < 1 || nt > 4096) return napi::throw_range(env, "threads must be in [1, 4096]");
+  std::vector<std::pair<std::string, int64_t>> items;
+  std::string err;
+  {
+    std::lock_guard<std::mutex> lk(g_kernel_mu);
+    if (!plan_work_items(plan, d[0], d[1], d[2], d[3], static_cast<int>(nt), &items, &err))
+      return napi::throw_range(env, err);
+  }
+  napi_value arr;
+  napi_create_array_with_length(env, items.size(), &arr);
+  for (size_t i = 0; i < items.size(); ++i) {
+    napi_value pair;
+    napi_create_array_with_length(env, 2, &pair);
+    napi_set_element(env, pair, 0, napi::make_string(env, items[i].first.c_str()));
+    napi_set_element(env, pair, 1, napi::make_number(env, double(items[i].second)));
+    napi_set_element(env, arr, uint32_t(i), pair);
+  }
+  return arr;
+}
+
 // planDispose(plan)
 napi_value PlanDispose(napi_env env, napi_callback_info info) {
   VGG_ARGS(1, "planDispose");
@@ -387,3 +431,5 @@ napi_value PlanDispose(napi_env env, napi_callback_info info) {
   release_borrowed(env, jp);
   return napi::undefined(env);
 }
+
+}  // namespace vgg
