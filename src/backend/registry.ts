@@ -1,13 +1,15 @@
 /**
  * Which kernels run. Backends register under a name; the active one is
  * chosen by `setBackend`, or by the VGG_BACKEND environment variable at
- * start-up, else the native addon when it loaded, else the reference
- * backend (saying once why the native one is missing).
+ * start-up, else the native addon when it loaded, else the WebAssembly
+ * backend, else the reference backend (saying once why the faster ones are
+ * missing; VGG_NATIVE=0 silences the note about the addon).
  */
 import type { Backend } from './backend.js';
 import { ArgumentError } from '../errors.js';
 import { createRefBackend } from './ref/index.js';
 import { loadNativeBackend, nativeLoadError } from './native/index.js';
+import { loadWasmBackend, wasmLoadError } from './wasm/load-node.js';
 
 const backends = new Map<string, () => Backend>();
 let active: Backend | null = null;
@@ -15,6 +17,11 @@ let active: Backend | null = null;
 registerBackend('ref', createRefBackend);
 const native = loadNativeBackend(createRefBackend());
 if (native) registerBackend('native', () => native);
+registerBackend('wasm', () => {
+  const wasm = loadWasmBackend();
+  if (!wasm) throw new ArgumentError(`the WebAssembly backend did not load: ${wasmLoadError()}`);
+  return wasm;
+});
 
 export function registerBackend(name: string, factory: () => Backend): void {
   backends.set(name, factory);
@@ -31,7 +38,7 @@ export function setBackend(name: string): Backend {
   return active;
 }
 
-/** The backend chosen when nothing was set: VGG_BACKEND, else native, else ref. */
+/** The backend chosen when nothing was set: VGG_BACKEND, else native, else wasm, else ref. */
 function defaultBackendName(): string {
   const wanted = typeof process !== 'undefined' ? process.env.VGG_BACKEND : undefined;
   if (wanted) {
@@ -40,11 +47,15 @@ function defaultBackendName(): string {
     return wanted;
   }
   if (backends.has('native')) return 'native';
-  if (process.env.VGG_NATIVE !== '0') {
-    process.stderr.write(
-      `vgg-ts: native backend unavailable (${nativeLoadError()}); using the reference TypeScript backend\n`,
-    );
+  const quiet = process.env.VGG_NATIVE === '0';
+  if (loadWasmBackend()) {
+    if (!quiet) process.stderr.write(`vgg-ts: native backend unavailable (${nativeLoadError()}); using WebAssembly\n`);
+    return 'wasm';
   }
+  process.stderr.write(
+    `vgg-ts: ${quiet ? '' : `native backend unavailable (${nativeLoadError()}), `}WebAssembly backend unavailable ` +
+      `(${wasmLoadError()}); using the reference TypeScript backend\n`,
+  );
   return 'ref';
 }
 

@@ -4,8 +4,21 @@
 import { int, ptr, shareOf } from './simd';
 
 // Argument slots shared by the two tasks.
-const IMAGE = 0, COLS = 1, IN_C = 2, IN_H = 3, IN_W = 4, OUT_H = 5, OUT_W = 6, K_H = 7, K_W = 8;
-const S_H = 9, S_W = 10, P_H = 11, P_W = 12, D_H = 13, D_W = 14;
+const IMAGE = 0,
+  COLS = 1,
+  IN_C = 2,
+  IN_H = 3,
+  IN_W = 4,
+  OUT_H = 5,
+  OUT_W = 6,
+  K_H = 7,
+  K_W = 8;
+const S_H = 9,
+  S_W = 10,
+  P_H = 11,
+  P_W = 12,
+  D_H = 13,
+  D_W = 14;
 
 /** Gathers (scatter = false) or scatter-adds (scatter = true) the column rows of channels [c0, c1). */
 function walkColumns(args: usize, c0: i32, c1: i32, scatter: bool): void {
@@ -33,21 +46,21 @@ function walkColumns(args: usize, c0: i32, c1: i32, scatter: bool): void {
           const iy = oy * sH - pH + ky * dH;
           const out = row + ((<usize>oy * outW) << 2);
           if (iy < 0 || iy >= inH) {
-            if (!scatter) memory.fill(out, 0, <usize>outW << 2);
+            if (!scatter) memory.fill(out, 0, (<usize>outW) << 2);
             continue;
           }
           const xrow = xc + ((<usize>iy * inW) << 2);
           for (let ox = 0; ox < outW; ox++) {
             const ix = ox * sW - pW + kx * dW;
             const inside = ix >= 0 && ix < inW;
-            const o = out + (<usize>ox << 2);
+            const o = out + ((<usize>ox) << 2);
             if (scatter) {
               if (inside) {
-                const at = xrow + (<usize>ix << 2);
+                const at = xrow + ((<usize>ix) << 2);
                 store<f32>(at, load<f32>(at) + load<f32>(o));
               }
             } else {
-              store<f32>(o, inside ? load<f32>(xrow + (<usize>ix << 2)) : 0);
+              store<f32>(o, inside ? load<f32>(xrow + ((<usize>ix) << 2)) : 0);
             }
           }
         }
@@ -71,8 +84,8 @@ export function col2imTask(args: usize, tid: i32, nt: i32): void {
 /** y[C, plane] = bias[c] on every position of channel c (the GEMM then adds W·cols with beta = 1). */
 export function fillBias(y: usize, bias: usize, C: i32, plane: i32): void {
   for (let c = 0; c < C; c++) {
-    const v = load<f32>(bias + (<usize>c << 2));
+    const v = load<f32>(bias + ((<usize>c) << 2));
     const row = y + ((<usize>c * plane) << 2);
-    for (let i = 0; i < plane; i++) store<f32>(row + (<usize>i << 2), v);
+    for (let i = 0; i < plane; i++) store<f32>(row + ((<usize>i) << 2), v);
   }
 }

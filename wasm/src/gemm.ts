@@ -15,10 +15,8 @@ export const GEMM_SCRATCH_FLOATS = MC * KC + KC * NC + MR * NR;
 /** Below this many rows with transB, each C value is a dot product of two contiguous rows. */
 const DOT_MAX_M = 4;
 
-// @ts-ignore: decorator
-@inline
 function at(base: usize, index: i64): usize {
-  return base + (<usize>index << 2);
+  return base + ((<usize>index) << 2);
 }
 
 /** Rows [i0, i0+mc) × cols [k0, k0+kc) of op(A) -> ceil(mc/MR) panels [kc][MR], rows past mc zero. */
@@ -56,8 +54,6 @@ function packB(trans: bool, B: usize, ldb: i32, k0: i32, kc: i32, j0: i32, nc: i
 }
 
 /** One output row of the tile: C[0..8) = alpha·(lo,hi) + beta·C. */
-// @ts-ignore: decorator
-@inline
 function storeRow(c: usize, lo: v128, hi: v128, va: v128, vb: v128, beta: f32): void {
   if (beta == 0) {
     v128.store(c, f32x4.mul(lo, va));
@@ -72,7 +68,14 @@ function storeRow(c: usize, lo: v128, hi: v128, va: v128, vb: v128, beta: f32): 
 function microKernel(kc: i32, Ap: usize, Bp: usize, C: usize, ldc: i32, alpha: f32, beta: f32): void {
   if (ASC_FEATURE_SIMD) {
     const zero = f32x4.splat(0);
-    let c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+    let c00 = zero,
+      c01 = zero,
+      c10 = zero,
+      c11 = zero,
+      c20 = zero,
+      c21 = zero,
+      c30 = zero,
+      c31 = zero;
     for (let p = 0; p < kc; p++) {
       const b0 = v128.load(Bp);
       const b1 = v128.load(Bp, 16);
@@ -93,7 +96,7 @@ function microKernel(kc: i32, Ap: usize, Bp: usize, C: usize, ldc: i32, alpha: f
     }
     const va = f32x4.splat(alpha);
     const vb = f32x4.splat(beta);
-    const row = <usize>ldc << 2;
+    const row = (<usize>ldc) << 2;
     storeRow(C, c00, c01, va, vb, beta);
     storeRow(C + row, c10, c11, va, vb, beta);
     storeRow(C + 2 * row, c20, c21, va, vb, beta);
@@ -112,7 +115,16 @@ function microKernel(kc: i32, Ap: usize, Bp: usize, C: usize, ldc: i32, alpha: f
 
 /** Runs the micro-kernel over packed blocks into C[m,n], clipping partial tiles through `tile`. */
 function macroKernel(
-  m: i32, n: i32, kc: i32, Ap: usize, Bp: usize, C: usize, ldc: i32, alpha: f32, beta: f32, tile: usize,
+  m: i32,
+  n: i32,
+  kc: i32,
+  Ap: usize,
+  Bp: usize,
+  C: usize,
+  ldc: i32,
+  alpha: f32,
+  beta: f32,
+  tile: usize,
 ): void {
   for (let jp = 0; jp < n; jp += NR) {
     const cols = min(NR, n - jp);
@@ -149,8 +161,20 @@ function scaleC(M: i32, N: i32, beta: f32, C: usize, ldc: i32): void {
 
 /** The packed GEMM on the calling thread; scratch holds GEMM_SCRATCH_FLOATS floats. */
 export function gemmSerial(
-  transA: bool, transB: bool, M: i32, N: i32, K: i32, alpha: f32,
-  A: usize, lda: i32, B: usize, ldb: i32, beta: f32, C: usize, ldc: i32, scratch: usize,
+  transA: bool,
+  transB: bool,
+  M: i32,
+  N: i32,
+  K: i32,
+  alpha: f32,
+  A: usize,
+  lda: i32,
+  B: usize,
+  ldb: i32,
+  beta: f32,
+  C: usize,
+  ldc: i32,
+  scratch: usize,
 ): void {
   if (M <= 0 || N <= 0) return;
   if (K <= 0 || alpha == 0) {
@@ -180,9 +204,12 @@ function dot(a: usize, b: usize, K: i32): f32 {
   let k = 0;
   let s: f32 = 0;
   if (ASC_FEATURE_SIMD) {
-    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    let s0 = f32x4.splat(0),
+      s1 = s0,
+      s2 = s0,
+      s3 = s0;
     for (; k + 16 <= K; k += 16) {
-      const o = <usize>k << 2;
+      const o = (<usize>k) << 2;
       s0 = madd(v128.load(a + o), v128.load(b + o), s0);
       s1 = madd(v128.load(a + o, 16), v128.load(b + o, 16), s1);
       s2 = madd(v128.load(a + o, 32), v128.load(b + o, 32), s2);
@@ -197,7 +224,17 @@ function dot(a: usize, b: usize, K: i32): f32 {
 
 /** The few-rows case of A·Bᵀ (a fully connected layer at small batch): one dot product per C value. */
 function gemmDot(
-  M: i32, N: i32, K: i32, alpha: f32, A: usize, lda: i32, B: usize, ldb: i32, beta: f32, C: usize, ldc: i32,
+  M: i32,
+  N: i32,
+  K: i32,
+  alpha: f32,
+  A: usize,
+  lda: i32,
+  B: usize,
+  ldb: i32,
+  beta: f32,
+  C: usize,
+  ldc: i32,
 ): void {
   for (let j = 0; j < N; j++) {
     const bj = at(B, <i64>j * ldb);

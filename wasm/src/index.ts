@@ -8,12 +8,21 @@ import { col2imTask, im2colTask } from './conv';
 export { fillBias } from './conv';
 export { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool';
 export {
-  batchNorm, batchNormBackward, binary, channelMoments, maxAxis, reluBackward, sumAxis, unary,
+  batchNorm,
+  batchNormBackward,
+  binary,
+  channelMoments,
+  maxAxis,
+  reluBackward,
+  sumAxis,
+  unary,
 } from './pointwise';
 export { adamStep, sgdStep } from './optim';
 
 /** Task codes of runTask (mirrored in src/backend/wasm/tasks.ts). */
-const TASK_GEMM = 1, TASK_IM2COL = 2, TASK_COL2IM = 3;
+const TASK_GEMM = 1,
+  TASK_IM2COL = 2,
+  TASK_COL2IM = 3;
 
 export function runTask(code: i32, args: usize, tid: i32, nt: i32): void {
   switch (code) {

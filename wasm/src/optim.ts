@@ -2,14 +2,10 @@
 // on float32 values, rounded to float32 wherever PyTorch stores a temporary, so results agree bit for bit.
 // Each element's update depends on that element alone, so the reference's passes fuse into one loop.
 
-// @ts-ignore: decorator
-@inline
 function at(base: usize, index: i32): usize {
-  return base + (<usize>index << 2);
+  return base + ((<usize>index) << 2);
 }
 
-// @ts-ignore: decorator
-@inline
 function f(v: f64): f64 {
   return <f64>(<f32>v);
 }
@@ -19,8 +15,18 @@ function f(v: f64): f64 {
  * dampening), wd and negLr are the float32-rounded scalars the reference derives.
  */
 export function sgdStep(
-  w: usize, grad: usize, buf: usize, n: i32, first: bool, nesterov: bool, maximize: bool,
-  hasWd: bool, mom: f64, keep: f64, wd: f64, negLr: f64,
+  w: usize,
+  grad: usize,
+  buf: usize,
+  n: i32,
+  first: bool,
+  nesterov: bool,
+  maximize: bool,
+  hasWd: bool,
+  mom: f64,
+  keep: f64,
+  wd: f64,
+  negLr: f64,
 ): void {
   for (let i = 0; i < n; i++) {
     const wi = <f64>load<f32>(at(w, i));
@@ -40,9 +46,24 @@ export function sgdStep(
 
 /** One Adam/AdamW step of w[n] in place with moments m, v (and vMax with amsgrad, else 0). */
 export function adamStep(
-  w: usize, grad: usize, m: usize, v: usize, vMax: usize, n: i32,
-  b1: f64, b2: f64, oneMinusB1: f64, oneMinusB2: f64, eps: f64, wd: f64, decay: f64, negStepSize: f64,
-  bc2Sqrt: f64, l2: bool, decoupled: bool, maximize: bool,
+  w: usize,
+  grad: usize,
+  m: usize,
+  v: usize,
+  vMax: usize,
+  n: i32,
+  b1: f64,
+  b2: f64,
+  oneMinusB1: f64,
+  oneMinusB2: f64,
+  eps: f64,
+  wd: f64,
+  decay: f64,
+  negStepSize: f64,
+  bc2Sqrt: f64,
+  l2: bool,
+  decoupled: bool,
+  maximize: bool,
 ): void {
   for (let i = 0; i < n; i++) {
     let wi = <f64>load<f32>(at(w, i));

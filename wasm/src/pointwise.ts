@@ -1,26 +1,26 @@
 // Elementwise, normalisation and reduction kernels with the reference backend's arithmetic: each value
 // is computed in float64 from float32 inputs and rounded once where the reference stores a float32.
 
-// @ts-ignore: decorator
-@inline
 function at(base: usize, index: i32): usize {
-  return base + (<usize>index << 2);
+  return base + ((<usize>index) << 2);
 }
 
-// @ts-ignore: decorator
-@inline
 function get(base: usize, index: i32): f64 {
-  return <f64>load<f32>(base + (<usize>index << 2));
+  return <f64>load<f32>(base + ((<usize>index) << 2));
 }
 
-// @ts-ignore: decorator
-@inline
 function put(base: usize, index: i32, v: f64): void {
-  store<f32>(base + (<usize>index << 2), <f32>v);
+  store<f32>(base + ((<usize>index) << 2), <f32>v);
 }
 
 /** Codes of backend.ts's UnaryOp, in its order. */
-const NEG = 0, EXP = 1, LOG = 2, SQRT = 3, ABS = 4, RELU = 5, SIGMOID = 6;
+const NEG = 0,
+  EXP = 1,
+  LOG = 2,
+  SQRT = 3,
+  ABS = 4,
+  RELU = 5,
+  SIGMOID = 6;
 
 function unaryValue(op: i32, x: f64): f64 {
   switch (op) {
@@ -57,7 +57,12 @@ export function reluBackward(g: usize, y: usize, gx: usize, n: i32): void {
 }
 
 /** Codes of backend.ts's BinaryOp, in its order. */
-const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAX = 5;
+const ADD = 0,
+  SUB = 1,
+  MUL = 2,
+  DIV = 3,
+  POW = 4,
+  MAX = 5;
 
 function binaryValue(op: i32, a: f64, b: f64): f64 {
   switch (op) {
@@ -84,7 +89,7 @@ function binaryValue(op: i32, a: f64, b: f64): f64 {
  */
 export function binary(op: i32, a: usize, b: usize, out: usize, n: i32, meta: usize, rank: i32): void {
   const index = meta + ((<usize>rank * 3) << 2);
-  memory.fill(index, 0, <usize>rank << 2);
+  memory.fill(index, 0, (<usize>rank) << 2);
   let ia = 0;
   let ib = 0;
   for (let i = 0; i < n; i++) {
@@ -110,15 +115,15 @@ export function binary(op: i32, a: usize, b: usize, out: usize, n: i32, meta: us
 /** x viewed as [outer, size, inner] -> y[outer, inner], summed in float64 in index order. */
 export function sumAxis(x: usize, y: usize, acc: usize, outer: i32, size: i32, inner: i32): void {
   for (let o = 0; o < outer; o++) {
-    memory.fill(acc, 0, <usize>inner << 3);
+    memory.fill(acc, 0, (<usize>inner) << 3);
     for (let k = 0; k < size; k++) {
       const base = (o * size + k) * inner;
       for (let i = 0; i < inner; i++) {
-        const s = acc + (<usize>i << 3);
+        const s = acc + ((<usize>i) << 3);
         store<f64>(s, load<f64>(s) + get(x, base + i));
       }
     }
-    for (let i = 0; i < inner; i++) put(y, o * inner + i, load<f64>(acc + (<usize>i << 3)));
+    for (let i = 0; i < inner; i++) put(y, o * inner + i, load<f64>(acc + ((<usize>i) << 3)));
   }
 }
 
@@ -144,7 +149,15 @@ export function maxAxis(x: usize, values: usize, indices: usize, outer: i32, siz
 
 /** y = x·scale + shift per channel of x[N,C,HW], scale = invStd·weight, shift = bias − mean·scale. */
 export function batchNorm(
-  x: usize, y: usize, N: i32, C: i32, HW: i32, mean: usize, invStd: usize, weight: usize, bias: usize,
+  x: usize,
+  y: usize,
+  N: i32,
+  C: i32,
+  HW: i32,
+  mean: usize,
+  invStd: usize,
+  weight: usize,
+  bias: usize,
 ): void {
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
@@ -158,8 +171,18 @@ export function batchNorm(
 
 /** batchNorm's gradients (see backend.ts); gx is 0 (null) when the input gradient is not wanted. */
 export function batchNormBackward(
-  g: usize, x: usize, N: i32, C: i32, HW: i32, mean: usize, invStd: usize, weight: usize,
-  batchStats: bool, gx: usize, gWeight: usize, gBias: usize,
+  g: usize,
+  x: usize,
+  N: i32,
+  C: i32,
+  HW: i32,
+  mean: usize,
+  invStd: usize,
+  weight: usize,
+  batchStats: bool,
+  gx: usize,
+  gWeight: usize,
+  gBias: usize,
 ): void {
   const count = <f64>N * HW;
   for (let c = 0; c < C; c++) {
@@ -206,7 +229,7 @@ export function channelMoments(x: usize, N: i32, C: i32, HW: i32, mean: usize, v
         v += d * d;
       }
     }
-    store<f64>(mean + (<usize>c << 3), m);
-    store<f64>(variance + (<usize>c << 3), v / count);
+    store<f64>(mean + ((<usize>c) << 3), m);
+    store<f64>(variance + ((<usize>c) << 3), v / count);
   }
 }

@@ -1,16 +1,28 @@
 // Pooling over [planes, H, W] buffers, with the reference backend's rules: padding reads as −inf,
 // NaN propagates, the first maximum wins; adaptive bins are PyTorch's [floor(i·H/o), ceil((i+1)·H/o)).
 
-// @ts-ignore: decorator
-@inline
 function f32At(base: usize, index: i32): usize {
-  return base + (<usize>index << 2);
+  return base + ((<usize>index) << 2);
 }
 
 /** x[planes,inH,inW] -> y[planes,outH,outW] and idx (flat in-plane index of each max, −1 if none). */
 export function maxPool2d(
-  x: usize, y: usize, idx: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
-  kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32,
+  x: usize,
+  y: usize,
+  idx: usize,
+  planes: i32,
+  inH: i32,
+  inW: i32,
+  outH: i32,
+  outW: i32,
+  kH: i32,
+  kW: i32,
+  sH: i32,
+  sW: i32,
+  pH: i32,
+  pW: i32,
+  dH: i32,
+  dW: i32,
 ): void {
   let o = 0;
   for (let c = 0; c < planes; c++) {
@@ -52,14 +64,10 @@ export function maxPool2dBackward(gy: usize, idx: usize, gx: usize, planes: i32,
   }
 }
 
-// @ts-ignore: decorator
-@inline
 function binStart(i: i32, out: i32, size: i32): i32 {
   return <i32>Math.floor((<f64>i * size) / out);
 }
 
-// @ts-ignore: decorator
-@inline
 function binEnd(i: i32, out: i32, size: i32): i32 {
   return <i32>Math.ceil((<f64>(i + 1) * size) / out);
 }
@@ -85,7 +93,13 @@ export function adaptiveAvgPool2d(x: usize, y: usize, planes: i32, H: i32, W: i3
 
 /** gx[planes,H,W] (zeroed by the caller) += each gy value shared evenly over its bin. */
 export function adaptiveAvgPool2dBackward(
-  gy: usize, gx: usize, planes: i32, H: i32, W: i32, outH: i32, outW: i32,
+  gy: usize,
+  gx: usize,
+  planes: i32,
+  H: i32,
+  W: i32,
+  outH: i32,
+  outW: i32,
 ): void {
   for (let c = 0; c < planes; c++) {
     for (let oy = 0; oy < outH; oy++) {

@@ -49,23 +49,7 @@ export function createWasmBackend(k: WasmKernels): Backend {
     const macs = g.M * g.N * g.K;
     k.run(
       TASK_GEMM,
-      [
-        +g.transA,
-        +g.transB,
-        g.M,
-        g.N,
-        g.K,
-        g.alpha,
-        g.A,
-        g.lda,
-        g.B,
-        g.ldb,
-        g.beta,
-        g.C,
-        g.ldc,
-        scratch,
-        scratchBytes,
-      ],
+      [+g.transA, +g.transB, g.M, g.N, g.K, g.alpha, g.A, g.lda, g.B, g.ldb, g.beta, g.C, g.ldc, scratch, scratchBytes],
       macs < PARALLEL_MIN_MACS ? 1 : k.threads,
     );
   };

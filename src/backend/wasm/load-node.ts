@@ -11,6 +11,8 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPackageRoot } from '../../package-root.js';
+import type { Backend } from '../backend.js';
+import { createWasmBackend } from './backend.js';
 import { ArgumentError } from '../../errors.js';
 import { chooseSimdLevel, detectWasmFeatures, wasmBuildName, type WasmSimdLevel } from './features.js';
 import { WasmKernels } from './kernels.js';
@@ -58,6 +60,35 @@ export function loadWasmKernels(o: WasmLoadOptions = {}): WasmKernels {
     threads: threaded ? wanted : 1,
     startWorkers: threaded ? startNodeWorkers : undefined,
     singleThreadReason:
-      wanted <= 1 ? 'one thread requested (VGG_NUM_THREADS)' : threaded ? undefined : 'no shared memory in this engine',
+      wanted <= 1 ? 'VGG_NUM_THREADS=1' : threaded ? undefined : 'no shared memory in this engine',
   });
+}
+
+let loaded: { kernels: WasmKernels; backend: Backend } | { error: string } | undefined;
+
+function tryLoad(): { kernels: WasmKernels; backend: Backend } | { error: string } {
+  try {
+    const kernels = loadWasmKernels();
+    return { kernels, backend: createWasmBackend(kernels) };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** The WebAssembly Backend with the environment's settings, loaded once; null when it cannot load. */
+export function loadWasmBackend(): Backend | null {
+  loaded ??= tryLoad();
+  return 'backend' in loaded ? loaded.backend : null;
+}
+
+/** The kernels behind loadWasmBackend(), or null when it did not load. */
+export function loadedWasmKernels(): WasmKernels | null {
+  loaded ??= tryLoad();
+  return 'kernels' in loaded ? loaded.kernels : null;
+}
+
+/** Why loadWasmBackend() returned null, or null when it loaded. */
+export function wasmLoadError(): string | null {
+  loaded ??= tryLoad();
+  return 'error' in loaded ? loaded.error : null;
 }
