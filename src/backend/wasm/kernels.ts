@@ -117,6 +117,11 @@ export class WasmKernels {
     return this.pool ? this.requestedThreads : 1;
   }
 
+  /** Threads that would take part in a task now: the caller and the workers that have started. */
+  readyThreads(): number {
+    return this.readyWorkers(this.requestedThreads - 1).length + 1;
+  }
+
   /** Stops the worker threads; the kernels keep working on the calling thread. */
   terminate(): void {
     this.pool?.terminate();
