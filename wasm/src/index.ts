@@ -4,6 +4,7 @@
 // tid's share of nt, with the task's arguments in an f64 block at `args`.
 import { GEMM_SCRATCH_FLOATS, gemmTask } from './gemm';
 import { col2imTask, im2colTask } from './conv';
+import { WINO_SCRATCH_FLOATS, winoGemmTask, winoInputTask, winoOutputTask, winoWeightsTask } from './winograd';
 
 export { fillBias } from './conv';
 export { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool';
@@ -22,7 +23,11 @@ export { adamStep, sgdStep } from './optim';
 /** Task codes of runTask (mirrored in src/backend/wasm/tasks.ts). */
 const TASK_GEMM = 1,
   TASK_IM2COL = 2,
-  TASK_COL2IM = 3;
+  TASK_COL2IM = 3,
+  TASK_WINO_WEIGHTS = 4,
+  TASK_WINO_INPUT = 5,
+  TASK_WINO_GEMM = 6,
+  TASK_WINO_OUTPUT = 7;
 
 export function runTask(code: i32, args: usize, tid: i32, nt: i32): void {
   switch (code) {
@@ -35,6 +40,18 @@ export function runTask(code: i32, args: usize, tid: i32, nt: i32): void {
     case TASK_COL2IM:
       col2imTask(args, tid, nt);
       break;
+    case TASK_WINO_WEIGHTS:
+      winoWeightsTask(args, tid, nt);
+      break;
+    case TASK_WINO_INPUT:
+      winoInputTask(args, tid, nt);
+      break;
+    case TASK_WINO_GEMM:
+      winoGemmTask(args, tid, nt);
+      break;
+    case TASK_WINO_OUTPUT:
+      winoOutputTask(args, tid, nt);
+      break;
   }
 }
 
@@ -46,4 +63,9 @@ export function heapBase(): usize {
 /** Floats of per-thread GEMM scratch. */
 export function gemmScratchFloats(): i32 {
   return GEMM_SCRATCH_FLOATS;
+}
+
+/** Floats of per-thread Winograd transform scratch. */
+export function winoScratchFloats(): i32 {
+  return WINO_SCRATCH_FLOATS;
 }

@@ -4,12 +4,26 @@
  * results out; every block it took is released before it returns.
  */
 import type { Backend, BinaryOp, Conv2dParams, Pool2dParams, UnaryOp } from '../backend.js';
-import { TASK_COL2IM, TASK_GEMM, TASK_IM2COL, type WasmKernels } from './kernels.js';
+import {
+  TASK_COL2IM,
+  TASK_GEMM,
+  TASK_IM2COL,
+  TASK_WINO_GEMM,
+  TASK_WINO_INPUT,
+  TASK_WINO_OUTPUT,
+  TASK_WINO_WEIGHTS,
+  type WasmKernels,
+} from './kernels.js';
 
 const UNARY_CODES: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, relu: 5, sigmoid: 6, tanh: 7 };
 const BINARY_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, pow: 4, max: 5, min: 6 };
 /** Below this many multiply-adds a GEMM stays on the calling thread (waking workers costs more). */
 const PARALLEL_MIN_MACS = 1 << 16;
+
+/** Winograd pays for its transforms from this many input and output channels on. */
+const WINOGRAD_MIN_CHANNELS = 8;
+/** Transformed inputs and products of one image group stay under this many bytes. */
+const WINOGRAD_GROUP_BYTES = 256 * 1024 * 1024;
 
 /** Runs fn with an arena mark, releasing every block fn allocated afterwards. */
 function scoped<T>(k: WasmKernels, fn: () => T): T {
@@ -38,6 +52,44 @@ interface GemmCall {
   ldc: number;
 }
 
+/**
+ * One 3×3, stride-1 convolution in Winograd form, addresses into the memory: y[N,K,OH,OW] = x[N,C,H,W]
+ * (zero outside, offset by pad) correlated with g(k,c,u,v) = w[k·wsk + c·wsc + u·3 + v] (or its
+ * 180° rotation when flip) + bias (0: none).
+ */
+interface WinogradCall {
+  x: number;
+  y: number;
+  w: number;
+  bias: number;
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  K: number;
+  OH: number;
+  OW: number;
+  padH: number;
+  padW: number;
+  wsk: number;
+  wsc: number;
+  flip: boolean;
+}
+
+/** Forward and input-gradient convolutions that Winograd F(4×4,3×3) serves. */
+function winogradFits(p: Conv2dParams): boolean {
+  return (
+    p.kernelH === 3 &&
+    p.kernelW === 3 &&
+    p.strideH === 1 &&
+    p.strideW === 1 &&
+    p.dilationH === 1 &&
+    p.dilationW === 1 &&
+    p.inChannels >= WINOGRAD_MIN_CHANNELS &&
+    p.outChannels >= WINOGRAD_MIN_CHANNELS
+  );
+}
+
 export function createWasmBackend(k: WasmKernels): Backend {
   const x = k.exports;
   const arena = k.arena;
@@ -52,6 +104,29 @@ export function createWasmBackend(k: WasmKernels): Backend {
       [+g.transA, +g.transB, g.M, g.N, g.K, g.alpha, g.A, g.lda, g.B, g.ldb, g.beta, g.C, g.ldc, scratch, scratchBytes],
       macs < PARALLEL_MIN_MACS ? 1 : k.threads,
     );
+  };
+
+  const winograd = (q: WinogradCall, what: string): void => {
+    const tilesH = Math.ceil(q.OH / 4);
+    const tilesW = Math.ceil(q.OW / 4);
+    const perImage = 36 * (q.C + q.K) * tilesH * tilesW * 4;
+    const group = Math.max(1, Math.min(q.N, Math.floor(WINOGRAD_GROUP_BYTES / perImage)));
+    const T = group * tilesH * tilesW;
+    const U = arena.alloc(36 * q.K * q.C * 4, what);
+    const V = arena.alloc(36 * q.C * T * 4, what);
+    const M = arena.alloc(36 * q.K * T * 4, what);
+    const ws = arena.alloc(x.winoScratchFloats() * 4 * k.threads, what);
+    const gs = gemmScratch(what);
+    k.run(TASK_WINO_WEIGHTS, [q.w, U, q.K, q.C, q.wsk, q.wsc, +q.flip, ws]);
+    for (let n0 = 0; n0 < q.N; n0 += group) {
+      const n = Math.min(group, q.N - n0);
+      const xn = q.x + n0 * q.C * q.H * q.W * 4;
+      const yn = q.y + n0 * q.K * q.OH * q.OW * 4;
+      const tiles = n * tilesH * tilesW;
+      k.run(TASK_WINO_INPUT, [xn, V, n, q.C, q.H, q.W, q.padH, q.padW, tilesH, tilesW, ws]);
+      k.run(TASK_WINO_GEMM, [U, V, M, q.K, q.C, tiles, gs]);
+      k.run(TASK_WINO_OUTPUT, [M, yn, q.bias, n, q.K, q.OH, q.OW, tilesH, tilesW, ws]);
+    }
   };
 
   /** The im2col geometry slots after image and cols (wasm/src/conv.ts). */
@@ -119,6 +194,30 @@ export function createWasmBackend(k: WasmKernels): Backend {
         const wAt = arena.copyIn(w, what);
         const bAt = bias ? arena.copyIn(bias, what) : 0;
         const y = arena.alloc(p.batch * outSize * 4, what);
+        if (winogradFits(p)) {
+          winograd(
+            {
+              x: xAt,
+              y,
+              w: wAt,
+              bias: bAt,
+              N: p.batch,
+              C: p.inChannels,
+              H: p.inH,
+              W: p.inW,
+              K: p.outChannels,
+              OH: p.outH,
+              OW: p.outW,
+              padH: p.padH,
+              padW: p.padW,
+              wsk: taps,
+              wsc: 9,
+              flip: false,
+            },
+            what,
+          );
+          return copyOut(y, p.batch * outSize);
+        }
         const pointwise = isPointwise(p);
         const cols = pointwise ? 0 : arena.alloc(taps * plane * 4, what);
         const scratch = gemmScratch(what);
@@ -159,6 +258,31 @@ export function createWasmBackend(k: WasmKernels): Backend {
         const outSize = p.outChannels * plane;
         const gyAt = arena.copyIn(gy, what);
         const wAt = arena.copyIn(w, what);
+        if (winogradFits(p)) {
+          const gxw = arena.alloc(p.batch * inSize * 4, what);
+          winograd(
+            {
+              x: gyAt,
+              y: gxw,
+              w: wAt,
+              bias: 0,
+              N: p.batch,
+              C: p.outChannels,
+              H: p.outH,
+              W: p.outW,
+              K: p.inChannels,
+              OH: p.inH,
+              OW: p.inW,
+              padH: 2 - p.padH,
+              padW: 2 - p.padW,
+              wsk: 9,
+              wsc: taps,
+              flip: true,
+            },
+            what,
+          );
+          return copyOut(gxw, p.batch * inSize);
+        }
         const pointwise = isPointwise(p);
         const gx = pointwise ? arena.alloc(p.batch * inSize * 4, what) : arena.zeros(p.batch * inSize, what);
         const gcols = pointwise ? 0 : arena.alloc(taps * plane * 4, what);

@@ -13,6 +13,10 @@ import { MAX_PAGES, WasmArena } from './memory.js';
 export const TASK_GEMM = 1;
 export const TASK_IM2COL = 2;
 export const TASK_COL2IM = 3;
+export const TASK_WINO_WEIGHTS = 4;
+export const TASK_WINO_INPUT = 5;
+export const TASK_WINO_GEMM = 6;
+export const TASK_WINO_OUTPUT = 7;
 
 /** Argument slots of one task (float64 each). */
 const ARG_SLOTS = 16;
@@ -22,6 +26,7 @@ export interface WasmExports {
   runTask(code: number, args: number, tid: number, nt: number): void;
   heapBase(): number;
   gemmScratchFloats(): number;
+  winoScratchFloats(): number;
   fillBias(y: number, bias: number, C: number, plane: number): void;
   maxPool2d(x: number, y: number, idx: number, ...params: number[]): void;
   maxPool2dBackward(gy: number, idx: number, gx: number, planes: number, inPlane: number, outPlane: number): void;

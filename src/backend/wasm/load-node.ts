@@ -59,8 +59,7 @@ export function loadWasmKernels(o: WasmLoadOptions = {}): WasmKernels {
     level,
     threads: threaded ? wanted : 1,
     startWorkers: threaded ? startNodeWorkers : undefined,
-    singleThreadReason:
-      wanted <= 1 ? 'VGG_NUM_THREADS=1' : threaded ? undefined : 'no shared memory in this engine',
+    singleThreadReason: wanted <= 1 ? 'VGG_NUM_THREADS=1' : threaded ? undefined : 'no shared memory in this engine',
   });
 }
 

@@ -13,9 +13,11 @@ import { repoRoot } from '../../helpers/paths.js';
 const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
 
 function runNode(args: string[], env: Record<string, string>): { status: number | null; out: string } {
+  // Without the parent runner's NODE_TEST_CONTEXT the child reports in text, not in the runner's protocol.
+  const { NODE_TEST_CONTEXT: _, ...parentEnv } = process.env;
   const r = spawnSync(process.execPath, [RELAXED_FLAG, ...args], {
     cwd: repoRoot,
-    env: { ...process.env, VGG_NATIVE: '0', VGG_TEST_BACKENDS: 'wasm', ...env },
+    env: { ...parentEnv, VGG_NATIVE: '0', VGG_TEST_BACKENDS: 'wasm', ...env },
     encoding: 'utf8',
     timeout: 600_000,
   });
@@ -45,8 +47,8 @@ for (const [simd, threads] of [
       it(`passes ${table}`, () => {
         const { status, out } = runNode([join('dist', 'test', table)], env);
         assert.equal(status, 0, out.slice(-4000));
-        assert.match(out, /# pass [1-9]/);
-        assert.match(out, /# fail 0/);
+        assert.match(out, /\bpass [1-9]/);
+        assert.match(out, /\bfail 0\b/);
       });
     }
   });
