@@ -20,8 +20,10 @@ const BINARY_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3,
 /** Below this many multiply-adds a GEMM stays on the calling thread (waking workers costs more). */
 const PARALLEL_MIN_MACS = 1 << 16;
 
-/** Winograd pays for its transforms from this many input and output channels on. */
+/** Winograd pays for its transforms from this many input and output channels on, */
 const WINOGRAD_MIN_CHANNELS = 8;
+/** and from this many output positions over the batch (each call transforms the weights afresh). */
+const WINOGRAD_MIN_POSITIONS = 1024;
 /** Transformed inputs and products of one image group stay under this many bytes. */
 const WINOGRAD_GROUP_BYTES = 256 * 1024 * 1024;
 
@@ -79,6 +81,7 @@ interface WinogradCall {
 /** Forward and input-gradient convolutions that Winograd F(4×4,3×3) serves. */
 function winogradFits(p: Conv2dParams): boolean {
   return (
+    p.batch * Math.min(p.outH * p.outW, p.inH * p.inW) >= WINOGRAD_MIN_POSITIONS &&
     p.kernelH === 3 &&
     p.kernelW === 3 &&
     p.strideH === 1 &&
@@ -90,7 +93,13 @@ function winogradFits(p: Conv2dParams): boolean {
   );
 }
 
-export function createWasmBackend(k: WasmKernels): Backend {
+export interface WasmBackendOptions {
+  /** 'auto': Winograd for 3×3 stride-1 convolutions with 8+ channels each way; 'im2col': never. */
+  conv?: 'auto' | 'im2col';
+}
+
+export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): Backend {
+  const useWinograd = (p: Conv2dParams): boolean => o.conv !== 'im2col' && winogradFits(p);
   const x = k.exports;
   const arena = k.arena;
   const scratchBytes = x.gemmScratchFloats() * 4;
@@ -194,7 +203,7 @@ export function createWasmBackend(k: WasmKernels): Backend {
         const wAt = arena.copyIn(w, what);
         const bAt = bias ? arena.copyIn(bias, what) : 0;
         const y = arena.alloc(p.batch * outSize * 4, what);
-        if (winogradFits(p)) {
+        if (useWinograd(p)) {
           winograd(
             {
               x: xAt,
@@ -258,7 +267,7 @@ export function createWasmBackend(k: WasmKernels): Backend {
         const outSize = p.outChannels * plane;
         const gyAt = arena.copyIn(gy, what);
         const wAt = arena.copyIn(w, what);
-        if (winogradFits(p)) {
+        if (useWinograd(p)) {
           const gxw = arena.alloc(p.batch * inSize * 4, what);
           winograd(
             {
