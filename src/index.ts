@@ -24,20 +24,23 @@ export {
   type MakeLayersOptions,
 } from './models/vgg.js';
 export { summarize, type LayerSummary, type ModelSummary } from './models/summary.js';
+export { lowerModel, LoweringError } from './models/lower.js';
+export type { LayerGraph, LayerStep, StepShape } from './backend/graph.js';
 export {
   loadCheckpoint,
+  decodeCheckpoint,
   saveSafetensors,
   savePth,
-  safetensorsBytes,
-  pthBytes,
+  encodeSafetensors,
+  encodePth,
   type LoadCheckpointOptions,
-  type SaveSafetensorsOptions,
+  type SafetensorsOptions,
 } from './io/checkpoint.js';
 export { CheckpointError, ZipError, PickleError, SafetensorsError, ForbiddenGlobalError } from './io/errors.js';
-export { readSafetensors, writeSafetensors } from './io/safetensors.js';
-export { readPth } from './io/pth.js';
-export { writePth } from './io/pth-writer.js';
-export { detectFormat, readStateDict, type CheckpointFormat } from './io/load.js';
+export { decodeRawSafetensors, encodeRawSafetensors } from './io/safetensors.js';
+export { decodeRawPth } from './io/pth.js';
+export { encodeRawPth } from './io/pth-writer.js';
+export { detectFormat, decodeRawStateDict, type CheckpointFormat } from './io/load.js';
 export type { RawTensor, DType } from './io/raw-tensor.js';
 export {
   hubDir,
@@ -142,4 +145,4 @@ export {
   type PlanOpTiming,
   type PlanMemory,
   type TryCompileResult,
-} from './backend/native/plan.js';
+} from './models/plan.js';

@@ -22,7 +22,7 @@ import {
   noGrad,
   vgg16,
   randn,
-  readSafetensors,
+  decodeRawSafetensors,
   Tensor,
   ArgumentError,
 } from '../src/index.js';
@@ -203,7 +203,7 @@ describe('vgg classify, features and similar', () => {
         image('portrait.png'),
       );
       assert.equal(r.status, 0, r.stderr);
-      const { tensors, metadata } = readSafetensors(readFileSync(out));
+      const { tensors, metadata } = decodeRawSafetensors(readFileSync(out));
       assert.deepEqual(tensors.get('pool2')!.shape, [2, 16, 14, 14]);
       assert.deepEqual(JSON.parse(metadata.get('files')!), [image('landscape.jpg'), image('portrait.png')]);
       const gallery = join(dir, 'gallery');

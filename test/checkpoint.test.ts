@@ -1,4 +1,4 @@
-/** loadCheckpoint / saveSafetensors / savePth in terms of model state dicts. */
+/** loadCheckpoint / decodeCheckpoint / saveSafetensors / savePth in terms of model state dicts. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, readdirSync } from 'node:fs';
@@ -8,11 +8,12 @@ import {
   VGG,
   makeLayers,
   loadCheckpoint,
+  decodeCheckpoint,
   saveSafetensors,
   savePth,
-  safetensorsBytes,
-  pthBytes,
-  readSafetensors,
+  encodeSafetensors,
+  encodePth,
+  decodeRawSafetensors,
   randn,
   noGrad,
   CheckpointError,
@@ -45,7 +46,7 @@ describe('checkpoint API', () => {
   });
 
   it('num_batches_tracked is written as int64, the dtype PyTorch gives it', () => {
-    const st = readSafetensors(safetensorsBytes(tiny().stateDict(), { format: 'pt' }));
+    const st = decodeRawSafetensors(encodeSafetensors(tiny().stateDict(), { format: 'pt' }));
     assert.equal(st.tensors.get('features.1.num_batches_tracked')!.dtype, 'int64');
     assert.equal(st.tensors.get('features.1.weight')!.dtype, 'float32');
     assert.equal(st.metadata.get('format'), 'pt');
@@ -57,13 +58,13 @@ describe('checkpoint API', () => {
       stripPrefix: 'module.',
     });
     assert.ok([...sd.keys()].every((k) => !k.startsWith('module.')));
-    const bytes = pthBytes(tiny().stateDict());
-    assert.equal((await loadCheckpoint(bytes)).size, tiny().stateDict().size);
+    const bytes = encodePth(tiny().stateDict());
+    assert.equal(decodeCheckpoint(bytes).size, tiny().stateDict().size);
   });
 
   it('bad files give CheckpointError; wrong models give StateDictError', async () => {
-    await assert.rejects(loadCheckpoint(new Uint8Array(0)), CheckpointError);
-    await assert.rejects(loadCheckpoint(new Uint8Array([1, 2, 3, 4, 5])), CheckpointError);
+    assert.throws(() => decodeCheckpoint(new Uint8Array(0)), CheckpointError);
+    assert.throws(() => decodeCheckpoint(new Uint8Array([1, 2, 3, 4, 5])), CheckpointError);
     const other = new VGG(makeLayers([5, 'M']), { numClasses: 3 });
     assert.throws(() => other.loadStateDict(new Map(tiny().stateDict())), StateDictError);
   });
@@ -74,11 +75,13 @@ describe('loading from a path reuses the file buffer', () => {
     const { readFileSync } = await import('node:fs');
     const path = fixturePath('checkpoints', 'conv_legacy.pt');
     const fromPath = await loadCheckpoint(path);
-    const fromBytes = await loadCheckpoint(new Uint8Array(readFileSync(path)));
+    const fromBytes = decodeCheckpoint(new Uint8Array(readFileSync(path)));
     assert.deepEqual([...fromPath.keys()], [...fromBytes.keys()]);
     for (const [k, t] of fromPath) assert.deepEqual(t.data, fromBytes.get(k)!.data, k);
-    const { readStateDict } = await import('../src/io/load.js');
-    const float32Keys = [...readStateDict(readFileSync(path))].filter(([, t]) => t.dtype === 'float32').map(([k]) => k);
+    const { decodeRawStateDict } = await import('../src/io/load.js');
+    const float32Keys = [...decodeRawStateDict(readFileSync(path))]
+      .filter(([, t]) => t.dtype === 'float32')
+      .map(([k]) => k);
     assert.ok(float32Keys.length >= 2);
     const buffers = new Set(float32Keys.map((k) => fromPath.get(k)!.data.buffer));
     assert.equal(buffers.size, 1, 'every float32 tensor is a view of the one file buffer');

@@ -70,15 +70,15 @@ describe('vgg inspect and vgg convert', () => {
   it('convert .pth -> .safetensors -> .pth keeps names, dtypes, shapes and bytes', async () => {
     const { mkdtempSync, rmSync, readFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
-    const { readStateDict } = await import('../src/io/load.js');
+    const { decodeRawStateDict } = await import('../src/io/load.js');
     const dir = mkdtempSync(join(tmpdir(), 'vgg-convert-'));
     try {
       const st = join(dir, 'x.safetensors');
       const back = join(dir, 'x.pth');
       assert.equal(vgg('convert', ckpt('dtypes_legacy.pt'), st).status, 0);
       assert.equal(vgg('convert', st, back).status, 0);
-      const a = readStateDict(readFileSync(ckpt('dtypes_legacy.pt')));
-      const b = readStateDict(readFileSync(back));
+      const a = decodeRawStateDict(readFileSync(ckpt('dtypes_legacy.pt')));
+      const b = decodeRawStateDict(readFileSync(back));
       assert.deepEqual([...b.keys()], [...a.keys()]);
       for (const [k, t] of a) {
         assert.equal(b.get(k)!.dtype, t.dtype, k);

@@ -29,7 +29,7 @@ import { ArgumentError } from '../src/errors.js';
 import { repoRoot } from './helpers/paths.js';
 import { backend, setBackend } from '../src/backend/registry.js';
 import { registerCountingBackend } from './helpers/counting-backend.js';
-import { inferencePlanUnavailable, tryCompileInferencePlan } from '../src/backend/native/plan.js';
+import { inferencePlanUnavailable, tryCompileInferencePlan } from '../src/models/plan.js';
 import { buildVgg } from '../src/models/vgg.js';
 import { noGrad } from '../src/tensor/autograd.js';
 import { randn } from '../src/tensor/creation.js';

@@ -5,6 +5,8 @@
  * autograd layer. Every output buffer is allocated by the caller or returned
  * fresh; kernels never keep references to their arguments.
  */
+import type { PlanGraph } from './graph.js';
+import type { CompileInferencePlanOptions, InferencePlan } from './plan.js';
 
 /** The geometry of a sliding 2-D window: input and output sizes, kernel, stride, padding, dilation. */
 export interface Window2d {
@@ -73,6 +75,13 @@ export interface AdamStepScalars {
 
 export interface Backend {
   readonly name: string;
+
+  /**
+   * Optional: prepares a whole model, lowered and fused by src/models/
+   * (see graph.ts for what each op means), for repeated inference. Backends
+   * without it run models layer by layer through the kernels below.
+   */
+  compileInferencePlan?(graph: PlanGraph, options: CompileInferencePlanOptions): InferencePlan;
 
   /**
    * C[M,N] = alpha · op(A) · op(B) + beta · C, all row-major and dense.

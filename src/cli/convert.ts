@@ -2,9 +2,9 @@
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { ArgumentError } from '../errors.js';
-import { readStateDictFile, type readStateDict } from '../io/load.js';
-import { writeSafetensors } from '../io/safetensors.js';
-import { writePth } from '../io/pth-writer.js';
+import { loadRawStateDict, type decodeRawStateDict } from '../io/load.js';
+import { encodeRawSafetensors } from '../io/safetensors.js';
+import { encodeRawPth } from '../io/pth-writer.js';
 import { writeFileAtomic } from '../io/checkpoint.js';
 
 export interface ConvertOptions {
@@ -13,16 +13,16 @@ export interface ConvertOptions {
 }
 
 /** The writer for an output file, chosen by its extension. */
-function writerFor(out: string): (t: ReturnType<typeof readStateDict>) => Uint8Array {
+function writerFor(out: string): (t: ReturnType<typeof decodeRawStateDict>) => Uint8Array {
   const ext = extname(out).toLowerCase();
-  if (ext === '.safetensors') return (t) => writeSafetensors(t, { format: 'pt' });
-  if (ext === '.pth' || ext === '.pt' || ext === '.bin') return (t) => writePth(t);
+  if (ext === '.safetensors') return (t) => encodeRawSafetensors(t, { format: 'pt' });
+  if (ext === '.pth' || ext === '.pt' || ext === '.bin') return (t) => encodeRawPth(t);
   throw new ArgumentError(`cannot tell the output format from "${out}": use a .safetensors, .pth or .pt file name`);
 }
 
 export async function convertCheckpoint(input: string, output: string, opts: ConvertOptions = {}): Promise<number> {
   const write = writerFor(output);
-  const tensors = await readStateDictFile(input, opts);
+  const tensors = await loadRawStateDict(input, opts);
   await writeFileAtomic(output, write(tensors));
   return tensors.size;
 }

@@ -1,15 +1,15 @@
 /** `vgg inspect <file>`: format, every tensor's name, dtype and shape, and totals. */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { detectFormat, namingFile, readStateDict } from '../io/load.js';
-import { readSafetensors } from '../io/safetensors.js';
+import { detectFormat, namingFile, decodeRawStateDict } from '../io/load.js';
+import { decodeRawSafetensors } from '../io/safetensors.js';
 import { byteLength, shapeNumel } from '../io/raw-tensor.js';
 import { formatBytes, formatCount, renderTable } from './format.js';
 
 export async function inspectText(path: string, opts: { key?: string; stripPrefix?: string } = {}): Promise<string> {
   const bytes = await readFile(path);
   const format = detectFormat(bytes);
-  const tensors = namingFile(path, () => readStateDict(bytes, opts));
+  const tensors = namingFile(path, () => decodeRawStateDict(bytes, opts));
   const rows = [...tensors].map(([name, t]) => [
     name,
     t.dtype,
@@ -20,7 +20,7 @@ export async function inspectText(path: string, opts: { key?: string; stripPrefi
   const dataBytes = [...tensors.values()].reduce((n, t) => n + byteLength(t.dtype, t.shape), 0);
   const lines = [`${path}: ${format} (${formatBytes(bytes.length)})`];
   if (format === 'safetensors') {
-    for (const [k, v] of readSafetensors(bytes).metadata) lines.push(`metadata ${k}: ${v}`);
+    for (const [k, v] of decodeRawSafetensors(bytes).metadata) lines.push(`metadata ${k}: ${v}`);
   }
   lines.push('', renderTable(['Name', 'DType', 'Shape', 'Values'], rows, 3));
   lines.push(`${tensors.size} tensors, ${formatCount(values)} values, ${formatBytes(dataBytes)} of tensor data`);

@@ -1,17 +1,18 @@
 /**
- * The checkpoint API in terms of library Tensors: load any supported file
- * into a Map<string, Tensor> ready for loadStateDict, and save a state dict
- * as safetensors or as a `.pth` that torch.load(weights_only=True) reads.
+ * The checkpoint API in terms of library Tensors: decode (bytes) or load (a
+ * file) any supported format into a Map<string, Tensor> ready for
+ * loadStateDict, and encode or save a state dict as safetensors or as a
+ * `.pth` that torch.load(weights_only=True) reads.
  */
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { Tensor } from '../tensor/tensor.js';
-import { readStateDict, readStateDictFile } from './load.js';
+import { decodeRawStateDict, loadRawStateDict } from './load.js';
 import { fromFloat32, shapeNumel, toFloat32, type RawTensor } from './raw-tensor.js';
-import type { ReadPthOptions } from './pth.js';
-import { writePth } from './pth-writer.js';
-import { writeSafetensors } from './safetensors.js';
+import type { DecodePthOptions } from './pth.js';
+import { encodeRawPth } from './pth-writer.js';
+import { encodeRawSafetensors } from './safetensors.js';
 
-export type LoadCheckpointOptions = Pick<ReadPthOptions, 'key' | 'stripPrefix'>;
+export type LoadCheckpointOptions = Pick<DecodePthOptions, 'key' | 'stripPrefix'>;
 
 /**
  * Converts one record to a float32 Tensor. An aligned float32 record becomes
@@ -43,17 +44,18 @@ function toRawDict(stateDict: ReadonlyMap<string, Tensor>): Map<string, RawTenso
 }
 
 /**
- * Reads a PyTorch (.pth/.pt, zip or legacy layout) or safetensors checkpoint
- * from a path or bytes. `key` picks the state dict inside a training
- * checkpoint ({'epoch': …, 'state_dict': …}); `stripPrefix` removes e.g. the
- * 'module.' that DataParallel adds. Every dtype becomes float32.
+ * Decodes a PyTorch (.pth/.pt, zip or legacy layout) or safetensors
+ * checkpoint. `key` picks the state dict inside a training checkpoint
+ * ({'epoch': …, 'state_dict': …}); `stripPrefix` removes e.g. the 'module.'
+ * that DataParallel adds. Every dtype becomes float32.
  */
-export async function loadCheckpoint(
-  source: string | Uint8Array,
-  opts: LoadCheckpointOptions = {},
-): Promise<Map<string, Tensor>> {
-  const raw = typeof source === 'string' ? await readStateDictFile(source, opts) : readStateDict(source, opts);
-  return rawDictToTensors(raw);
+export function decodeCheckpoint(bytes: Uint8Array, opts: LoadCheckpointOptions = {}): Map<string, Tensor> {
+  return rawDictToTensors(decodeRawStateDict(bytes, opts));
+}
+
+/** decodeCheckpoint on the file at `path` (float32 records become views of the file's buffer, without a copy). */
+export async function loadCheckpoint(path: string, opts: LoadCheckpointOptions = {}): Promise<Map<string, Tensor>> {
+  return rawDictToTensors(await loadRawStateDict(path, opts));
 }
 
 export function rawDictToTensors(raw: ReadonlyMap<string, RawTensor>): Map<string, Tensor> {
@@ -74,34 +76,34 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
   }
 }
 
-export interface SaveSafetensorsOptions {
+export interface SafetensorsOptions {
   /** Written as `__metadata__.format`, as the safetensors PyTorch helpers do ('pt'). */
   format?: string;
   metadata?: Record<string, string>;
 }
 
-export function safetensorsBytes(
-  stateDict: ReadonlyMap<string, Tensor>,
-  opts: SaveSafetensorsOptions = {},
-): Uint8Array {
+/** A state dict as safetensors bytes (float32, num_batches_tracked as int64), in the map's order. */
+export function encodeSafetensors(stateDict: ReadonlyMap<string, Tensor>, opts: SafetensorsOptions = {}): Uint8Array {
   const metadata: Record<string, string> = { ...(opts.metadata ?? {}) };
   if (opts.format) metadata.format = opts.format;
-  return writeSafetensors(toRawDict(stateDict), Object.keys(metadata).length ? metadata : undefined);
+  return encodeRawSafetensors(toRawDict(stateDict), Object.keys(metadata).length ? metadata : undefined);
 }
 
+/** encodeSafetensors, written to `path` atomically. */
 export async function saveSafetensors(
   path: string,
   stateDict: ReadonlyMap<string, Tensor>,
-  opts: SaveSafetensorsOptions = {},
+  opts: SafetensorsOptions = {},
 ): Promise<void> {
-  await writeFileAtomic(path, safetensorsBytes(stateDict, opts));
+  await writeFileAtomic(path, encodeSafetensors(stateDict, opts));
 }
 
-export function pthBytes(stateDict: ReadonlyMap<string, Tensor>): Uint8Array {
-  return writePth(toRawDict(stateDict));
+/** A state dict as the bytes of PyTorch's zip layout (what savePth writes). */
+export function encodePth(stateDict: ReadonlyMap<string, Tensor>): Uint8Array {
+  return encodeRawPth(toRawDict(stateDict));
 }
 
 /** Writes PyTorch's zip layout; `torch.load(path, weights_only=True)` returns an OrderedDict of tensors. */
 export async function savePth(path: string, stateDict: ReadonlyMap<string, Tensor>): Promise<void> {
-  await writeFileAtomic(path, pthBytes(stateDict));
+  await writeFileAtomic(path, encodePth(stateDict));
 }

@@ -4,9 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { CheckpointError } from './errors.js';
-import { pthLayout, readPth, type ReadPthOptions } from './pth.js';
+import { pthLayout, decodeRawPth, type DecodePthOptions } from './pth.js';
 import type { RawTensor } from './raw-tensor.js';
-import { readSafetensors } from './safetensors.js';
+import { decodeRawSafetensors } from './safetensors.js';
 
 export type CheckpointFormat = 'pth-zip' | 'pth-legacy' | 'safetensors';
 
@@ -27,11 +27,11 @@ export function detectFormat(bytes: Uint8Array): CheckpointFormat | undefined {
  * Reads a state dict from PyTorch or safetensors bytes. `key` and
  * `stripPrefix` apply to PyTorch files; `stripPrefix` to safetensors too.
  */
-export function readStateDict(bytes: Uint8Array, opts: ReadPthOptions = {}): Map<string, RawTensor> {
+export function decodeRawStateDict(bytes: Uint8Array, opts: DecodePthOptions = {}): Map<string, RawTensor> {
   const format = detectFormat(bytes);
-  if (format === 'pth-zip' || format === 'pth-legacy') return readPth(bytes, opts);
+  if (format === 'pth-zip' || format === 'pth-legacy') return decodeRawPth(bytes, opts);
   if (format === 'safetensors') {
-    const { tensors } = readSafetensors(bytes);
+    const { tensors } = decodeRawSafetensors(bytes);
     const prefix = opts.stripPrefix;
     if (prefix === undefined || prefix === '') return tensors;
     const out = new Map<string, RawTensor>();
@@ -58,8 +58,8 @@ export function namingFile<T>(path: string, read: () => T): T {
   }
 }
 
-/** readStateDict on a file's contents. */
-export async function readStateDictFile(path: string, opts: ReadPthOptions = {}): Promise<Map<string, RawTensor>> {
+/** decodeRawStateDict on a file's contents. */
+export async function loadRawStateDict(path: string, opts: DecodePthOptions = {}): Promise<Map<string, RawTensor>> {
   const bytes = await readFile(path);
-  return namingFile(path, () => readStateDict(bytes, { alignInPlace: true, ...opts }));
+  return namingFile(path, () => decodeRawStateDict(bytes, { alignInPlace: true, ...opts }));
 }

@@ -9,9 +9,10 @@
  * - BatchNorm2d normalizes with its running statistics (a BatchNorm2d built
  *   with trackRunningStats: false has none and is refused).
  *
- * Spatial sizes are static, fixed by `inputShape`; shapes are propagated layer
- * by layer so that mismatches (wrong channel count, a map too small to pool)
- * are reported at export time, naming the layer. The batch dimension is fixed
+ * The model is read through its lowering (src/models/lower.ts), which also
+ * decides which models can be exported. Spatial sizes are static, fixed by
+ * `inputShape`, so that mismatches (wrong channel count, a map too small to
+ * pool) are reported at export time, naming the layer. The batch dimension is fixed
  * too unless `dynamicBatch` is set, in which case it is the symbolic 'batch'.
  *
  * Layer mapping:
@@ -28,19 +29,17 @@ import { randomBytes } from 'node:crypto';
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Module } from '../nn/module.js';
-import { Conv2d } from '../nn/layers/conv.js';
-import { BatchNorm2d } from '../nn/layers/batchnorm.js';
-import { ReLU } from '../nn/layers/activation.js';
-import { MaxPool2d, AdaptiveAvgPool2d } from '../nn/layers/pooling.js';
-import { Linear } from '../nn/layers/linear.js';
-import { Dropout } from '../nn/layers/dropout.js';
-import { Flatten } from '../nn/layers/flatten.js';
-import { Sequential } from '../nn/layers/sequential.js';
-import { VGG } from '../models/vgg.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { poolOutputSize } from '../tensor/ops/pool.js';
-import type { IntOrPair } from '../tensor/ops/pair.js';
-import { adaptiveBin } from '../backend/ref/pool.js';
+import { lowerModel, LoweringError } from '../models/lower.js';
+import type {
+  AdaptiveAvgPoolStep,
+  BatchNormStep,
+  ConvStep,
+  FlattenStep,
+  LayerStep,
+  LinearStep,
+  MaxPoolStep,
+} from '../backend/graph.js';
+import { adaptiveBin } from '../backend/adaptive-bin.js';
 import { ProtoWriter } from './onnx-protobuf.js';
 
 export interface ExportOnnxOptions {
@@ -138,17 +137,6 @@ function int64Raw(values: readonly number[]): Uint8Array {
   return out;
 }
 
-function shapeText(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
-
-/** A module is followed structurally only if it runs its class's own forward (not an override). */
-function isPlain<C extends abstract new (...args: never[]) => Module>(m: Module, cls: C): m is InstanceType<C> {
-  return m instanceof cls && m.forward === (cls.prototype as Module).forward;
-}
-
-const SUPPORTED = 'VGG, Sequential, Conv2d, BatchNorm2d, ReLU, MaxPool2d, AdaptiveAvgPool2d, Linear, Flatten, Dropout';
-
 interface ResolvedOptions {
   inputShape: [number, number, number, number];
   dynamicBatch: boolean;
@@ -227,15 +215,15 @@ class GraphBuilder {
     return name;
   }
 
-  /** A parameter or buffer as an initializer under its state-dict key; a tensor shared by two layers is stored once. */
-  weight(key: string, t: Tensor): string {
-    const known = this.initByData.get(t.data);
-    if (known && known.dims.join() === t.shape.join()) return known.name;
+  /** A parameter or buffer as an initializer under its state-dict key; an array shared by two layers is stored once. */
+  weight(key: string, data: Float32Array, dims: readonly number[]): string {
+    const known = this.initByData.get(data);
+    if (known && known.dims.join() === dims.join()) return known.name;
     const name = this.initNames.has(key) ? this.unique(key) : key;
     this.taken.add(name);
     this.initNames.add(name);
-    this.initByData.set(t.data, { name, dims: [...t.shape] });
-    this.initializers.push({ name, dims: [...t.shape], dataType: FLOAT, raw: float32Raw(t.data) });
+    this.initByData.set(data, { name, dims: [...dims] });
+    this.initializers.push({ name, dims: [...dims], dataType: FLOAT, raw: float32Raw(data) });
     return name;
   }
 
@@ -285,96 +273,50 @@ class GraphBuilder {
   }
 }
 
-function label(path: string, m: Module): string {
-  return path ? `${path} (${m.typeName()})` : `the root module (${m.typeName()})`;
-}
-
-/** Walks the model in execution order, adding nodes to `b`. */
+/** Emits the nodes of each lowered step; the lowering has already checked every shape. */
 class Exporter {
   constructor(private readonly b: GraphBuilder) {}
 
-  fail(path: string, m: Module, msg: string): never {
-    throw new OnnxExportError(`${label(path, m)}: ${msg}`, path);
+  /** A step's output shape with the batch in front (all sizes are known: the input shape is). */
+  private outShape(step: LayerStep): number[] {
+    return [this.b.opts.inputShape[0], ...(step.outShape as number[])];
   }
 
-  /** The shape entering this layer, with where it came from, for error messages. */
-  private seen(): string {
-    const { inputShape } = this.b.opts;
-    return `input to it has shape ${shapeText(this.b.shape)} (from inputShape ${shapeText(inputShape)})`;
+  private key(step: LayerStep, name: string): string {
+    return step.path ? `${step.path}.${name}` : name;
   }
 
-  private needRank4(path: string, m: Module): [number, number, number, number] {
-    if (this.b.shape.length !== 4) this.fail(path, m, `expects a 4-D input [N, C, H, W], but the ${this.seen()}`);
-    return this.b.shape as [number, number, number, number];
-  }
-
-  private pair(path: string, m: Module, v: IntOrPair, what: string, min: number): [number, number] {
-    const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
-    if (!p.every((x) => Number.isInteger(x) && x >= min))
-      this.fail(path, m, `${what} must be an integer ≥ ${min} or a pair of them, got ${JSON.stringify(v)}`);
-    return p;
-  }
-
-  visit(path: string, m: Module): void {
-    const child = (name: string): string => (path ? `${path}.${name}` : name);
-    if (isPlain(m, VGG)) {
-      this.visit(child('features'), m.features);
-      this.visit(child('avgpool'), m.avgpool);
-      this.flatten(child('flatten'), m, 1, -1);
-      this.visit(child('classifier'), m.classifier);
-    } else if (isPlain(m, Sequential)) {
-      for (const [name, c] of m.namedChildren()) this.visit(child(name), c);
-    } else if (isPlain(m, Conv2d)) {
-      this.conv(path, m);
-    } else if (isPlain(m, BatchNorm2d)) {
-      this.batchNorm(path, m);
-    } else if (isPlain(m, ReLU)) {
-      this.b.apply(path, 'Relu', [], [], this.b.shape);
-    } else if (isPlain(m, MaxPool2d)) {
-      this.maxPool(path, m);
-    } else if (isPlain(m, AdaptiveAvgPool2d)) {
-      this.adaptiveAvgPool(path, m);
-    } else if (isPlain(m, Linear)) {
-      this.linear(path, m);
-    } else if (isPlain(m, Flatten)) {
-      this.flatten(path, m, m.startDim, m.endDim);
-    } else if (isPlain(m, Dropout)) {
-      // Identity at inference: nothing to emit.
-    } else {
-      const base = [
-        VGG,
-        Sequential,
-        Conv2d,
-        BatchNorm2d,
-        ReLU,
-        MaxPool2d,
-        AdaptiveAvgPool2d,
-        Linear,
-        Flatten,
-        Dropout,
-      ].find((cls) => m instanceof cls);
-      const why = base
-        ? `a subclass of ${base.name} with its own forward cannot be exported`
-        : `unsupported layer type ${m.typeName()}`;
-      this.fail(path, m, `${why} (ONNX export supports ${SUPPORTED})`);
+  emit(step: LayerStep): void {
+    switch (step.op) {
+      case 'conv':
+        return this.conv(step);
+      case 'batchnorm':
+        return this.batchNorm(step);
+      case 'relu':
+        return this.b.apply(step.path, 'Relu', [], [], this.outShape(step));
+      case 'maxpool':
+        return this.maxPool(step);
+      case 'adaptiveavgpool':
+        return this.adaptiveAvgPool(step);
+      case 'linear':
+        return this.linear(step);
+      case 'flatten':
+        return this.flatten(step);
+      case 'dropout':
+        // Identity at inference: nothing to emit.
+        return;
     }
   }
 
-  private conv(path: string, m: Conv2d): void {
-    const [n, c, h, w] = this.needRank4(path, m);
-    if (c !== m.inChannels) this.fail(path, m, `expects ${m.inChannels} input channels, but the ${this.seen()}`);
-    const [kh, kw] = m.kernelSize;
-    const [sh, sw] = m.stride;
-    const [ph, pw] = m.padding;
-    const [dh, dw] = m.dilation;
-    const outH = Math.floor((h + 2 * ph - dh * (kh - 1) - 1) / sh) + 1;
-    const outW = Math.floor((w + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
-    if (outH < 1 || outW < 1)
-      this.fail(path, m, `the ${this.seen()}, too small for kernel (${kh}, ${kw}) with dilation (${dh}, ${dw})`);
-    const inputs = [this.b.weight(`${path ? `${path}.` : ''}weight`, m.weight)];
-    if (m.bias) inputs.push(this.b.weight(`${path ? `${path}.` : ''}bias`, m.bias));
+  private conv(step: ConvStep): void {
+    const [kh, kw] = step.kernel;
+    const [sh, sw] = step.stride;
+    const [ph, pw] = step.padding;
+    const [dh, dw] = step.dilation;
+    const inputs = [this.b.weight(this.key(step, 'weight'), step.weight, [step.outChannels, step.inChannels, kh, kw])];
+    if (step.bias) inputs.push(this.b.weight(this.key(step, 'bias'), step.bias, [step.outChannels]));
     this.b.apply(
-      path,
+      step.path,
       'Conv',
       inputs,
       [
@@ -384,51 +326,39 @@ class Exporter {
         ints('pads', [ph, pw, ph, pw]),
         ints('strides', [sh, sw]),
       ],
-      [n, m.outChannels, outH, outW],
+      this.outShape(step),
     );
   }
 
-  private batchNorm(path: string, m: BatchNorm2d): void {
-    const [, c] = this.needRank4(path, m);
-    if (!m.trackRunningStats || !m.runningMean || !m.runningVar) {
-      this.fail(
-        path,
-        m,
-        'has no running statistics (trackRunningStats: false), so even in eval mode it normalizes with batch statistics, which ONNX BatchNormalization cannot express',
-      );
-    }
-    if (c !== m.numFeatures) this.fail(path, m, `expects ${m.numFeatures} channels, but the ${this.seen()}`);
-    const key = (name: string): string => (path ? `${path}.${name}` : name);
-    const prefix = path ? `${path}/` : '';
-    const scale = m.weight
-      ? this.b.weight(key('weight'), m.weight)
+  private batchNorm(step: BatchNormStep): void {
+    const c = step.channels;
+    const prefix = step.path ? `${step.path}/` : '';
+    const scale = step.weight
+      ? this.b.weight(this.key(step, 'weight'), step.weight, [c])
       : this.b.constFloat(`${prefix}scale`, [c], new Float32Array(c).fill(1));
-    const bias = m.bias
-      ? this.b.weight(key('bias'), m.bias)
+    const bias = step.bias
+      ? this.b.weight(this.key(step, 'bias'), step.bias, [c])
       : this.b.constFloat(`${prefix}B`, [c], new Float32Array(c));
-    const mean = this.b.weight(key('running_mean'), m.runningMean);
-    const variance = this.b.weight(key('running_var'), m.runningVar);
-    this.b.apply(path, 'BatchNormalization', [scale, bias, mean, variance], [float('epsilon', m.eps)], this.b.shape);
+    const mean = this.b.weight(this.key(step, 'running_mean'), step.mean, [c]);
+    const variance = this.b.weight(this.key(step, 'running_var'), step.variance, [c]);
+    this.b.apply(
+      step.path,
+      'BatchNormalization',
+      [scale, bias, mean, variance],
+      [float('epsilon', step.eps)],
+      this.outShape(step),
+    );
   }
 
-  private maxPool(path: string, m: MaxPool2d): void {
-    const [n, c, h, w] = this.needRank4(path, m);
-    const [kh, kw] = this.pair(path, m, m.kernelSize, 'kernel_size', 1);
-    const [sh, sw] = this.pair(path, m, m.stride, 'stride', 1);
-    const [ph, pw] = this.pair(path, m, m.padding, 'padding', 0);
-    const [dh, dw] = this.pair(path, m, m.dilation, 'dilation', 1);
-    if (ph > kh / 2 || pw > kw / 2)
-      this.fail(path, m, `padding (${ph}, ${pw}) must be at most half of the kernel size (${kh}, ${kw})`);
-    const outH = poolOutputSize(h, kh, sh, ph, dh, m.ceilMode);
-    const outW = poolOutputSize(w, kw, sw, pw, dw, m.ceilMode);
-    if (outH < 1 || outW < 1)
-      this.fail(
-        path,
-        m,
-        `the ${this.seen()}, too small for max pooling with kernel (${kh}, ${kw}), stride (${sh}, ${sw})`,
-      );
+  private maxPool(step: MaxPoolStep): void {
+    const [, h, w] = step.inShape as number[];
+    const [, outH, outW] = step.outShape as number[];
+    const [kh, kw] = step.kernel;
+    const [sh, sw] = step.stride;
+    const [ph, pw] = step.padding;
+    const [dh, dw] = step.dilation;
     // (A window lying wholly in padding, possible only with dilation, gives −inf here and −FLT_MAX in onnxruntime.)
-    let ceilMode = m.ceilMode;
+    let ceilMode = step.ceilMode;
     let pads = [ph, pw, ph, pw];
     if (ceilMode) {
       // PyTorch drops a last window that would start in the right padding; ONNX's shape formula
@@ -447,7 +377,7 @@ class Exporter {
       }
     }
     this.b.apply(
-      path,
+      step.path,
       'MaxPool',
       [],
       [
@@ -457,18 +387,16 @@ class Exporter {
         ints('pads', pads),
         ints('strides', [sh, sw]),
       ],
-      [n, c, outH, outW],
+      this.outShape(step),
     );
   }
 
-  private adaptiveAvgPool(path: string, m: AdaptiveAvgPool2d): void {
-    const [n, c, h, w] = this.needRank4(path, m);
-    const s = m.outputSize;
-    const [oh, ow] = typeof s === 'number' ? [s, s] : [s[0] ?? h, s[1] ?? w];
-    if (!Number.isInteger(oh) || !Number.isInteger(ow) || oh < 1 || ow < 1) {
-      this.fail(path, m, `output size must be positive integers, got ${JSON.stringify(s)}`);
-    }
-    const outShape = [n, c, oh, ow];
+  private adaptiveAvgPool(step: AdaptiveAvgPoolStep): void {
+    const path = step.path;
+    const [c, h, w] = step.inShape as number[];
+    const [, oh, ow] = step.outShape as number[];
+    const n = this.b.opts.inputShape[0];
+    const outShape = this.outShape(step);
     if (h === oh && w === ow) {
       this.b.apply(path, 'Identity', [], [], outShape);
     } else if (h % oh === 0 && w % ow === 0) {
@@ -513,19 +441,13 @@ class Exporter {
     }
   }
 
-  private linear(path: string, m: Linear): void {
-    const shape = this.b.shape;
-    const features = shape[shape.length - 1];
-    if (shape.length < 2 || features !== m.inFeatures) {
-      this.fail(path, m, `expects ${m.inFeatures} input features in the last dimension, but the ${this.seen()}`);
-    }
-    const key = (name: string): string => (path ? `${path}.${name}` : name);
-    const outShape = [...shape.slice(0, -1), m.outFeatures];
-    const weight = this.b.weight(key('weight'), m.weight);
-    const bias = m.bias ? this.b.weight(key('bias'), m.bias) : null;
-    if (shape.length === 2) {
+  private linear(step: LinearStep): void {
+    const outShape = this.outShape(step);
+    const weight = this.b.weight(this.key(step, 'weight'), step.weight, [step.outFeatures, step.inFeatures]);
+    const bias = step.bias ? this.b.weight(this.key(step, 'bias'), step.bias, [step.outFeatures]) : null;
+    if (step.inShape.length === 1) {
       this.b.apply(
-        path,
+        step.path,
         'Gemm',
         bias ? [weight, bias] : [weight],
         [float('alpha', 1), float('beta', 1), int('transB', 1)],
@@ -534,29 +456,20 @@ class Exporter {
       return;
     }
     // Gemm is 2-D only; over higher ranks, y = x·Wᵀ (+ b) on the last axis.
-    const wt = this.b.node(path, 'Transpose', [weight], [ints('perm', [1, 0])]);
-    this.b.apply(path, 'MatMul', [wt], [], outShape);
-    if (bias) this.b.apply(path, 'Add', [bias], [], outShape);
+    const wt = this.b.node(step.path, 'Transpose', [weight], [ints('perm', [1, 0])]);
+    this.b.apply(step.path, 'MatMul', [wt], [], outShape);
+    if (bias) this.b.apply(step.path, 'Add', [bias], [], outShape);
   }
 
-  /** torch.flatten(x, startDim, endDim); flattening into the batch dimension is refused. */
-  private flatten(path: string, m: Module, startDim: number, endDim: number): void {
-    const shape = this.b.shape;
-    const r = shape.length;
-    const s = startDim < 0 ? startDim + r : startDim;
-    const e = endDim < 0 ? endDim + r : endDim;
-    if (!Number.isInteger(s) || !Number.isInteger(e) || s < 0 || e >= r || s > e) {
-      this.fail(path, m, `cannot flatten dims ${startDim}..${endDim}: the ${this.seen()}`);
-    }
-    if (s === e) return;
-    if (s === 0)
-      this.fail(path, m, 'flattening into the batch dimension (start_dim 0) cannot be exported; use start_dim ≥ 1');
-    const outShape = [...shape.slice(0, s), shape.slice(s, e + 1).reduce((p, d) => p * d, 1), ...shape.slice(e + 1)];
-    if (s === 1 && e === r - 1) {
-      this.b.apply(path, 'Flatten', [], [int('axis', 1)], outShape);
+  /** torch.flatten(x, startDim, endDim), startDim ≥ 1 (the lowering refuses flattening into the batch). */
+  private flatten(step: FlattenStep): void {
+    if (step.startDim === step.endDim) return;
+    const outShape = this.outShape(step);
+    if (step.startDim === 1 && step.endDim === step.inShape.length) {
+      this.b.apply(step.path, 'Flatten', [], [int('axis', 1)], outShape);
     } else {
-      const target = this.b.constInt64(`${path ? `${path}/` : ''}shape`, [0, ...outShape.slice(1)]);
-      this.b.apply(path, 'Reshape', [target], [], outShape);
+      const target = this.b.constInt64(`${step.path ? `${step.path}/` : ''}shape`, [0, ...outShape.slice(1)]);
+      this.b.apply(step.path, 'Reshape', [target], [], outShape);
     }
   }
 }
@@ -622,8 +535,16 @@ export function exportOnnxBytes(model: Module, opts?: ExportOnnxOptions): Uint8A
     if (stateKeys.has(name))
       throw new OnnxExportError(`"${name}" names a weight of the model; choose another input/output name`);
   }
+  let graph;
+  try {
+    graph = lowerModel(model, o.inputShape);
+  } catch (e) {
+    if (e instanceof LoweringError) throw new OnnxExportError(e.message, e.path);
+    throw e;
+  }
   const b = new GraphBuilder(o, stateKeys);
-  new Exporter(b).visit('', model);
+  const exporter = new Exporter(b);
+  for (const step of graph.steps) exporter.emit(step);
   b.finish();
 
   const graphName = model.typeName();

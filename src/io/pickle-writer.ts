@@ -4,6 +4,7 @@
  * REDUCE and BINPERSID.
  */
 import { utf8Encoder } from './bytes.js';
+import * as OP from './pickle-opcodes.js';
 
 export class PickleBuilder {
   private readonly chunks: Uint8Array[] = [];
@@ -20,31 +21,31 @@ export class PickleBuilder {
   }
 
   proto(version: number): this {
-    return this.op(0x80, version);
+    return this.op(OP.PROTO, version);
   }
 
   stop(): this {
-    return this.op(0x2e);
+    return this.op(OP.STOP);
   }
 
   mark(): this {
-    return this.op(0x28);
+    return this.op(OP.MARK);
   }
 
   none(): this {
-    return this.op(0x4e);
+    return this.op(OP.NONE);
   }
 
   bool(v: boolean): this {
-    return this.op(v ? 0x88 : 0x89);
+    return this.op(v ? OP.NEWTRUE : OP.NEWFALSE);
   }
 
   int(v: number): this {
     if (!Number.isSafeInteger(v)) throw new RangeError(`cannot pickle ${v} as an int`);
-    if (v >= 0 && v < 0x100) return this.op(0x4b, v); // BININT1
-    if (v >= 0 && v < 0x10000) return this.op(0x4d, v & 0xff, v >> 8); // BININT2
-    if (v >= -0x80000000 && v < 0x80000000) return this.op(0x4a, ...this.u32(v)); // BININT
-    // LONG1: minimal two's-complement little-endian bytes.
+    if (v >= 0 && v < 0x100) return this.op(OP.BININT1, v);
+    if (v >= 0 && v < 0x10000) return this.op(OP.BININT2, v & 0xff, v >> 8);
+    if (v >= -0x80000000 && v < 0x80000000) return this.op(OP.BININT, ...this.u32(v));
+    // Minimal two's-complement little-endian bytes.
     const bytes: number[] = [];
     let b = BigInt(v);
     for (;;) {
@@ -53,12 +54,12 @@ export class PickleBuilder {
       b >>= 8n;
       if ((b === 0n && (byte & 0x80) === 0) || (b === -1n && (byte & 0x80) !== 0)) break;
     }
-    return this.op(0x8a, bytes.length, ...bytes);
+    return this.op(OP.LONG1, bytes.length, ...bytes);
   }
 
   str(s: string): this {
     const bytes = utf8Encoder.encode(s);
-    this.op(0x58, ...this.u32(bytes.length)); // BINUNICODE
+    this.op(OP.BINUNICODE, ...this.u32(bytes.length));
     this.chunks.push(bytes);
     return this;
   }
@@ -67,37 +68,37 @@ export class PickleBuilder {
   global(module: string, name: string): this {
     const key = `${module}\n${name}\n`;
     const memo = this.globals.get(key);
-    if (memo !== undefined) return memo < 0x100 ? this.op(0x68, memo) : this.op(0x6a, ...this.u32(memo));
-    this.op(0x63);
+    if (memo !== undefined) return memo < 0x100 ? this.op(OP.BINGET, memo) : this.op(OP.LONG_BINGET, ...this.u32(memo));
+    this.op(OP.GLOBAL);
     this.chunks.push(utf8Encoder.encode(key));
     const index = this.nextMemo++;
     this.globals.set(key, index);
-    return index < 0x100 ? this.op(0x71, index) : this.op(0x72, ...this.u32(index));
+    return index < 0x100 ? this.op(OP.BINPUT, index) : this.op(OP.LONG_BINPUT, ...this.u32(index));
   }
 
   emptyTuple(): this {
-    return this.op(0x29);
+    return this.op(OP.EMPTY_TUPLE);
   }
 
   /** TUPLE: everything since the matching mark(). */
   tuple(): this {
-    return this.op(0x74);
+    return this.op(OP.TUPLE);
   }
 
   emptyDict(): this {
-    return this.op(0x7d);
+    return this.op(OP.EMPTY_DICT);
   }
 
   setItems(): this {
-    return this.op(0x75);
+    return this.op(OP.SETITEMS);
   }
 
   reduce(): this {
-    return this.op(0x52);
+    return this.op(OP.REDUCE);
   }
 
   binPersId(): this {
-    return this.op(0x51);
+    return this.op(OP.BINPERSID);
   }
 
   /** A tuple of ints (shape or stride), via mark()...tuple() or EMPTY_TUPLE. */

@@ -14,6 +14,7 @@
  * mark stack, value stack, memo and container nesting depth are capped.
  * Python dicts become `Map`s, so keys such as "__proto__" are plain data.
  */
+import * as OP from './pickle-opcodes.js';
 import { ByteReader, decodeLatin1, decodeUtf8 } from './bytes.js';
 import { ForbiddenGlobalError, PickleError } from './errors.js';
 
@@ -191,7 +192,7 @@ class Unpickler {
     const bytes = this.r.bytes;
     const limit = Math.min(bytes.length, this.pos + MAX_TEXT_LINE);
     let end = this.pos;
-    while (end < limit && bytes[end] !== 0x0a) end++;
+    while (end < limit && bytes[end] !== 0x0a /* '\n' */) end++;
     if (end >= limit) throw this.fail(`unterminated ${what} line`);
     const raw = bytes.subarray(this.pos, end);
     const text = latin1 ? decodeLatin1(raw) : decodeUtf8(raw);
@@ -312,82 +313,80 @@ class Unpickler {
       this.opPos = this.pos;
       const op = this.u8('opcode');
       switch (op) {
-        case 0x80: {
-          // PROTO
+        case OP.PROTO: {
           const proto = this.u8('protocol');
           if (proto > 5) throw this.fail(`unsupported pickle protocol ${proto}`);
           break;
         }
-        case 0x95: {
-          // FRAME: only a buffering hint; check the length is plausible
+        case OP.FRAME: {
+          // only a buffering hint; check the length is plausible
           const n = this.u64('frame length');
           if (n > this.r.length - this.pos) throw this.fail(`frame of ${n} bytes runs past the end`);
           break;
         }
-        case 0x2e: // STOP '.'
+        case OP.STOP:
           return { value: this.pop(), end: this.pos };
 
-        case 0x28:
+        case OP.MARK:
           this.mark();
-          break; // MARK '('
-        case 0x30:
+          break;
+        case OP.POP:
           this.pop();
-          break; // POP '0'
-        case 0x31:
+          break;
+        case OP.POP_MARK:
           this.popMark();
-          break; // POP_MARK '1'
-        case 0x32:
+          break;
+        case OP.DUP:
           this.push(this.top());
-          break; // DUP '2'
+          break;
 
-        case 0x4e:
+        case OP.NONE:
           this.push(null);
-          break; // NONE 'N'
-        case 0x88:
+          break;
+        case OP.NEWTRUE:
           this.push(true);
-          break; // NEWTRUE
-        case 0x89:
+          break;
+        case OP.NEWFALSE:
           this.push(false);
-          break; // NEWFALSE
+          break;
 
-        case 0x4b:
+        case OP.BININT1:
           this.push(this.u8('BININT1'));
-          break; // 'K'
-        case 0x4d:
+          break;
+        case OP.BININT2:
           this.push(this.u16('BININT2'));
-          break; // 'M'
-        case 0x4a:
+          break;
+        case OP.BININT:
           this.push(this.i32('BININT'));
-          break; // 'J'
-        case 0x8a: // LONG1
+          break;
+        case OP.LONG1:
           this.push(normaliseInt(bigintFromLE(this.take(this.u8('LONG1 length'), 'LONG1'))));
           break;
-        case 0x8b: {
-          // LONG4
+        case OP.LONG4: {
           const n = this.i32('LONG4 length');
           if (n < 0 || n > MAX_LONG_BYTES) throw this.fail(`LONG4 length ${n} out of range`);
           this.push(normaliseInt(bigintFromLE(this.take(n, 'LONG4'))));
           break;
         }
-        case 0x49: {
-          // INT 'I' (text; "01"/"00" are protocol-0 booleans)
+        case OP.INT: {
+          // text; "01"/"00" are protocol-0 booleans
           const s = this.line('INT');
           if (s === '01' || s === '00') this.push(s === '01');
           else this.push(this.parseTextInt(s, 'INT'));
           break;
         }
-        case 0x4c: {
-          // LONG 'L' (text, optional trailing L)
+        case OP.LONG: {
+          // text, optional trailing L
           const s = this.line('LONG');
           this.push(this.parseTextInt(s.endsWith('L') ? s.slice(0, -1) : s, 'LONG'));
           break;
         }
-        case 0x47: // BINFLOAT 'G' (big-endian double)
+        case OP.BINFLOAT: // big-endian double
           this.push(this.r.f64be(this.pos, 'BINFLOAT'));
           this.pos += 8;
           break;
-        case 0x46: {
-          // FLOAT 'F' (text)
+        case OP.FLOAT: {
+          // repr() text on one line
           const s = this.line('FLOAT').trim();
           if (!/^[-+]?(\d+\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?|inf|nan)$/i.test(s))
             throw this.fail(`bad FLOAT literal`);
@@ -395,52 +394,51 @@ class Unpickler {
           break;
         }
 
-        case 0x8c:
+        case OP.SHORT_BINUNICODE:
           this.push(this.utf8(this.u8('length'), 'SHORT_BINUNICODE'));
           break;
-        case 0x58:
+        case OP.BINUNICODE:
           this.push(this.utf8(this.u32('length'), 'BINUNICODE'));
-          break; // 'X'
-        case 0x8d:
+          break;
+        case OP.BINUNICODE8:
           this.push(this.utf8(this.u64('length'), 'BINUNICODE8'));
           break;
-        case 0x56:
+        case OP.UNICODE:
           this.push(this.rawUnicodeEscape(this.line('UNICODE', true)));
-          break; // 'V'
-        case 0x55:
+          break;
+        case OP.SHORT_BINSTRING:
           this.push(this.utf8(this.u8('length'), 'SHORT_BINSTRING'));
-          break; // 'U'
-        case 0x54: {
-          // BINSTRING 'T' (python 2 str; torch.load decodes these as UTF-8)
+          break;
+        case OP.BINSTRING: {
+          // python 2 str; torch.load decodes these as UTF-8
           const n = this.i32('length');
           if (n < 0) throw this.fail('negative BINSTRING length');
           this.push(this.utf8(n, 'BINSTRING'));
           break;
         }
-        case 0x43:
+        case OP.SHORT_BINBYTES:
           this.push(this.take(this.u8('length'), 'SHORT_BINBYTES'));
-          break; // 'C'
-        case 0x42:
+          break;
+        case OP.BINBYTES:
           this.push(this.take(this.u32('length'), 'BINBYTES'));
-          break; // 'B'
-        case 0x8e:
+          break;
+        case OP.BINBYTES8:
           this.push(this.take(this.u64('length'), 'BINBYTES8'));
           break;
-        case 0x96:
+        case OP.BYTEARRAY8:
           this.push(this.take(this.u64('length'), 'BYTEARRAY8').slice());
           break;
 
-        case 0x7d:
+        case OP.EMPTY_DICT:
           this.push(new Map());
-          break; // EMPTY_DICT '}'
-        case 0x5d:
+          break;
+        case OP.EMPTY_LIST:
           this.push([]);
-          break; // EMPTY_LIST ']'
-        case 0x29:
+          break;
+        case OP.EMPTY_TUPLE:
           this.push(new PyTuple([]));
-          break; // EMPTY_TUPLE ')'
-        case 0x64: {
-          // DICT 'd'
+          break;
+        case OP.DICT: {
           const items = this.popMark();
           if (items.length % 2 !== 0) throw this.fail('DICT with an odd number of items');
           const d = new Map<unknown, unknown>();
@@ -448,8 +446,7 @@ class Unpickler {
           this.push(d);
           break;
         }
-        case 0x6c: {
-          // LIST 'l'
+        case OP.LIST: {
           const items = this.popMark();
           const l: unknown[] = [];
           for (const it of items) {
@@ -459,37 +456,33 @@ class Unpickler {
           this.push(l);
           break;
         }
-        case 0x74:
+        case OP.TUPLE:
           this.push(this.newTuple(this.popMark()));
-          break; // TUPLE 't'
-        case 0x85:
+          break;
+        case OP.TUPLE1:
           this.push(this.newTuple([this.pop()]));
-          break; // TUPLE1
-        case 0x86: {
-          // TUPLE2
+          break;
+        case OP.TUPLE2: {
           const b = this.pop();
           const a = this.pop();
           this.push(this.newTuple([a, b]));
           break;
         }
-        case 0x87: {
-          // TUPLE3
+        case OP.TUPLE3: {
           const c = this.pop();
           const b = this.pop();
           const a = this.pop();
           this.push(this.newTuple([a, b, c]));
           break;
         }
-        case 0x61: {
-          // APPEND 'a'
+        case OP.APPEND: {
           const v = this.pop();
           const l = this.list(this.top(), 'APPEND');
           this.nest(l, v);
           l.push(v);
           break;
         }
-        case 0x65: {
-          // APPENDS 'e'
+        case OP.APPENDS: {
           const items = this.popMark();
           const l = this.list(this.top(), 'APPENDS');
           for (const it of items) {
@@ -498,15 +491,13 @@ class Unpickler {
           }
           break;
         }
-        case 0x73: {
-          // SETITEM 's'
+        case OP.SETITEM: {
           const v = this.pop();
           const k = this.pop();
           this.setItem(this.dict(this.top(), 'SETITEM'), k, v);
           break;
         }
-        case 0x75: {
-          // SETITEMS 'u'
+        case OP.SETITEMS: {
           const items = this.popMark();
           if (items.length % 2 !== 0) throw this.fail('SETITEMS with an odd number of items');
           const d = this.dict(this.top(), 'SETITEMS');
@@ -514,59 +505,55 @@ class Unpickler {
           break;
         }
 
-        case 0x70:
+        case OP.PUT:
           this.memoPut(this.parseIndex(this.line('PUT')));
-          break; // PUT 'p'
-        case 0x71:
+          break;
+        case OP.BINPUT:
           this.memoPut(this.u8('BINPUT index'));
-          break; // 'q'
-        case 0x72:
+          break;
+        case OP.LONG_BINPUT:
           this.memoPut(this.u32('LONG_BINPUT index'));
-          break; // 'r'
-        case 0x94:
+          break;
+        case OP.MEMOIZE:
           this.memoPut(this.memo.size);
-          break; // MEMOIZE
-        case 0x67:
+          break;
+        case OP.GET:
           this.memoGet(this.parseIndex(this.line('GET')));
-          break; // GET 'g'
-        case 0x68:
+          break;
+        case OP.BINGET:
           this.memoGet(this.u8('BINGET index'));
-          break; // 'h'
-        case 0x6a:
+          break;
+        case OP.LONG_BINGET:
           this.memoGet(this.u32('LONG_BINGET index'));
-          break; // 'j'
+          break;
 
-        case 0x63: {
-          // GLOBAL 'c'
+        case OP.GLOBAL: {
           const module = this.line('GLOBAL module');
           const name = this.line('GLOBAL name');
           this.push(this.resolveGlobal(module, name));
           break;
         }
-        case 0x93: {
-          // STACK_GLOBAL
+        case OP.STACK_GLOBAL: {
           const name = this.pop();
           const module = this.pop();
           if (typeof module !== 'string' || typeof name !== 'string') throw this.fail('STACK_GLOBAL needs two strings');
           this.push(this.resolveGlobal(module, name));
           break;
         }
-        case 0x52: {
-          // REDUCE 'R'
+        case OP.REDUCE: {
           const args = this.pop();
           const fn = this.pop();
           this.push(this.call(fn, args, 'REDUCE'));
           break;
         }
-        case 0x81: {
-          // NEWOBJ: cls.__new__(cls, *args), treated like a call
+        case OP.NEWOBJ: {
+          // cls.__new__(cls, *args), treated like a call
           const args = this.pop();
           const cls = this.pop();
           this.push(this.call(cls, args, 'NEWOBJ'));
           break;
         }
-        case 0x92: {
-          // NEWOBJ_EX
+        case OP.NEWOBJ_EX: {
           const kwargs = this.pop();
           const args = this.pop();
           const cls = this.pop();
@@ -575,23 +562,20 @@ class Unpickler {
           this.push(this.call(cls, args, 'NEWOBJ_EX'));
           break;
         }
-        case 0x69: {
-          // INST 'i'
+        case OP.INST: {
           const module = this.line('INST module');
           const name = this.line('INST name');
           const cls = this.resolveGlobal(module, name);
           this.push(this.call(cls, new PyTuple(this.popMark()), 'INST'));
           break;
         }
-        case 0x6f: {
-          // OBJ 'o'
+        case OP.OBJ: {
           const items = this.popMark();
           if (items.length === 0) throw this.fail('OBJ without a class');
           this.push(this.call(items[0], new PyTuple(items.slice(1)), 'OBJ'));
           break;
         }
-        case 0x62: {
-          // BUILD 'b'
+        case OP.BUILD: {
           const state = this.pop();
           const obj = this.top();
           // OrderedDict state dicts carry a `_metadata` attribute this way; attributes are dropped.
@@ -601,12 +585,12 @@ class Unpickler {
           }
           break;
         }
-        case 0x50:
+        case OP.PERSID:
           this.push(this.persistent(this.line('PERSID')));
-          break; // PERSID 'P'
-        case 0x51:
+          break;
+        case OP.BINPERSID:
           this.push(this.persistent(this.pop()));
-          break; // BINPERSID 'Q'
+          break;
 
         default:
           throw this.fail(`unsupported or invalid opcode 0x${op.toString(16).padStart(2, '0')}`);

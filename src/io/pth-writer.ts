@@ -19,7 +19,7 @@ import { storageTypeName } from './pth-tensors.js';
 import { byteLength, isDType, type RawTensor } from './raw-tensor.js';
 import { writeZip, type ZipWriteEntry } from './zip.js';
 
-export interface WritePthOptions {
+export interface EncodePthOptions {
   /** Force zip64 records (only useful for testing readers). */
   forceZip64?: boolean;
 }
@@ -61,10 +61,10 @@ function buildDataPkl(tensors: Map<string, RawTensor>): Uint8Array {
 }
 
 /** Serialises tensors (in order) as `torch.save(OrderedDict(...))` would, zip layout. */
-export function writePth(
+export function encodeRawPth(
   tensors: Map<string, RawTensor>,
   archiveName = 'archive',
-  opts: WritePthOptions = {},
+  opts: EncodePthOptions = {},
 ): Uint8Array {
   if (!/^[^/\\]+$/.test(archiveName) || archiveName === '.' || archiveName === '..') {
     throw new RangeError(`invalid archive name ${JSON.stringify(archiveName)}`);

@@ -15,13 +15,14 @@
  * before the bytes backing it have been found in the file.
  */
 import { readZip, type ZipEntry } from './zip.js';
+import * as OP from './pickle-opcodes.js';
 import { unpickle, PyTuple, pyTypeName, type PyGlobal } from './pickle.js';
 import { CheckpointError } from './errors.js';
 import { CopyBudget, StorageRef, TensorRef, rebuildCall, storageDtype } from './pth-tensors.js';
 import { itemSize, type RawTensor } from './raw-tensor.js';
 import { ByteReader } from './bytes.js';
 
-export interface ReadPthOptions {
+export interface DecodePthOptions {
   /** Take the state dict from this entry of a checkpoint dict, e.g. 'state_dict' or 'model'. */
   key?: string;
   /** Remove this prefix (e.g. 'module.') from every key that starts with it. */
@@ -55,7 +56,7 @@ export type PthLayout = 'zip' | 'legacy';
 export function pthLayout(bytes: Uint8Array): PthLayout | undefined {
   if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5)) return 'zip';
   // PROTO n followed by LONG1: the magic number pickle.
-  if (bytes.length >= 3 && bytes[0] === 0x80 && bytes[2] === 0x8a) return 'legacy';
+  if (bytes.length >= 3 && bytes[0] === OP.PROTO && bytes[2] === OP.LONG1) return 'legacy';
   return undefined;
 }
 
@@ -112,7 +113,7 @@ function findArchivePrefix(entries: Map<string, ZipEntry>): string {
   return prefix;
 }
 
-function loadZipObject(bytes: Uint8Array, opts: ReadPthOptions): unknown {
+function loadZipObject(bytes: Uint8Array, opts: DecodePthOptions): unknown {
   const entries = readZip(bytes, { checkCrc: opts.checkCrc ?? true });
   const prefix = findArchivePrefix(entries);
   const byteorder = entries.get(`${prefix}byteorder`);
@@ -250,9 +251,9 @@ function loadLegacyObject(bytes: Uint8Array, alignInPlace = false): unknown {
 /**
  * Reads the object stored in a checkpoint, with each tensor left as a lazy
  * TensorRef (call `materialize`). Useful to look at non-tensor entries such as
- * `epoch`; most callers want readPth.
+ * `epoch`; most callers want decodeRawPth.
  */
-export function readPthObject(bytes: Uint8Array, opts: ReadPthOptions = {}): unknown {
+export function decodePthObject(bytes: Uint8Array, opts: DecodePthOptions = {}): unknown {
   const layout = pthLayout(bytes);
   if (layout === 'zip') return loadZipObject(bytes, opts);
   if (layout === 'legacy') return loadLegacyObject(bytes, opts.alignInPlace);
@@ -309,8 +310,8 @@ function selectStateDict(top: unknown, key: string | undefined): Map<unknown, un
  * Reads a PyTorch checkpoint (either layout) and returns its state dict:
  * name -> contiguous tensor, in file order. Non-tensor entries are skipped.
  */
-export function readPth(bytes: Uint8Array, opts: ReadPthOptions = {}): Map<string, RawTensor> {
-  const dict = selectStateDict(readPthObject(bytes, opts), opts.key);
+export function decodeRawPth(bytes: Uint8Array, opts: DecodePthOptions = {}): Map<string, RawTensor> {
+  const dict = selectStateDict(decodePthObject(bytes, opts), opts.key);
   const budget = new CopyBudget(opts.maxCopyBytes ?? bytes.length * 2 + (16 << 20));
   const out = new Map<string, RawTensor>();
   const prefix = opts.stripPrefix;

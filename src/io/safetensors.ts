@@ -108,7 +108,7 @@ function parseEntry(name: string, v: JsonValue): Planned {
 }
 
 /** Parses and validates a safetensors file. Tensor data are views of `bytes` (no copy). */
-export function readSafetensors(bytes: Uint8Array): SafetensorsContent {
+export function decodeRawSafetensors(bytes: Uint8Array): SafetensorsContent {
   const { header, dataStart } = readHeader(bytes);
   const metadata = new Map<string, string>();
   const planned: Planned[] = [];
@@ -156,7 +156,7 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsContent {
  * Serialises tensors (in the given order) and optional string metadata.
  * The header is padded with spaces so the data section starts 8-byte aligned.
  */
-export function writeSafetensors(
+export function encodeRawSafetensors(
   tensors: Map<string, RawTensor>,
   metadata?: Record<string, string> | Map<string, string>,
 ): Uint8Array {

@@ -5,7 +5,7 @@ import type { Module } from '../nn/module.js';
 import { noGrad } from '../tensor/autograd.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ArgumentError } from '../errors.js';
-import { tryCompileInferencePlan, type InferencePlan } from '../backend/native/plan.js';
+import { tryCompileInferencePlan, type InferencePlan } from './plan.js';
 
 export interface TopK {
   label: string;

@@ -11,7 +11,7 @@ import { constant_, normal_ } from '../nn/init.js';
 import { freeze } from '../nn/freeze.js';
 import type { Generator } from '../tensor/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { tryCompileInferencePlan } from '../backend/native/plan.js';
+import { tryCompileInferencePlan } from './plan.js';
 import { VGG } from './vgg.js';
 
 export interface ReplaceHeadOptions {

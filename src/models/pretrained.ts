@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArgumentError } from '../errors.js';
 import { checkpointsDir } from '../io/hub.js';
-import { namingFile, readStateDict } from '../io/load.js';
+import { namingFile, decodeRawStateDict } from '../io/load.js';
 import { rawDictToTensors } from '../io/checkpoint.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -31,7 +31,7 @@ export function cachedWeightsPath(w: Weights): string {
 /** Reads a checkpoint file synchronously into Tensors (float32 views of the file where possible). */
 export function readCheckpointSync(path: string): Map<string, Tensor> {
   const bytes = readFileSync(path);
-  return rawDictToTensors(namingFile(path, () => readStateDict(bytes, { alignInPlace: true })));
+  return rawDictToTensors(namingFile(path, () => decodeRawStateDict(bytes, { alignInPlace: true })));
 }
 
 /** Loads cached pretrained weights into `model` (strict: every key must match). */

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { ArgumentError } from '../errors.js';
 import { saveSafetensors, rawDictToTensors } from '../io/checkpoint.js';
 import { namingFile } from '../io/load.js';
-import { readSafetensors } from '../io/safetensors.js';
+import { decodeRawSafetensors } from '../io/safetensors.js';
 import type { ImageClassificationSpec } from '../data/transforms.js';
 import { buildVgg, type VGG, type VggArchitecture } from './vgg.js';
 
@@ -51,7 +51,7 @@ function parseMetadata<T>(path: string, key: string, raw: string | undefined): T
 /** Reads a file written by saveModel; plain safetensors without the architecture are refused with a hint. */
 export async function loadModel(path: string): Promise<LoadedModel> {
   const bytes = await readFile(path);
-  const { tensors, metadata } = namingFile(path, () => readSafetensors(bytes));
+  const { tensors, metadata } = namingFile(path, () => decodeRawSafetensors(bytes));
   const architecture = parseMetadata<VggArchitecture>(path, ARCH_KEY, metadata.get(ARCH_KEY));
   if (!architecture) {
     throw new ArgumentError(

@@ -1,20 +1,14 @@
 /**
  * Per-layer shapes, parameter counts, multiply-adds and activation sizes,
- * found by propagating the input shape through the leaf layers in order (no
- * forward pass, so it is instant even for vgg19 at 224×224). Multiply-adds
- * count convolutions and linear layers, as torchvision's GFLOPS metadata does.
+ * read from the model's lowering (shapes propagated without a forward pass, so
+ * it is instant even for vgg19 at 224×224). Multiply-adds count convolutions
+ * and linear layers, as torchvision's GFLOPS metadata does.
  */
 import { ArgumentError, ShapeError } from '../errors.js';
 import type { Module } from '../nn/module.js';
-import { Conv2d } from '../nn/layers/conv.js';
-import { BatchNorm2d } from '../nn/layers/batchnorm.js';
-import { MaxPool2d, AdaptiveAvgPool2d } from '../nn/layers/pooling.js';
-import { Linear } from '../nn/layers/linear.js';
-import { Flatten } from '../nn/layers/flatten.js';
-import { windowOutputSize } from '../tensor/ops/conv.js';
-import { poolOutputSize } from '../tensor/ops/pool.js';
-import { asPair } from '../tensor/ops/pair.js';
 import { shapeToString } from '../tensor/shape.js';
+import type { LayerGraph, LayerStep, StepShape } from '../backend/graph.js';
+import { lowerModel, LoweringError } from './lower.js';
 
 export interface LayerSummary {
   name: string;
@@ -34,33 +28,28 @@ export interface ModelSummary {
   totalActivationBytes: number;
 }
 
-/** Summarises `model` for an input of shape [N, C, H, W]. */
+/** Summarises `model` for an input of shape [N, C, H, W]: one row per layer of its lowering (./lower.ts). */
 export function summarize(model: Module, inputShape: readonly number[]): ModelSummary {
   if (inputShape.length !== 4 || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new ArgumentError(
       `summary needs an input shape [N, C, H, W] of positive integers, got ${shapeToString(inputShape)}`,
     );
   }
-  let shape = [...inputShape];
+  const [N] = inputShape;
+  const modules = new Map(model.namedModules());
   const layers: LayerSummary[] = [];
-  for (const [name, m] of model.namedModules()) {
-    if ([...m.namedChildren()].length > 0) continue;
-    try {
-      const { out, multAdds } = propagate(m, shape);
-      shape = out;
-      const params = [...m.parameters(false)].reduce((n, p) => n + p.numel, 0);
-      layers.push({
-        name,
-        type: m.typeName(),
-        outputShape: out,
-        params,
-        multAdds,
-        activationBytes: 4 * out.reduce((p, d) => p * d, 1),
-      });
-    } catch (e) {
-      if (e instanceof ShapeError) e.enterModule(name);
-      throw e;
-    }
+  for (const step of lower(model, inputShape).steps) {
+    const m = modules.get(step.path);
+    if (!m || step.module === null) continue; // VGG's flatten: no module, no row
+    const out = [N, ...(step.outShape as number[])];
+    layers.push({
+      name: step.path,
+      type: step.module,
+      outputShape: out,
+      params: [...m.parameters(false)].reduce((n, p) => n + p.numel, 0),
+      multAdds: multAdds(step, N),
+      activationBytes: 4 * out.reduce((p, d) => p * d, 1),
+    });
   }
   const all = [...model.parameters()];
   return {
@@ -73,44 +62,22 @@ export function summarize(model: Module, inputShape: readonly number[]): ModelSu
   };
 }
 
-function propagate(m: Module, shape: number[]): { out: number[]; multAdds: number } {
-  const [N] = shape;
-  if (m instanceof Conv2d) {
-    if (shape.length !== 4 || shape[1] !== m.inChannels)
-      throw new ShapeError(`expected input [N, ${m.inChannels}, H, W], got ${shapeToString(shape)}`);
-    const outH = windowOutputSize(shape[2], m.kernelSize[0], m.stride[0], m.padding[0], m.dilation[0]);
-    const outW = windowOutputSize(shape[3], m.kernelSize[1], m.stride[1], m.padding[1], m.dilation[1]);
-    if (outH < 1 || outW < 1) throw new ShapeError(`input ${shapeToString(shape)} is too small for this convolution`);
-    const macs = N * m.outChannels * outH * outW * m.inChannels * m.kernelSize[0] * m.kernelSize[1];
-    return { out: [N, m.outChannels, outH, outW], multAdds: macs };
+/** lowerModel, with shape mismatches reported as a ShapeError naming the layer's path. */
+function lower(model: Module, inputShape: readonly number[]): LayerGraph {
+  try {
+    return lowerModel(model, inputShape);
+  } catch (e) {
+    if (!(e instanceof LoweringError) || !e.shapeMismatch) throw e;
+    const error = new ShapeError(e.detail);
+    for (const name of e.path.split('.').reverse()) error.enterModule(name);
+    throw error;
   }
-  if (m instanceof MaxPool2d) {
-    const [kh, kw] = asPair(m.kernelSize, 'kernel_size', 1);
-    const [sh, sw] = asPair(m.stride, 'stride', 1);
-    const [ph, pw] = asPair(m.padding, 'padding', 0);
-    const [dh, dw] = asPair(m.dilation, 'dilation', 1);
-    const outH = poolOutputSize(shape[2], kh, sh, ph, dh, m.ceilMode);
-    const outW = poolOutputSize(shape[3], kw, sw, pw, dw, m.ceilMode);
-    if (outH < 1 || outW < 1)
-      throw new ShapeError(
-        `input ${shapeToString(shape)} is too small for max pooling: output would be ${outH}x${outW}`,
-      );
-    return { out: [N, shape[1], outH, outW], multAdds: 0 };
-  }
-  if (m instanceof AdaptiveAvgPool2d) {
-    const s = m.outputSize;
-    const [oh, ow] = typeof s === 'number' ? [s, s] : [s[0] ?? shape[2], s[1] ?? shape[3]];
-    return { out: [N, shape[1], oh, ow], multAdds: 0 };
-  }
-  if (m instanceof Flatten) return { out: [N, shape.slice(1).reduce((p, d) => p * d, 1)], multAdds: 0 };
-  if (m instanceof Linear) {
-    const features = shape.slice(1).reduce((p, d) => p * d, 1);
-    if (features !== m.inFeatures)
-      throw new ShapeError(`expected ${m.inFeatures} input features, got ${features} from ${shapeToString(shape)}`);
-    return { out: [N, m.outFeatures], multAdds: N * m.inFeatures * m.outFeatures };
-  }
-  if (m instanceof BatchNorm2d && shape[1] !== m.numFeatures) {
-    throw new ShapeError(`expected input with ${m.numFeatures} channels, got ${shapeToString(shape)}`);
-  }
-  return { out: shape, multAdds: 0 };
+}
+
+/** Multiply-adds of convolutions and linear layers, as torchvision's GFLOPS metadata counts them. */
+function multAdds(step: LayerStep, N: number): number {
+  const size = (shape: StepShape): number => (shape as number[]).reduce((p, d) => p * d, 1);
+  if (step.op === 'conv') return N * size(step.outShape) * step.inChannels * step.kernel[0] * step.kernel[1];
+  if (step.op === 'linear') return N * size(step.outShape) * step.inFeatures;
+  return 0;
 }

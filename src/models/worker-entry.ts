@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { imageClassification } from '../data/transforms.js';
 import { classify, type ClassifyOptions } from './classify.js';
 import { loadModel } from './saved.js';
-import { tryCompileInferencePlan } from '../backend/native/plan.js';
+import { tryCompileInferencePlan } from './plan.js';
 
 export interface WorkerRequest {
   id: number;

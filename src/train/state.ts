@@ -10,8 +10,8 @@ import { Tensor } from '../tensor/tensor.js';
 import type { GeneratorState } from '../tensor/rng.js';
 import type { OptimizerStateDict, ParamState, SavedParamGroup } from '../nn/optim/optimizer.js';
 import type { SchedulerStateDict } from '../nn/optim/schedulers.js';
-import { rawDictToTensors, safetensorsBytes, writeFileAtomic } from '../io/checkpoint.js';
-import { readSafetensors } from '../io/safetensors.js';
+import { rawDictToTensors, encodeSafetensors, writeFileAtomic } from '../io/checkpoint.js';
+import { decodeRawSafetensors } from '../io/safetensors.js';
 import { ArgumentError } from '../errors.js';
 
 export interface EpochMetrics {
@@ -54,7 +54,7 @@ export async function saveTrainingState(
       else (scalars[index] ??= {})[name] = v;
     }
   }
-  await writeFileAtomic(`${prefix}.safetensors`, safetensorsBytes(buffers));
+  await writeFileAtomic(`${prefix}.safetensors`, encodeSafetensors(buffers));
   const full: TrainingState = { ...state, optimizer: { paramGroups: optimizer.paramGroups, scalars } };
   await writeFileAtomic(`${prefix}.json`, new TextEncoder().encode(`${JSON.stringify(full, null, 1)}\n`));
 }
@@ -70,7 +70,7 @@ export async function loadTrainingState(
       `cannot read the training state ${prefix}.json: ${e instanceof Error ? e.message : String(e)}`,
     );
   }
-  const buffers = rawDictToTensors(readSafetensors(await readFile(`${prefix}.safetensors`)).tensors);
+  const buffers = rawDictToTensors(decodeRawSafetensors(await readFile(`${prefix}.safetensors`)).tensors);
   const perParam = new Map<number, ParamState>();
   for (const [index, s] of Object.entries(state.optimizer.scalars)) perParam.set(Number(index), { ...s });
   for (const [key, t] of buffers) {

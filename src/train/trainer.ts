@@ -31,7 +31,7 @@ import { DataLoader } from '../data/loader.js';
 import { imageClassification, type ImageClassificationSpec } from '../data/transforms.js';
 import { trainingChartHtml } from './chart.js';
 import { loadTrainingState, saveTrainingState, type EpochMetrics } from './state.js';
-import { tryCompileInferencePlan } from '../backend/native/plan.js';
+import { tryCompileInferencePlan } from '../models/plan.js';
 
 export interface TrainOptions {
   architecture: VggArchitecture;

@@ -1,7 +1,7 @@
 /** Reads the golden files written by test/fixtures/generate.py from real PyTorch. */
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
-import { readSafetensors } from '../../src/io/safetensors.js';
+import { decodeRawSafetensors } from '../../src/io/safetensors.js';
 import { toFloat32 } from '../../src/io/raw-tensor.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { fixturePath } from './paths.js';
@@ -14,7 +14,7 @@ export interface Golden {
 }
 
 export function loadGolden(name: string): Golden {
-  const { tensors, metadata } = readSafetensors(readFileSync(fixturePath('golden', `${name}.safetensors`)));
+  const { tensors, metadata } = decodeRawSafetensors(readFileSync(fixturePath('golden', `${name}.safetensors`)));
   return {
     meta: JSON.parse(metadata.get('meta') ?? '{}') as Record<string, unknown>,
     names: [...tensors.keys()],

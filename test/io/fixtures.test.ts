@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CheckpointError } from '../../src/io/errors.js';
-import { detectFormat, readStateDict } from '../../src/io/load.js';
-import { readPth, readPthObject } from '../../src/io/pth.js';
+import { detectFormat, decodeRawStateDict } from '../../src/io/load.js';
+import { decodeRawPth, decodePthObject } from '../../src/io/pth.js';
 import { TensorRef } from '../../src/io/pth-tensors.js';
 import { toFloat32 } from '../../src/io/raw-tensor.js';
-import { readSafetensors } from '../../src/io/safetensors.js';
+import { decodeRawSafetensors } from '../../src/io/safetensors.js';
 import { readZip } from '../../src/io/zip.js';
 import { assertMatches, expectedFixtures, fixture, rejects } from './helpers.js';
 
@@ -34,10 +34,12 @@ describe('fixtures written by PyTorch 1.13', () => {
   for (const [name, exp] of expected) {
     test(`${name} reads back exactly what torch.load returned`, () => {
       const bytes = fixture(name);
-      const tensors = name.endsWith('.safetensors') ? readSafetensors(bytes).tensors : readPth(bytes, exp.options);
+      const tensors = name.endsWith('.safetensors')
+        ? decodeRawSafetensors(bytes).tensors
+        : decodeRawPth(bytes, exp.options);
       assertMatches(tensors, exp.tensors, toFloat32);
       // The format-sniffing entry point agrees.
-      assertMatches(readStateDict(bytes, exp.options), exp.tensors, toFloat32);
+      assertMatches(decodeRawStateDict(bytes, exp.options), exp.tensors, toFloat32);
     });
   }
 
@@ -54,12 +56,12 @@ describe('fixtures written by PyTorch 1.13', () => {
       names.every((n) => n.startsWith('custom-archive.v2/')),
       names.join(', '),
     );
-    assert.deepEqual([...readPth(fixture('custom-archive.v2.pt')).keys()], ['weight', 'bias']);
+    assert.deepEqual([...decodeRawPth(fixture('custom-archive.v2.pt')).keys()], ['weight', 'bias']);
     assert.ok([...readZip(fixture('checkpoint_zip.pt')).keys()].every((n) => n.startsWith('archive/')));
   });
 
   test('BatchNorm buffers, including num_batches_tracked (int64), are present', () => {
-    const sd = readPth(fixture('conv_zip.pt'));
+    const sd = decodeRawPth(fixture('conv_zip.pt'));
     const nbt = sd.get('1.num_batches_tracked')!;
     assert.equal(nbt.dtype, 'int64');
     assert.deepEqual(nbt.shape, []);
@@ -69,7 +71,7 @@ describe('fixtures written by PyTorch 1.13', () => {
 
   test('views sharing one storage are materialised as independent contiguous tensors', () => {
     for (const file of ['views_zip.pt', 'views_legacy.pt']) {
-      const sd = readPth(fixture(file));
+      const sd = decodeRawPth(fixture(file));
       const base = toFloat32(sd.get('base')!);
       const t = toFloat32(sd.get('transposed')!);
       assert.deepEqual(sd.get('transposed')!.shape, [4, 3]);
@@ -80,23 +82,23 @@ describe('fixtures written by PyTorch 1.13', () => {
 
   test('a training checkpoint needs the key option, and the error lists the keys', () => {
     for (const file of ['checkpoint_zip.pt', 'checkpoint_legacy.pt']) {
-      const err = rejects(() => readPth(fixture(file)));
+      const err = rejects(() => decodeRawPth(fixture(file)));
       assert.match(err.message, /'key' option/);
       assert.match(err.message, /"state_dict" \(holds tensors\)/);
       assert.match(err.message, /"epoch"/);
-      const unstripped = readPth(fixture(file), { key: 'state_dict' });
+      const unstripped = decodeRawPth(fixture(file), { key: 'state_dict' });
       assert.ok([...unstripped.keys()].every((k) => k.startsWith('module.')));
-      const missing = rejects(() => readPth(fixture(file), { key: 'model' }));
+      const missing = rejects(() => decodeRawPth(fixture(file), { key: 'model' }));
       assert.match(missing.message, /no entry 'model'.*"state_dict"/);
-      rejects(() => readPth(fixture(file), { key: 'epoch' }));
+      rejects(() => decodeRawPth(fixture(file), { key: 'epoch' }));
       // The optimizer's state dict holds no tensors at its top level.
-      const optimizer = rejects(() => readPth(fixture(file), { key: 'optimizer' }));
+      const optimizer = rejects(() => decodeRawPth(fixture(file), { key: 'optimizer' }));
       assert.match(optimizer.message, /'optimizer' holds no tensors; its keys are: "state", "param_groups"/);
     }
   });
 
-  test('readPthObject exposes non-tensor entries and lazy tensors', () => {
-    const obj = readPthObject(fixture('checkpoint_zip.pt'));
+  test('decodePthObject exposes non-tensor entries and lazy tensors', () => {
+    const obj = decodePthObject(fixture('checkpoint_zip.pt'));
     assert.ok(obj instanceof Map);
     assert.equal(obj.get('epoch'), 7);
     assert.equal(obj.get('arch'), 'tiny');
@@ -106,7 +108,7 @@ describe('fixtures written by PyTorch 1.13', () => {
   });
 
   test('errors are CheckpointErrors with a readable name', () => {
-    const err = rejects(() => readPth(new Uint8Array([1, 2, 3])));
+    const err = rejects(() => decodeRawPth(new Uint8Array([1, 2, 3])));
     assert.ok(err instanceof CheckpointError);
     assert.equal(err.name, 'CheckpointError');
   });

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { readPth } from '../../src/io/pth.js';
+import { decodeRawPth } from '../../src/io/pth.js';
 import { byteLength, toFloat32, type RawTensor } from '../../src/io/raw-tensor.js';
-import { readSafetensors } from '../../src/io/safetensors.js';
+import { decodeRawSafetensors } from '../../src/io/safetensors.js';
 import { readZip, writeZip } from '../../src/io/zip.js';
 import { fixture, okOrCheckpointError } from './helpers.js';
 
@@ -75,12 +75,12 @@ const rebuild = withPickle(convZip);
 const pkl = readZip(convZip).get('conv_zip/data.pkl')!.data().slice();
 
 const targets: [string, Uint8Array, (b: Uint8Array) => unknown][] = [
-  ['zip checkpoint', convZip, (b) => checkTensors(readPth(b))],
-  ['zip checkpoint (CRC not checked)', convZip, (b) => checkTensors(readPth(b, { checkCrc: false }))],
-  ['data.pkl inside a valid zip', pkl, (b) => checkTensors(readPth(rebuild(b)))],
-  ['legacy checkpoint', fixture('conv_legacy.pt'), (b) => checkTensors(readPth(b))],
-  ['views checkpoint (legacy)', fixture('views_legacy.pt'), (b) => checkTensors(readPth(b))],
-  ['safetensors file', fixture('conv.safetensors'), (b) => checkTensors(readSafetensors(b).tensors)],
+  ['zip checkpoint', convZip, (b) => checkTensors(decodeRawPth(b))],
+  ['zip checkpoint (CRC not checked)', convZip, (b) => checkTensors(decodeRawPth(b, { checkCrc: false }))],
+  ['data.pkl inside a valid zip', pkl, (b) => checkTensors(decodeRawPth(rebuild(b)))],
+  ['legacy checkpoint', fixture('conv_legacy.pt'), (b) => checkTensors(decodeRawPth(b))],
+  ['views checkpoint (legacy)', fixture('views_legacy.pt'), (b) => checkTensors(decodeRawPth(b))],
+  ['safetensors file', fixture('conv.safetensors'), (b) => checkTensors(decodeRawSafetensors(b).tensors)],
 ];
 
 describe('corrupted files yield a result or a CheckpointError', () => {

@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CheckpointError, ForbiddenGlobalError, PickleError, ZipError } from '../../src/io/errors.js';
-import { readStateDict } from '../../src/io/load.js';
+import { decodeRawStateDict } from '../../src/io/load.js';
 import { unpickle } from '../../src/io/pickle.js';
 import { PickleBuilder } from '../../src/io/pickle-writer.js';
-import { readPth } from '../../src/io/pth.js';
-import { writePth } from '../../src/io/pth-writer.js';
+import { decodeRawPth } from '../../src/io/pth.js';
+import { encodeRawPth } from '../../src/io/pth-writer.js';
 import { fromFloat32, toFloat32 } from '../../src/io/raw-tensor.js';
 import { readZip, writeZip } from '../../src/io/zip.js';
 import {
@@ -101,18 +101,18 @@ function legacyDataOffset(bytes: Uint8Array): number {
 describe('building blocks used by these tests are sound', () => {
   test('a hand-built zip checkpoint and legacy stream load', () => {
     const zip = pthZip(tensorPickle([{ name: 'w', numel: 6, shape: [2, 3] }]), { 0: floats(6) });
-    assert.deepEqual([...toFloat32(readPth(zip).get('w')!)], [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual([...toFloat32(decodeRawPth(zip).get('w')!)], [0, 1, 2, 3, 4, 5]);
     const legacy = legacyStream(
       tensorPickle([{ name: 'w', key: 'k', numel: 6, shape: [3, 2], stride: [1, 3] }], true),
       [['k', 6n, floats(6)]],
     );
-    assert.deepEqual([...toFloat32(readPth(legacy).get('w')!)], [0, 3, 1, 4, 2, 5]);
+    assert.deepEqual([...toFloat32(decodeRawPth(legacy).get('w')!)], [0, 3, 1, 4, 2, 5]);
   });
 });
 
 describe('hostile checkpoints', () => {
   test('empty and random bytes', () => {
-    for (const read of [readPth, readStateDict]) {
+    for (const read of [decodeRawPth, decodeRawStateDict]) {
       rejects(() => read(new Uint8Array(0)));
       for (let seed = 1; seed <= 30; seed++) rejects(() => read(randomBytes(seed * 53, seed)));
       // Random bytes behind each format's magic.
@@ -124,41 +124,44 @@ describe('hostile checkpoints', () => {
   test('every truncation of a zip and a legacy checkpoint is rejected', () => {
     for (const name of ['custom-archive.v2.pt', 'conv_legacy.pt', 'rebuild_v1_legacy.pt']) {
       const bytes = fixture(name);
-      for (let n = 0; n < bytes.length; n++) rejects(() => readPth(bytes.subarray(0, n)));
+      for (let n = 0; n < bytes.length; n++) rejects(() => decodeRawPth(bytes.subarray(0, n)));
     }
   });
 
   test('a storage shorter than its tensors', () => {
     const tooBig = pthZip(tensorPickle([{ name: 'conv.weight', numel: 6, shape: [4, 4] }]), { 0: floats(6) });
-    assert.match(rejects(() => readPth(tooBig)).message, /conv\.weight.*addresses element 15 .* only 6/);
+    assert.match(rejects(() => decodeRawPth(tooBig)).message, /conv\.weight.*addresses element 15 .* only 6/);
     const offset = pthZip(tensorPickle([{ name: 'b', numel: 6, offset: 3, shape: [2, 2], stride: [2, 1] }]), {
       0: floats(6),
     });
-    assert.match(rejects(() => readPth(offset)).message, /^b: /);
+    assert.match(rejects(() => decodeRawPth(offset)).message, /^b: /);
     const stride = pthZip(tensorPickle([{ name: 's', numel: 6, shape: [2, 2], stride: [5, 1] }]), { 0: floats(6) });
-    rejects(() => readPth(stride));
+    rejects(() => decodeRawPth(stride));
     // The pickle claims more elements than the zip entry holds.
     const entry = pthZip(tensorPickle([{ name: 'e', numel: 100, shape: [10] }]), { 0: floats(6) });
-    assert.match(rejects(() => readPth(entry)).message, /claims 100 float32 elements/);
+    assert.match(rejects(() => decodeRawPth(entry)).message, /claims 100 float32 elements/);
     const legacy = legacyStream(tensorPickle([{ name: 'l', key: 'k', numel: 6, shape: [7] }], true), [
       ['k', 6n, floats(6)],
     ]);
-    assert.match(rejects(() => readPth(legacy)).message, /^l: /);
+    assert.match(rejects(() => decodeRawPth(legacy)).message, /^l: /);
   });
 
   test('element counts of 2^40 are refused before allocating', () => {
     const huge = 2 ** 40;
     const pid = pthZip(tensorPickle([{ numel: huge, shape: [huge] }]), { 0: floats(6) });
-    rejects(() => readPth(pid), CheckpointError, 200);
+    rejects(() => decodeRawPth(pid), CheckpointError, 200);
     // A broadcast view: a 1-element storage viewed as 2^40 elements with zero strides.
     const broadcast = pthZip(tensorPickle([{ name: 'x', numel: 1, shape: [2 ** 20, 2 ** 20], stride: [0, 0] }]), {
       0: floats(1),
     });
-    assert.match(rejects(() => readPth(broadcast), CheckpointError, 200).message, /more bytes than the file justifies/);
+    assert.match(
+      rejects(() => decodeRawPth(broadcast), CheckpointError, 200).message,
+      /more bytes than the file justifies/,
+    );
     const overflow = pthZip(tensorPickle([{ numel: 1, shape: [2 ** 30, 2 ** 30, 2 ** 30], stride: [0, 0, 0] }]), {
       0: floats(1),
     });
-    rejects(() => readPth(overflow), CheckpointError, 200);
+    rejects(() => decodeRawPth(overflow), CheckpointError, 200);
     // Many overlapping views of one storage are charged against the same budget.
     const views = Array.from({ length: 64 }, (_, i) => ({
       name: `v${i}`,
@@ -168,13 +171,13 @@ describe('hostile checkpoints', () => {
       stride: [1, 64],
     }));
     const many = pthZip(tensorPickle(views), { 0: floats(4096) });
-    rejects(() => readPth(many, { maxCopyBytes: 1 << 19 }), CheckpointError, 500);
-    assert.equal(readPth(many).size, 64);
+    rejects(() => decodeRawPth(many, { maxCopyBytes: 1 << 19 }), CheckpointError, 500);
+    assert.equal(decodeRawPth(many).size, 64);
     // Legacy: the per-storage element count is checked against the bytes left.
     const legacy = legacyStream(tensorPickle([{ key: 'k', numel: huge, shape: [1] }], true), [
       ['k', BigInt(huge), floats(6)],
     ]);
-    rejects(() => readPth(legacy), CheckpointError, 200);
+    rejects(() => decodeRawPth(legacy), CheckpointError, 200);
   });
 
   test('legacy storage counts that lie', () => {
@@ -183,11 +186,11 @@ describe('hostile checkpoints', () => {
     for (const count of [2n ** 40n, -1n, 2n ** 63n - 1n, 0n, 1n]) {
       const b = bytes.slice();
       b.set(u64le(BigInt.asUintN(64, count)), at);
-      rejects(() => readPth(b));
+      rejects(() => decodeRawPth(b));
     }
     // Data for a storage no tensor uses (so its element size is unknown).
     rejects(() =>
-      readPth(
+      decodeRawPth(
         legacyStream(tensorPickle([{ key: 'a', numel: 1, shape: [1] }], true), [
           ['a', 1n, floats(1)],
           ['b', 1n, floats(1)],
@@ -196,14 +199,14 @@ describe('hostile checkpoints', () => {
     );
     // A storage listed twice, and one that never gets data.
     rejects(() =>
-      readPth(
+      decodeRawPth(
         legacyStream(tensorPickle([{ key: 'a', numel: 1, shape: [1] }], true), [
           ['a', 1n, floats(1)],
           ['a', 1n, floats(1)],
         ]),
       ),
     );
-    rejects(() => readPth(legacyStream(tensorPickle([{ key: 'a', numel: 1, shape: [1] }], true), [])));
+    rejects(() => decodeRawPth(legacyStream(tensorPickle([{ key: 'a', numel: 1, shape: [1] }], true), [])));
   });
 
   test('forbidden globals in data.pkl, the legacy object pickle and the legacy header', () => {
@@ -215,21 +218,21 @@ describe('hostile checkpoints', () => {
       ['nt', 'system'],
       ['torch', 'load'],
     ]) {
-      const err = rejects(() => readPth(pthZip(evil(m, n))), ForbiddenGlobalError) as ForbiddenGlobalError;
+      const err = rejects(() => decodeRawPth(pthZip(evil(m, n))), ForbiddenGlobalError) as ForbiddenGlobalError;
       assert.equal(err.global, `${m}.${n}`);
       assert.match(err.message, /archive\/data\.pkl/);
-      rejects(() => readPth(legacyStream(evil(m, n), [])), ForbiddenGlobalError);
+      rejects(() => decodeRawPth(legacyStream(evil(m, n), [])), ForbiddenGlobalError);
     }
     // Even storage types are refused where no global belongs (the magic-number pickle).
-    rejects(() => readPth(concat([0x80, 2, 0x8a, 1, 0], ascii('0ctorch\nFloatStorage\n.'))), ForbiddenGlobalError);
+    rejects(() => decodeRawPth(concat([0x80, 2, 0x8a, 1, 0], ascii('0ctorch\nFloatStorage\n.'))), ForbiddenGlobalError);
   });
 
   test('deep nesting and memo blow-ups inside a checkpoint', () => {
-    rejects(() => readPth(pthZip(ascii('('.repeat(100_000) + '.'))), PickleError);
-    rejects(() => readPth(pthZip(ascii(']'.repeat(5000) + 'a'.repeat(4999) + '.'))), PickleError);
+    rejects(() => decodeRawPth(pthZip(ascii('('.repeat(100_000) + '.'))), PickleError);
+    rejects(() => decodeRawPth(pthZip(ascii(']'.repeat(5000) + 'a'.repeat(4999) + '.'))), PickleError);
     // A list containing itself: harmless to build, and not a state dict.
     assert.match(
-      rejects(() => readPth(pthZip(concat(ascii(']q'), [0], ascii('h'), [0], ascii('a.'))))).message,
+      rejects(() => decodeRawPth(pthZip(concat(ascii(']q'), [0], ascii('h'), [0], ascii('a.'))))).message,
       /holds a list/,
     );
     // A dict whose values all share one self-referencing list.
@@ -242,7 +245,7 @@ describe('hostile checkpoints', () => {
       ...Array.from({ length: 1000 }, (_, i) => concat(ascii(`V${i}\nh`), [0])),
       ascii('u.'),
     );
-    const err = rejects(() => readPth(pthZip(shared)));
+    const err = rejects(() => decodeRawPth(pthZip(shared)));
     assert.match(err.message, /without tensors/);
   });
 
@@ -260,19 +263,19 @@ describe('hostile checkpoints', () => {
         2: floats(2),
       },
     );
-    const sd = readPth(zip);
+    const sd = decodeRawPth(zip);
     assert.deepEqual([...sd.keys()], ['__proto__', 'constructor', 'polluted']);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal(Object.getPrototypeOf({}), Object.prototype);
     assert.deepEqual(prototypeKeys(), before);
-    const stripped = readPth(zip, { stripPrefix: '__' });
+    const stripped = decodeRawPth(zip, { stripPrefix: '__' });
     assert.deepEqual([...stripped.keys()], ['proto__', 'constructor', 'polluted']);
     assert.deepEqual(prototypeKeys(), before);
   });
 
   test('keys that are not strings', () => {
     const zip = pthZip(tensorPickle([{ name: 5, numel: 1, shape: [1] }]), { 0: floats(1) });
-    assert.match(rejects(() => readPth(zip)).message, /keys must be strings/);
+    assert.match(rejects(() => decodeRawPth(zip)).message, /keys must be strings/);
   });
 
   test('malformed persistent ids and tensor arguments', () => {
@@ -295,7 +298,7 @@ describe('hostile checkpoints', () => {
       pthZip(concat(ascii('ctorch._utils\n_rebuild_tensor_v2\n(tR.'))),
     ];
     for (const [i, c] of cases.entries()) {
-      assert.ok(rejects(() => readPth(c)) instanceof CheckpointError, `case ${i}`);
+      assert.ok(rejects(() => decodeRawPth(c)) instanceof CheckpointError, `case ${i}`);
     }
     // Negative strides, non-integer sizes (1.5), offsets beyond 2^53.
     const p = new PickleBuilder().proto(2).mark().str('w').global('torch._utils', '_rebuild_tensor_v2').mark();
@@ -304,14 +307,14 @@ describe('hostile checkpoints', () => {
     const tail = (args: Uint8Array) =>
       pthZip(concat(ascii('}'), head.subarray(2), args, ascii('NNtRu.')), { 0: floats(4) });
     rejects(() =>
-      readPth(tail(concat(ascii('K'), [0], ascii('(K'), [2], ascii('t(J'), [0xff, 0xff, 0xff, 0xff], ascii('t')))),
+      decodeRawPth(tail(concat(ascii('K'), [0], ascii('(K'), [2], ascii('t(J'), [0xff, 0xff, 0xff, 0xff], ascii('t')))),
     );
     rejects(() =>
-      readPth(
+      decodeRawPth(
         tail(concat(ascii('K'), [0], ascii('(G'), [0x3f, 0xf8, 0, 0, 0, 0, 0, 0], ascii('t(K'), [1], ascii('t'))),
       ),
     );
-    rejects(() => readPth(tail(concat([0x8a, 8, 0, 0, 0, 0, 0, 0, 0, 0x40], ascii('))')))));
+    rejects(() => decodeRawPth(tail(concat([0x8a, 8, 0, 0, 0, 0, 0, 0, 0, 0x40], ascii('))')))));
   });
 
   test('prefix stripping that makes two keys collide', () => {
@@ -322,13 +325,13 @@ describe('hostile checkpoints', () => {
       ]),
       { 0: floats(1), 1: floats(1) },
     );
-    assert.match(rejects(() => readPth(zip, { stripPrefix: 'module.' })).message, /two entries map to 'a'/);
+    assert.match(rejects(() => decodeRawPth(zip, { stripPrefix: 'module.' })).message, /two entries map to 'a'/);
   });
 
   test('archives that are not torch.save checkpoints', () => {
-    rejects(() => readPth(writeZip([{ name: 'readme.txt', data: ascii('hi') }])));
+    rejects(() => decodeRawPth(writeZip([{ name: 'readme.txt', data: ascii('hi') }])));
     rejects(() =>
-      readPth(
+      decodeRawPth(
         writeZip([
           { name: 'a/data.pkl', data: ascii('N.') },
           { name: 'b/data.pkl', data: ascii('N.') },
@@ -336,7 +339,7 @@ describe('hostile checkpoints', () => {
       ),
     );
     const ts = rejects(() =>
-      readPth(
+      decodeRawPth(
         writeZip([
           { name: 'm/data.pkl', data: ascii('N.') },
           { name: 'm/constants.pkl', data: ascii('N.') },
@@ -348,21 +351,21 @@ describe('hostile checkpoints', () => {
       { name: 'a/data.pkl', data: ascii('}.') },
       { name: 'a/byteorder', data: ascii('big') },
     ]);
-    assert.match(rejects(() => readPth(bigEndian)).message, /byte order/);
+    assert.match(rejects(() => decodeRawPth(bigEndian)).message, /byte order/);
     const tar = new Uint8Array(1024);
     tar.set(ascii('ustar'), 257);
-    assert.match(rejects(() => readPth(tar)).message, /tar/);
+    assert.match(rejects(() => decodeRawPth(tar)).message, /tar/);
     // A checkpoint that holds a tensor, a list or None at the top level.
-    rejects(() => readPth(pthZip(ascii('N.'))));
-    rejects(() => readPth(pthZip(ascii(']K\x01a.'))));
+    rejects(() => decodeRawPth(pthZip(ascii('N.'))));
+    rejects(() => decodeRawPth(pthZip(ascii(']K\x01a.'))));
   });
 
   test('a flipped bit in tensor data fails the CRC check, unless it is turned off', () => {
-    const bytes = writePth(new Map([['w', fromFloat32([3], new Float32Array([1, 2, 3]))]]));
+    const bytes = encodeRawPth(new Map([['w', fromFloat32([3], new Float32Array([1, 2, 3]))]]));
     const entry = readZip(bytes).get('archive/data/0')!;
     bytes[entry.dataOffset + 3] ^= 0x80; // sign bit of the first float
-    assert.match(rejects(() => readPth(bytes), ZipError).message, /archive\/data\/0: CRC-32 mismatch/);
-    assert.deepEqual([...toFloat32(readPth(bytes, { checkCrc: false }).get('w')!)], [-1, 2, 3]);
+    assert.match(rejects(() => decodeRawPth(bytes), ZipError).message, /archive\/data\/0: CRC-32 mismatch/);
+    assert.deepEqual([...toFloat32(decodeRawPth(bytes, { checkCrc: false }).get('w')!)], [-1, 2, 3]);
   });
 
   test('zip bombs inside a checkpoint', () => {
@@ -371,16 +374,16 @@ describe('hostile checkpoints', () => {
       { name: 'archive/data.pkl', stored: deflated(new Uint8Array(16 << 20)), method: 8, size: plain.length, crc: 0 },
       { name: 'archive/data/0', stored: floats(1) },
     ]);
-    rejects(() => readPth(bomb), ZipError, 1000);
+    rejects(() => decodeRawPth(bomb), ZipError, 1000);
     const liar = buildRawZip([
       { name: 'archive/data.pkl', stored: deflated(plain), method: 8, size: 0xfffffff0, crc: 0 },
       { name: 'archive/data/0', stored: floats(1) },
     ]);
-    rejects(() => readPth(liar), ZipError, 200);
+    rejects(() => decodeRawPth(liar), ZipError, 200);
     const honest = buildRawZip([
       { name: 'archive/data.pkl', stored: deflated(plain), method: 8, plain },
       { name: 'archive/data/0', stored: deflated(floats(1)), method: 8, plain: floats(1) },
     ]);
-    assert.deepEqual([...readPth(honest).keys()], ['w']);
+    assert.deepEqual([...decodeRawPth(honest).keys()], ['w']);
   });
 });

@@ -1,21 +1,21 @@
-/** Writers: write -> read round trips, and PyTorch itself loading what writePth wrote. */
+/** Writers: write -> read round trips, and PyTorch itself loading what encodeRawPth wrote. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { readPth } from '../../src/io/pth.js';
-import { writePth } from '../../src/io/pth-writer.js';
+import { decodeRawPth } from '../../src/io/pth.js';
+import { encodeRawPth } from '../../src/io/pth-writer.js';
 import { fromFloat32, toFloat32, type RawTensor } from '../../src/io/raw-tensor.js';
-import { readSafetensors, writeSafetensors } from '../../src/io/safetensors.js';
+import { decodeRawSafetensors, encodeRawSafetensors } from '../../src/io/safetensors.js';
 import { readZip } from '../../src/io/zip.js';
 import { fixture, toHex } from './helpers.js';
 
 /** Every dtype and a few awkward shapes, taken from a torch-written fixture. */
 function sample(): Map<string, RawTensor> {
-  const sd = readPth(fixture('dtypes_zip.pt'));
-  for (const [k, v] of readPth(fixture('conv_zip.pt'))) sd.set(`net.${k}`, v);
+  const sd = decodeRawPth(fixture('dtypes_zip.pt'));
+  for (const [k, v] of decodeRawPth(fixture('conv_zip.pt'))) sd.set(`net.${k}`, v);
   sd.set('__proto__', fromFloat32([2], new Float32Array([1, 2])));
   sd.set('ünïcødé ✓', fromFloat32([1, 1, 1], new Float32Array([-0])));
   return sd;
@@ -34,8 +34,8 @@ function assertSame(a: Map<string, RawTensor>, b: Map<string, RawTensor>): void 
 describe('safetensors round trip', () => {
   test('write -> read preserves order, dtypes, shapes, bytes and metadata', () => {
     const sd = sample();
-    const bytes = writeSafetensors(sd, { format: 'pt', __proto__: 'x' } as unknown as Record<string, string>);
-    const back = readSafetensors(bytes);
+    const bytes = encodeRawSafetensors(sd, { format: 'pt', __proto__: 'x' } as unknown as Record<string, string>);
+    const back = decodeRawSafetensors(bytes);
     assertSame(sd, back.tensors);
     assert.deepEqual([...back.metadata], [['format', 'pt']]);
   });
@@ -45,7 +45,7 @@ describe('safetensors round trip', () => {
       ['__proto__', 'a'],
       ['constructor', 'b'],
     ]);
-    const back = readSafetensors(writeSafetensors(new Map(), meta));
+    const back = decodeRawSafetensors(encodeRawSafetensors(new Map(), meta));
     assert.deepEqual([...back.metadata], [...meta]);
     assert.equal(back.tensors.size, 0);
   });
@@ -53,21 +53,21 @@ describe('safetensors round trip', () => {
   test('the header is padded with spaces to a multiple of 8', () => {
     for (let n = 0; n < 10; n++) {
       const sd = new Map([['x'.repeat(n + 1), fromFloat32([1], new Float32Array([n]))]]);
-      const bytes = writeSafetensors(sd);
+      const bytes = encodeRawSafetensors(sd);
       const len = Number(new DataView(bytes.buffer).getBigUint64(0, true));
       assert.equal(len % 8, 0);
       assert.equal(bytes[8 + len - 1] === 0x20 || bytes[8 + len - 1] === 0x7d, true);
-      assertSame(sd, readSafetensors(bytes).tensors);
+      assertSame(sd, decodeRawSafetensors(bytes).tensors);
     }
   });
 
   test('the writer refuses inconsistent tensors', () => {
     assert.throws(
-      () => writeSafetensors(new Map([['a', { dtype: 'float32', shape: [2], data: new Uint8Array(4) }]])),
+      () => encodeRawSafetensors(new Map([['a', { dtype: 'float32', shape: [2], data: new Uint8Array(4) }]])),
       RangeError,
     );
     assert.throws(
-      () => writeSafetensors(new Map([['__metadata__', fromFloat32([1], new Float32Array(1))]])),
+      () => encodeRawSafetensors(new Map([['__metadata__', fromFloat32([1], new Float32Array(1))]])),
       RangeError,
     );
   });
@@ -76,14 +76,14 @@ describe('safetensors round trip', () => {
 describe('pth round trip', () => {
   test('write -> read preserves order, dtypes, shapes and bytes', () => {
     const sd = sample();
-    assertSame(sd, readPth(writePth(sd)));
-    assertSame(sd, readPth(writePth(sd, 'another name')));
-    assertSame(sd, readPth(writePth(sd, 'archive', { forceZip64: true })));
-    assertSame(new Map(), readPth(writePth(new Map())));
+    assertSame(sd, decodeRawPth(encodeRawPth(sd)));
+    assertSame(sd, decodeRawPth(encodeRawPth(sd, 'another name')));
+    assertSame(sd, decodeRawPth(encodeRawPth(sd, 'archive', { forceZip64: true })));
+    assertSame(new Map(), decodeRawPth(encodeRawPth(new Map())));
   });
 
   test('entries follow the torch layout and tensor data is 64-byte aligned', () => {
-    const entries = readZip(writePth(sample(), 'model'));
+    const entries = readZip(encodeRawPth(sample(), 'model'));
     const names = [...entries.keys()];
     assert.equal(names[0], 'model/data.pkl');
     assert.equal(names.at(-1), 'model/version');
@@ -95,8 +95,8 @@ describe('pth round trip', () => {
   test('fromFloat32 tensors survive both formats', () => {
     const values = new Float32Array([1.5, -0, Infinity, 3e-40]);
     const sd = new Map([['w', fromFloat32([2, 2], values)]]);
-    assert.deepEqual(toFloat32(readPth(writePth(sd)).get('w')!), values);
-    assert.deepEqual(toFloat32(readSafetensors(writeSafetensors(sd)).tensors.get('w')!), values);
+    assert.deepEqual(toFloat32(decodeRawPth(encodeRawPth(sd)).get('w')!), values);
+    assert.deepEqual(toFloat32(decodeRawSafetensors(encodeRawSafetensors(sd)).tensors.get('w')!), values);
   });
 });
 
@@ -124,14 +124,14 @@ for path in sys.argv[1:]:
 print(json.dumps(out))
 `;
 
-describe('PyTorch loads what writePth writes', () => {
+describe('PyTorch loads what encodeRawPth writes', () => {
   test('torch.load(weights_only=True) returns the same tensors', (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'vgg-ts-io-'));
     try {
       const sd = sample();
       const paths = [
-        ['plain.pt', writePth(sd)],
-        ['zip64.pt', writePth(sd, 'custom', { forceZip64: true })],
+        ['plain.pt', encodeRawPth(sd)],
+        ['zip64.pt', encodeRawPth(sd, 'custom', { forceZip64: true })],
       ].map(([file, bytes]) => {
         const p = join(dir, file as string);
         writeFileSync(p, bytes as Uint8Array);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SafetensorsError } from '../../src/io/errors.js';
 import { fromFloat32, toFloat32 } from '../../src/io/raw-tensor.js';
-import { readSafetensors, writeSafetensors } from '../../src/io/safetensors.js';
+import { decodeRawSafetensors, encodeRawSafetensors } from '../../src/io/safetensors.js';
 import { ascii, concat, expectedFixtures, fixture, prototypeKeys, randomBytes, rejects, u64le } from './helpers.js';
 
 /** A file with the given header text (padded to 8) and data section. */
@@ -19,7 +19,7 @@ const f32 = (name: string, shape: number[], begin: number, end: number) =>
 describe('safetensors reader', () => {
   test('the fixture written from the spec by generate.py, metadata included', () => {
     const exp = expectedFixtures().get('conv.safetensors')!;
-    const { tensors, metadata } = readSafetensors(fixture('conv.safetensors'));
+    const { tensors, metadata } = decodeRawSafetensors(fixture('conv.safetensors'));
     assert.deepEqual(Object.fromEntries(metadata), exp.metadata);
     assert.deepEqual(
       [...tensors.keys()],
@@ -28,37 +28,37 @@ describe('safetensors reader', () => {
   });
 
   test('minimal valid files', () => {
-    assert.equal(readSafetensors(file('{}')).tensors.size, 0);
-    const t = readSafetensors(
+    assert.equal(decodeRawSafetensors(file('{}')).tensors.size, 0);
+    const t = decodeRawSafetensors(
       file(`{${f32('a', [2], 0, 8)},${f32('b', [], 8, 12)},${f32('c', [0, 5], 12, 12)}}`, 12),
     ).tensors;
     assert.deepEqual([...t.keys()], ['a', 'b', 'c']);
     assert.deepEqual(t.get('c')!.shape, [0, 5]);
     // Entries may be listed in any order; the data must still tile the section.
-    const swapped = readSafetensors(
+    const swapped = decodeRawSafetensors(
       file(`{${f32('late', [1], 4, 8)},${f32('early', [1], 0, 4)}}`, new Uint8Array(new Float32Array([1, 2]).buffer)),
     );
     assert.deepEqual([...toFloat32(swapped.tensors.get('late')!)], [2]);
     // Whitespace inside and after the JSON is fine, but like upstream the header must start with '{'.
-    assert.equal(readSafetensors(file('{ }\t\n ')).tensors.size, 0);
-    rejects(() => readSafetensors(file(' {}')), SafetensorsError);
+    assert.equal(decodeRawSafetensors(file('{ }\t\n ')).tensors.size, 0);
+    rejects(() => decodeRawSafetensors(file(' {}')), SafetensorsError);
   });
 
   test('empty, tiny and random inputs', () => {
-    rejects(() => readSafetensors(new Uint8Array(0)), SafetensorsError);
-    rejects(() => readSafetensors(new Uint8Array(7)), SafetensorsError);
+    rejects(() => decodeRawSafetensors(new Uint8Array(0)), SafetensorsError);
+    rejects(() => decodeRawSafetensors(new Uint8Array(7)), SafetensorsError);
     for (let seed = 1; seed <= 30; seed++)
-      rejects(() => readSafetensors(randomBytes(seed * 41, seed)), SafetensorsError);
+      rejects(() => decodeRawSafetensors(randomBytes(seed * 41, seed)), SafetensorsError);
   });
 
   test('every truncation of a valid file is rejected', () => {
     const bytes = fixture('conv.safetensors');
-    for (let n = 0; n < bytes.length; n++) rejects(() => readSafetensors(bytes.subarray(0, n)), SafetensorsError);
+    for (let n = 0; n < bytes.length; n++) rejects(() => decodeRawSafetensors(bytes.subarray(0, n)), SafetensorsError);
   });
 
   test('huge header lengths', () => {
     for (const n of [2n ** 64n - 1n, 2n ** 63n, 2n ** 53n, 100_000_001n, 1_000_000n]) {
-      rejects(() => readSafetensors(concat(u64le(n), ascii('{}      '))), SafetensorsError, 100);
+      rejects(() => decodeRawSafetensors(concat(u64le(n), ascii('{}      '))), SafetensorsError, 100);
     }
   });
 
@@ -98,7 +98,7 @@ describe('safetensors reader', () => {
   ];
   for (const [name, bytes] of bad) {
     test(`rejects ${name}`, () => {
-      rejects(() => readSafetensors(bytes), SafetensorsError);
+      rejects(() => decodeRawSafetensors(bytes), SafetensorsError);
     });
   }
 
@@ -108,25 +108,25 @@ describe('safetensors reader', () => {
       `{"__metadata__":{"__proto__":"x","polluted":"yes","constructor":"c"},` +
       `"__proto__":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"__proto__":{"polluted":true}},` +
       `${f32('constructor', [1], 4, 8)}}`;
-    const { tensors, metadata } = readSafetensors(file(header, 8));
+    const { tensors, metadata } = decodeRawSafetensors(file(header, 8));
     assert.deepEqual([...tensors.keys()], ['__proto__', 'constructor']);
     assert.deepEqual([...metadata.keys()], ['__proto__', 'polluted', 'constructor']);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.deepEqual(prototypeKeys(), before);
     // And the writer round-trips such names.
-    const back = readSafetensors(writeSafetensors(tensors, Object.fromEntries(metadata))).tensors;
+    const back = decodeRawSafetensors(encodeRawSafetensors(tensors, Object.fromEntries(metadata))).tensors;
     assert.deepEqual([...back.keys()], ['__proto__', 'constructor']);
     assert.deepEqual(prototypeKeys(), before);
   });
 
   test('tensor data are views of the input, at the declared offsets', () => {
-    const bytes = writeSafetensors(
+    const bytes = encodeRawSafetensors(
       new Map([
         ['a', fromFloat32([2], new Float32Array([1, 2]))],
         ['b', fromFloat32([1], new Float32Array([3]))],
       ]),
     );
-    const b = readSafetensors(bytes).tensors.get('b')!;
+    const b = decodeRawSafetensors(bytes).tensors.get('b')!;
     assert.equal(b.data.buffer, bytes.buffer);
     assert.deepEqual([...toFloat32(b)], [3]);
   });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ZipError } from '../../src/io/errors.js';
-import { readPth } from '../../src/io/pth.js';
+import { decodeRawPth } from '../../src/io/pth.js';
 import { readZip, writeZip } from '../../src/io/zip.js';
 import { crc32, crc32Tables } from '../../src/io/crc32.js';
 import { ascii, buildRawZip, concat, deflated, fixture, randomBytes, rejects, toHex, u32le } from './helpers.js';
@@ -68,8 +68,8 @@ describe('zip writer and reader', () => {
       [...src.values()].map((e) => ({ name: e.name, stored: deflated(e.data()), method: 8, plain: e.data() })),
     );
     assert.deepEqual(
-      [...readPth(repacked)].map(([k, v]) => [k, toHex(v.data)]),
-      [...readPth(fixture('conv_zip.pt'))].map(([k, v]) => [k, toHex(v.data)]),
+      [...decodeRawPth(repacked)].map(([k, v]) => [k, toHex(v.data)]),
+      [...decodeRawPth(fixture('conv_zip.pt'))].map(([k, v]) => [k, toHex(v.data)]),
     );
   });
 

@@ -12,7 +12,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { compileInferencePlanOrThrow } from '../../src/backend/native/plan.js';
+import { compileInferencePlanOrThrow } from '../../src/models/plan.js';
 import { withBackend } from '../../src/backend/registry.js';
 import { noGrad } from '../../src/tensor/autograd.js';
 import { randn } from '../../src/tensor/creation.js';

@@ -1,5 +1,5 @@
 /**
- * Prepared inference plans (src/backend/native/plan.ts) against the
+ * Prepared inference plans (src/models/plan.ts on the native backend) against the
  * layer-by-layer reference backend: whole VGGs (vgg11, vgg16, vgg16_bn with
  * random running statistics, custom trunks), odd input sizes, batches 1 and
  * 3, every conv algorithm and the portable kernels, the standalone ops, and
@@ -15,7 +15,7 @@ import {
   PlanUnsupportedError,
   type InferencePlan,
   type PlanConvAlgo,
-} from '../../src/backend/native/plan.js';
+} from '../../src/models/plan.js';
 import { loadNativeAddon } from '../../src/backend/native/index.js';
 import { withBackend } from '../../src/backend/registry.js';
 import { noGrad } from '../../src/tensor/autograd.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ArgumentError } from '../../src/errors.js';
 import { buildVgg, type VGG, type VggArchitecture } from '../../src/models/vgg.js';
 import { replaceClassifierHead, prepareFineTune, frozenFeaturesForward } from '../../src/models/finetune.js';
-import { inferencePlanUnavailable } from '../../src/backend/native/plan.js';
+import { inferencePlanUnavailable } from '../../src/models/plan.js';
 import { crossEntropy } from '../../src/nn/loss.js';
 import { saveModel, loadModel } from '../../src/models/saved.js';
 import { trainableParameters } from '../../src/nn/freeze.js';

@@ -1,7 +1,7 @@
 /** Shared pieces of the training tests: golden files, the small model, optimizers and schedulers from JSON specs. */
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
-import { readSafetensors } from '../../src/io/safetensors.js';
+import { decodeRawSafetensors } from '../../src/io/safetensors.js';
 import { toFloat32 } from '../../src/io/raw-tensor.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import * as nn from '../../src/nn/index.js';
@@ -31,7 +31,7 @@ export interface GoldenTensors {
 }
 
 export function loadTensors(file: string): GoldenTensors {
-  const { tensors, metadata } = readSafetensors(readFileSync(trainFixture(file)));
+  const { tensors, metadata } = decodeRawSafetensors(readFileSync(trainFixture(file)));
   return {
     names: [...tensors.keys()],
     metadata,

@@ -18,7 +18,7 @@ import {
   type OptimizerStateDict,
   type ParamState,
 } from '../../src/nn/optim/index.js';
-import { readSafetensors, writeSafetensors } from '../../src/io/safetensors.js';
+import { decodeRawSafetensors, encodeRawSafetensors } from '../../src/io/safetensors.js';
 import { fromFloat32, toFloat32 } from '../../src/io/raw-tensor.js';
 import {
   loadTensors,
@@ -164,7 +164,7 @@ function saveOptimizer(sd: OptimizerStateDict): { bytes: Uint8Array; json: strin
       else (scalars[i] ??= {})[k] = v;
     }
   }
-  return { bytes: writeSafetensors(tensors), json: JSON.stringify({ scalars, paramGroups: sd.paramGroups }) };
+  return { bytes: encodeRawSafetensors(tensors), json: JSON.stringify({ scalars, paramGroups: sd.paramGroups }) };
 }
 
 function loadOptimizer(saved: { bytes: Uint8Array; json: string }): OptimizerStateDict {
@@ -174,7 +174,7 @@ function loadOptimizer(saved: { bytes: Uint8Array; json: string }): OptimizerSta
   };
   const state = new Map<number, ParamState>();
   for (const [i, st] of Object.entries(scalars)) state.set(Number(i), { ...st });
-  for (const [name, raw] of readSafetensors(saved.bytes).tensors) {
+  for (const [name, raw] of decodeRawSafetensors(saved.bytes).tensors) {
     const [, i, k] = name.split('.');
     const entry = state.get(Number(i)) ?? {};
     entry[k] = toFloat32(raw).slice();

@@ -19,6 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPackageRoot } from '../../package-root.js';
 import type { Backend, BinaryOp, Conv2dParams, Pool2dParams, UnaryOp } from '../backend.js';
+import { compileNativePlan, hasPlans } from './plan.js';
 
 export type NativeIsa = 'avx512' | 'avx2' | 'generic';
 export type NativeConvAlgo = 'auto' | 'winograd' | 'im2col';
@@ -278,7 +279,7 @@ export function createNativeBackend(addon: NativeAddon, fallback?: Backend): Bac
   const noOp = (kind: string, op: string): never => {
     throw new Error(`native backend: unsupported ${kind} op "${op}"`);
   };
-  return {
+  const native: Backend = {
     name: 'native',
 
     gemm(transA, transB, M, N, K, alpha, A, B, beta, C) {
@@ -405,6 +406,8 @@ export function createNativeBackend(addon: NativeAddon, fallback?: Backend): Bac
       return { values, indices };
     },
   };
+  if (hasPlans(addon)) native.compileInferencePlan = (graph, options) => compileNativePlan(addon, graph, options);
+  return native;
 }
 
 /** The native Backend, or null when the addon is unavailable (nativeLoadError() says why). */

@@ -1,5 +1,6 @@
 /** Pooling kernels over [planes, H, W] buffers. */
 import type { Pool2dParams } from '../backend.js';
+import { adaptiveBin } from '../adaptive-bin.js';
 
 /** x[planes,H,W] -> y[planes,outH,outW]; padding reads as −inf; NaN propagates; first maximum wins. */
 export function maxPool2d(x: Float32Array, p: Pool2dParams): { y: Float32Array; indices: Int32Array } {
@@ -47,11 +48,6 @@ export function maxPool2dBackward(gy: Float32Array, indices: Int32Array, p: Pool
     }
   }
   return gx;
-}
-
-/** PyTorch's adaptive bin [start, end) for output index i of `out` over `size` inputs. */
-export function adaptiveBin(i: number, out: number, size: number): [number, number] {
-  return [Math.floor((i * size) / out), Math.ceil(((i + 1) * size) / out)];
 }
 
 export function adaptiveAvgPool2d(

@@ -2,18 +2,11 @@ import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { zeros } from '../../tensor/creation.js';
-import { conv2d } from '../../tensor/ops/conv.js';
+import { conv2d, type Conv2dOptions } from '../../tensor/ops/conv.js';
 import { asPair, type IntOrPair } from '../../tensor/ops/pair.js';
 import { resetLinearLike } from '../init.js';
 import { pyTuple } from '../pyrepr.js';
 import { ArgumentError } from '../../errors.js';
-
-export interface Conv2dOptions {
-  stride?: IntOrPair;
-  padding?: IntOrPair;
-  dilation?: IntOrPair;
-  bias?: boolean;
-}
 
 export class Conv2d extends Module {
   readonly kernelSize: [number, number];

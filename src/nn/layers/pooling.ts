@@ -1,15 +1,8 @@
 import { Module } from '../module.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { adaptiveAvgPool2d, maxPool2d } from '../../tensor/ops/pool.js';
+import { adaptiveAvgPool2d, maxPool2d, type MaxPool2dOptions } from '../../tensor/ops/pool.js';
 import { asPair, type IntOrPair } from '../../tensor/ops/pair.js';
 import { pyBool } from '../pyrepr.js';
-
-export interface MaxPool2dOptions {
-  stride?: IntOrPair | null;
-  padding?: IntOrPair;
-  dilation?: IntOrPair;
-  ceilMode?: boolean;
-}
 
 /** Prints an option the way Python prints the value it was given: 2 or (2, 3). */
 function pyIntOrPair(v: IntOrPair): string {

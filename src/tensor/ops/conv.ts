@@ -7,10 +7,13 @@ import { Tensor } from '../tensor.js';
 import { shapeToString } from '../shape.js';
 import { asPair, type IntOrPair } from './pair.js';
 
+/** Options of the Conv2d layer; conv2d takes all but `bias` (it is given the bias tensor itself). */
 export interface Conv2dOptions {
   stride?: IntOrPair;
   padding?: IntOrPair;
   dilation?: IntOrPair;
+  /** false builds the layer without a bias. */
+  bias?: boolean;
 }
 
 /** Output size of a sliding window along one axis (floor mode), as PyTorch computes it. */
@@ -19,7 +22,12 @@ export function windowOutputSize(size: number, kernel: number, stride: number, p
 }
 
 /** x[N,Cin,H,W] (or unbatched [Cin,H,W]), weight[Cout,Cin,kh,kw], bias[Cout] -> [N,Cout,outH,outW]. */
-export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
+export function conv2d(
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null = null,
+  opts: Omit<Conv2dOptions, 'bias'> = {},
+): Tensor {
   if (x.ndim === 3) return conv2d(x.unsqueeze(0), weight, bias, opts).squeeze(0);
   if (x.ndim !== 4)
     throw new ShapeError(`conv2d expects input [N, C, H, W] or [C, H, W], got ${shapeToString(x.shape)}`);
