@@ -150,7 +150,10 @@ export function winoGemmTask(args: usize, tid: i32, nt: i32): void {
   }
 }
 
-/** Thread tid's output channels of y. Arguments: M, y, bias (0: none), N, K, OH, OW, tilesH, tilesW, scratch. */
+/**
+ * Thread tid's output channels of y. Arguments: M, y, bias (0: none), N, K, OH, OW, tilesH, tilesW,
+ * scratch, relu (clamps negatives to 0 as the values are written, NaN kept).
+ */
 export function winoOutputTask(args: usize, tid: i32, nt: i32): void {
   const M = ptr(args, 0);
   const y = ptr(args, 1);
@@ -162,6 +165,7 @@ export function winoOutputTask(args: usize, tid: i32, nt: i32): void {
   const tilesH = int(args, 7);
   const tilesW = int(args, 8);
   const scratch = ptr(args, 9) + <usize>tid * (WINO_SCRATCH_FLOATS << 2);
+  const relu = int(args, 10) != 0;
   const m = scratch;
   const t = f32At(scratch, 36);
   const T = <i64>N * tilesH * tilesW;
@@ -180,7 +184,10 @@ export function winoOutputTask(args: usize, tid: i32, nt: i32): void {
           const cols = min(4, OW - 4 * tw);
           for (let p = 0; p < rows; p++) {
             const row = f32At(plane, <i64>(4 * th + p) * OW + 4 * tw);
-            for (let q = 0; q < cols; q++) store<f32>(f32At(row, q), load<f32>(f32At(m, 4 * p + q)) + b);
+            for (let q = 0; q < cols; q++) {
+              const v = load<f32>(f32At(m, 4 * p + q)) + b;
+              store<f32>(f32At(row, q), relu && !(v > 0) && !isNaN(v) ? 0 : v);
+            }
           }
         }
       }

@@ -4,78 +4,38 @@
  * results out; every block it took is released before it returns.
  */
 import type { Backend, BinaryOp, Conv2dParams, Pool2dParams, UnaryOp } from '../backend.js';
+import { TASK_COL2IM, TASK_IM2COL, type WasmKernels } from './kernels.js';
 import {
-  TASK_COL2IM,
-  TASK_GEMM,
-  TASK_IM2COL,
-  TASK_WINO_GEMM,
-  TASK_WINO_INPUT,
-  TASK_WINO_OUTPUT,
-  TASK_WINO_WEIGHTS,
-  type WasmKernels,
-} from './kernels.js';
+  gemmScratch as takeGemmScratch,
+  im2colConv,
+  im2colGeometry,
+  isPointwise,
+  runGemm as runGemmTask,
+  scoped,
+  winogradConv,
+  winogradTransformWeights,
+  type GemmCall,
+} from './ops.js';
 
 const UNARY_CODES: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, relu: 5, sigmoid: 6, tanh: 7 };
 const BINARY_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, pow: 4, max: 5, min: 6 };
-/** Below this many multiply-adds a GEMM stays on the calling thread (waking workers costs more). */
-const PARALLEL_MIN_MACS = 1 << 16;
-
 /** Winograd pays for its transforms from this many input and output channels on, */
 const WINOGRAD_MIN_CHANNELS = 8;
 /** and from this many output positions over the batch (each call transforms the weights afresh). */
 const WINOGRAD_MIN_POSITIONS = 1024;
-/** Transformed inputs and products of one image group stay under this many bytes. */
-const WINOGRAD_GROUP_BYTES = 256 * 1024 * 1024;
-
-/** Runs fn with an arena mark, releasing every block fn allocated afterwards. */
-function scoped<T>(k: WasmKernels, fn: () => T): T {
-  const mark = k.arena.mark();
-  try {
-    return fn();
-  } finally {
-    k.arena.release(mark);
-  }
-}
-
-/** Addresses into the memory for the GEMM task. Sizes as in Backend.gemm; `ldc` defaults to N. */
-interface GemmCall {
-  transA: boolean;
-  transB: boolean;
-  M: number;
-  N: number;
-  K: number;
-  alpha: number;
-  A: number;
-  lda: number;
-  B: number;
-  ldb: number;
-  beta: number;
-  C: number;
-  ldc: number;
-}
-
-/**
- * One 3×3, stride-1 convolution in Winograd form, addresses into the memory: y[N,K,OH,OW] = x[N,C,H,W]
- * (zero outside, offset by pad) correlated with g(k,c,u,v) = w[k·wsk + c·wsc + u·3 + v] (or its
- * 180° rotation when flip) + bias (0: none).
- */
-interface WinogradCall {
-  x: number;
-  y: number;
-  w: number;
-  bias: number;
-  N: number;
-  C: number;
-  H: number;
-  W: number;
-  K: number;
-  OH: number;
-  OW: number;
-  padH: number;
-  padW: number;
-  wsk: number;
-  wsc: number;
-  flip: boolean;
+/** The sizes of a forward convolution in WinogradCall's terms. */
+function winogradSizes(p: Conv2dParams) {
+  return {
+    N: p.batch,
+    C: p.inChannels,
+    H: p.inH,
+    W: p.inW,
+    K: p.outChannels,
+    OH: p.outH,
+    OW: p.outW,
+    padH: p.padH,
+    padW: p.padW,
+  };
 }
 
 /** Forward and input-gradient convolutions that Winograd F(4×4,3×3) serves. */
@@ -102,61 +62,9 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
   const useWinograd = (p: Conv2dParams): boolean => o.conv !== 'im2col' && winogradFits(p);
   const x = k.exports;
   const arena = k.arena;
-  const scratchBytes = x.gemmScratchFloats() * 4;
-  /** Per-thread GEMM scratch for the current scope. */
-  const gemmScratch = (what: string): number => arena.alloc(scratchBytes * k.threads, what);
-
-  const runGemm = (g: GemmCall, scratch: number): void => {
-    const macs = g.M * g.N * g.K;
-    k.run(
-      TASK_GEMM,
-      [+g.transA, +g.transB, g.M, g.N, g.K, g.alpha, g.A, g.lda, g.B, g.ldb, g.beta, g.C, g.ldc, scratch, scratchBytes],
-      macs < PARALLEL_MIN_MACS ? 1 : k.threads,
-    );
-  };
-
-  const winograd = (q: WinogradCall, what: string): void => {
-    const tilesH = Math.ceil(q.OH / 4);
-    const tilesW = Math.ceil(q.OW / 4);
-    const perImage = 36 * (q.C + q.K) * tilesH * tilesW * 4;
-    const group = Math.max(1, Math.min(q.N, Math.floor(WINOGRAD_GROUP_BYTES / perImage)));
-    const T = group * tilesH * tilesW;
-    const U = arena.alloc(36 * q.K * q.C * 4, what);
-    const V = arena.alloc(36 * q.C * T * 4, what);
-    const M = arena.alloc(36 * q.K * T * 4, what);
-    const ws = arena.alloc(x.winoScratchFloats() * 4 * k.threads, what);
-    const gs = gemmScratch(what);
-    k.run(TASK_WINO_WEIGHTS, [q.w, U, q.K, q.C, q.wsk, q.wsc, +q.flip, ws]);
-    for (let n0 = 0; n0 < q.N; n0 += group) {
-      const n = Math.min(group, q.N - n0);
-      const xn = q.x + n0 * q.C * q.H * q.W * 4;
-      const yn = q.y + n0 * q.K * q.OH * q.OW * 4;
-      const tiles = n * tilesH * tilesW;
-      k.run(TASK_WINO_INPUT, [xn, V, n, q.C, q.H, q.W, q.padH, q.padW, tilesH, tilesW, ws]);
-      k.run(TASK_WINO_GEMM, [U, V, M, q.K, q.C, tiles, gs]);
-      k.run(TASK_WINO_OUTPUT, [M, yn, q.bias, n, q.K, q.OH, q.OW, tilesH, tilesW, ws]);
-    }
-  };
-
-  /** The im2col geometry slots after image and cols (wasm/src/conv.ts). */
-  const geometry = (p: Conv2dParams): number[] => [
-    p.inChannels,
-    p.inH,
-    p.inW,
-    p.outH,
-    p.outW,
-    p.kernelH,
-    p.kernelW,
-    p.strideH,
-    p.strideW,
-    p.padH,
-    p.padW,
-    p.dilationH,
-    p.dilationW,
-  ];
-  /** A 1×1, stride-1, unpadded convolution's columns are the image itself. */
-  const isPointwise = (p: Conv2dParams): boolean =>
-    p.kernelH === 1 && p.kernelW === 1 && p.strideH === 1 && p.strideW === 1 && p.padH === 0 && p.padW === 0;
+  const gemmScratch = (what: string): number => takeGemmScratch(k, what);
+  const runGemm = (g: GemmCall, scratch: number): void => runGemmTask(k, g, scratch);
+  const geometry = im2colGeometry;
 
   const poolParams = (p: Pool2dParams): number[] => [
     p.planes,
@@ -195,64 +103,17 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
     conv2d(xs, w, bias, p) {
       return scoped(k, () => {
         const what = `a ${p.inChannels}→${p.outChannels} convolution at batch ${p.batch}, ${p.inH}×${p.inW}`;
-        const plane = p.outH * p.outW;
-        const taps = p.inChannels * p.kernelH * p.kernelW;
-        const inSize = p.inChannels * p.inH * p.inW;
-        const outSize = p.outChannels * plane;
+        const outSize = p.outChannels * p.outH * p.outW;
         const xAt = arena.copyIn(xs, what);
         const wAt = arena.copyIn(w, what);
         const bAt = bias ? arena.copyIn(bias, what) : 0;
         const y = arena.alloc(p.batch * outSize * 4, what);
         if (useWinograd(p)) {
-          winograd(
-            {
-              x: xAt,
-              y,
-              w: wAt,
-              bias: bAt,
-              N: p.batch,
-              C: p.inChannels,
-              H: p.inH,
-              W: p.inW,
-              K: p.outChannels,
-              OH: p.outH,
-              OW: p.outW,
-              padH: p.padH,
-              padW: p.padW,
-              wsk: taps,
-              wsc: 9,
-              flip: false,
-            },
-            what,
-          );
-          return copyOut(y, p.batch * outSize);
-        }
-        const pointwise = isPointwise(p);
-        const cols = pointwise ? 0 : arena.alloc(taps * plane * 4, what);
-        const scratch = gemmScratch(what);
-        for (let n = 0; n < p.batch; n++) {
-          const image = xAt + n * inSize * 4;
-          if (!pointwise) k.run(TASK_IM2COL, [image, cols, ...geometry(p)]);
-          const yn = y + n * outSize * 4;
-          if (bias) x.fillBias(yn, bAt, p.outChannels, plane);
-          runGemm(
-            {
-              transA: false,
-              transB: false,
-              M: p.outChannels,
-              N: plane,
-              K: taps,
-              alpha: 1,
-              A: wAt,
-              lda: taps,
-              B: pointwise ? image : cols,
-              ldb: plane,
-              beta: bias ? 1 : 0,
-              C: yn,
-              ldc: plane,
-            },
-            scratch,
-          );
+          const weights = { w: wAt, K: p.outChannels, C: p.inChannels, wsk: p.inChannels * 9, wsc: 9, flip: false };
+          const U = winogradTransformWeights(k, weights, what);
+          winogradConv(k, { U, x: xAt, y, bias: bAt, relu: false, ...winogradSizes(p) }, what);
+        } else {
+          im2colConv(k, xAt, wAt, bAt, y, p, what);
         }
         return copyOut(y, p.batch * outSize);
       });
@@ -269,25 +130,12 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
         const wAt = arena.copyIn(w, what);
         if (useWinograd(p)) {
           const gxw = arena.alloc(p.batch * inSize * 4, what);
-          winograd(
-            {
-              x: gyAt,
-              y: gxw,
-              w: wAt,
-              bias: 0,
-              N: p.batch,
-              C: p.outChannels,
-              H: p.outH,
-              W: p.outW,
-              K: p.inChannels,
-              OH: p.inH,
-              OW: p.inW,
-              padH: 2 - p.padH,
-              padW: 2 - p.padW,
-              wsk: 9,
-              wsc: taps,
-              flip: true,
-            },
+          const weights = { w: wAt, K: p.inChannels, C: p.outChannels, wsk: 9, wsc: taps, flip: true };
+          const U = winogradTransformWeights(k, weights, what);
+          const sizes = { N: p.batch, C: p.outChannels, H: p.outH, W: p.outW, K: p.inChannels, OH: p.inH, OW: p.inW };
+          winogradConv(
+            k,
+            { U, x: gyAt, y: gxw, bias: 0, relu: false, ...sizes, padH: 2 - p.padH, padW: 2 - p.padW },
             what,
           );
           return copyOut(gxw, p.batch * inSize);
