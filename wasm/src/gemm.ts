@@ -19,38 +19,43 @@ function at(base: usize, index: i64): usize {
   return base + ((<usize>index) << 2);
 }
 
-/** Rows [i0, i0+mc) × cols [k0, k0+kc) of op(A) -> ceil(mc/MR) panels [kc][MR], rows past mc zero. */
-function packA(trans: bool, A: usize, lda: i32, i0: i32, mc: i32, k0: i32, kc: i32, Ap: usize): void {
-  for (let ip = 0; ip < mc; ip += MR) {
-    const rows = min(MR, mc - ip);
-    for (let p = 0; p < kc; p++) {
-      const k = k0 + p;
-      for (let r = 0; r < MR; r++) {
-        const i = i0 + ip + r;
+/**
+ * Rows [r0, r0+rows) × cols [c0, c0+cols) of a matrix M -> ceil(rows/width) panels [cols][width], rows
+ * past `rows` zero; M(r, c) is src[r·ld + c], or src[c·ld + r] when transposed.
+ */
+function packPanels(
+  transposed: bool,
+  src: usize,
+  ld: i32,
+  r0: i32,
+  rows: i32,
+  c0: i32,
+  cols: i32,
+  width: i32,
+  dst: usize,
+): void {
+  for (let rp = 0; rp < rows; rp += width) {
+    const live = min(width, rows - rp);
+    for (let c = c0; c < c0 + cols; c++) {
+      for (let q = 0; q < width; q++) {
+        const r = r0 + rp + q;
         let v: f32 = 0;
-        if (r < rows) v = trans ? load<f32>(at(A, <i64>k * lda + i)) : load<f32>(at(A, <i64>i * lda + k));
-        store<f32>(Ap, v);
-        Ap += 4;
+        if (q < live) v = transposed ? load<f32>(at(src, <i64>c * ld + r)) : load<f32>(at(src, <i64>r * ld + c));
+        store<f32>(dst, v);
+        dst += 4;
       }
     }
   }
 }
 
-/** Rows [k0, k0+kc) × cols [j0, j0+nc) of op(B) -> ceil(nc/NR) panels [kc][NR], cols past nc zero. */
+/** Rows [i0, i0+mc) × cols [k0, k0+kc) of op(A) -> ceil(mc/MR) panels [kc][MR]. */
+function packA(trans: bool, A: usize, lda: i32, i0: i32, mc: i32, k0: i32, kc: i32, Ap: usize): void {
+  packPanels(trans, A, lda, i0, mc, k0, kc, MR, Ap);
+}
+
+/** Rows [k0, k0+kc) × cols [j0, j0+nc) of op(B) -> ceil(nc/NR) panels [kc][NR] (panel rows are B's columns). */
 function packB(trans: bool, B: usize, ldb: i32, k0: i32, kc: i32, j0: i32, nc: i32, Bp: usize): void {
-  for (let jp = 0; jp < nc; jp += NR) {
-    const cols = min(NR, nc - jp);
-    for (let p = 0; p < kc; p++) {
-      const k = k0 + p;
-      for (let q = 0; q < NR; q++) {
-        const j = j0 + jp + q;
-        let v: f32 = 0;
-        if (q < cols) v = trans ? load<f32>(at(B, <i64>j * ldb + k)) : load<f32>(at(B, <i64>k * ldb + j));
-        store<f32>(Bp, v);
-        Bp += 4;
-      }
-    }
-  }
+  packPanels(!trans, B, ldb, j0, nc, k0, kc, NR, Bp);
 }
 
 /** One output row of the tile: C[0..8) = alpha·(lo,hi) + beta·C. */

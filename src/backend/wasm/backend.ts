@@ -15,6 +15,7 @@ import {
   scoped,
   winogradConv,
   winogradTransformWeights,
+  windowArgs,
   type GemmCall,
 } from './ops.js';
 
@@ -67,21 +68,7 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
   const runGemm = (g: GemmCall, scratch: number): void => runGemmTask(k, g, scratch);
   const geometry = im2colGeometry;
 
-  const poolParams = (p: Pool2dParams): number[] => [
-    p.planes,
-    p.inH,
-    p.inW,
-    p.outH,
-    p.outW,
-    p.kernelH,
-    p.kernelW,
-    p.strideH,
-    p.strideW,
-    p.padH,
-    p.padW,
-    p.dilationH,
-    p.dilationW,
-  ];
+  const poolParams = (p: Pool2dParams): number[] => [p.planes, ...windowArgs(p)];
 
   const copyOut = (at: number, n: number): Float32Array => arena.f32(at, n).slice();
 

@@ -2,7 +2,7 @@
  * Convolution and GEMM steps on addresses in a WasmKernels memory, shared by the eager kernels
  * (backend.ts) and the inference plan (plan.ts): the task argument layouts of wasm/src live here.
  */
-import type { Conv2dParams } from '../backend.js';
+import type { Conv2dParams, Window2d } from '../backend.js';
 import {
   TASK_GEMM,
   TASK_IM2COL,
@@ -56,23 +56,27 @@ export function runGemm(k: WasmKernels, g: GemmCall, scratch: number): void {
   k.run(TASK_GEMM, [...args, scratch, k.exports.gemmScratchFloats() * 4], macs < PARALLEL_MIN_MACS ? 1 : k.threads);
 }
 
+/** A window's sizes in the order the module's kernels take them (wasm/src/conv.ts, pool.ts). */
+export function windowArgs(w: Window2d): number[] {
+  return [
+    w.inH,
+    w.inW,
+    w.outH,
+    w.outW,
+    w.kernelH,
+    w.kernelW,
+    w.strideH,
+    w.strideW,
+    w.padH,
+    w.padW,
+    w.dilationH,
+    w.dilationW,
+  ];
+}
+
 /** The im2col task's geometry slots after image and cols (wasm/src/conv.ts). */
 export function im2colGeometry(p: Conv2dParams): number[] {
-  return [
-    p.inChannels,
-    p.inH,
-    p.inW,
-    p.outH,
-    p.outW,
-    p.kernelH,
-    p.kernelW,
-    p.strideH,
-    p.strideW,
-    p.padH,
-    p.padW,
-    p.dilationH,
-    p.dilationW,
-  ];
+  return [p.inChannels, ...windowArgs(p)];
 }
 
 /** A 1×1, stride-1, unpadded convolution's columns are the image itself. */
