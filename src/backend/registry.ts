@@ -1,15 +1,15 @@
 /**
  * Which kernels run. Backends register under a name; the active one is
  * chosen by `setBackend`, or by the VGG_BACKEND environment variable at
- * start-up, else the native addon when it loaded, else the reference
- * backend (saying once why the native one is missing). Which backends a
- * platform adds comes from `#platform/backends` (Node: the native addon;
- * browser: none, the browser entry registers its own).
+ * start-up, else the platform's best: in Node the native addon when it
+ * loaded, else the WebAssembly backend, else the reference backend (saying
+ * once why the faster ones are missing). Which backends a platform adds comes
+ * from `#platform/backends`; the browser entry registers wasm itself.
  */
 import type { Backend } from './backend.js';
 import { ArgumentError } from '../errors.js';
 import { createRefBackend } from './ref/index.js';
-import { platformBackends, reportFallback } from '#platform/backends';
+import { defaultBackendName as platformDefault, platformBackends } from '#platform/backends';
 
 let registered: Map<string, () => Backend> | null = null;
 let active: Backend | null = null;
@@ -42,7 +42,7 @@ export function setBackend(name: string): Backend {
   return active;
 }
 
-/** The backend chosen when nothing was set: VGG_BACKEND, else native, else ref. */
+/** The backend chosen when nothing was set: VGG_BACKEND, else native, else wasm, else ref. */
 function defaultBackendName(): string {
   const wanted = typeof process !== 'undefined' ? process.env.VGG_BACKEND : undefined;
   if (wanted) {
@@ -50,9 +50,7 @@ function defaultBackendName(): string {
       throw new ArgumentError(`VGG_BACKEND=${wanted} is not available; available: ${listBackends().join(', ')}`);
     return wanted;
   }
-  if (backends().has('native')) return 'native';
-  reportFallback();
-  return 'ref';
+  return platformDefault(backends());
 }
 
 /** The backend kernels run on now. */

@@ -3,6 +3,8 @@ import { cpus } from 'node:os';
 import type { Command } from 'commander';
 import { backend, listBackends } from '../backend/registry.js';
 import { loadNativeAddon, nativeLoadError } from '../backend/native/index.js';
+import { detectWasmFeatures } from '../backend/wasm/features.js';
+import { loadedWasmKernels, wasmLoadError } from '../backend/wasm/load-node.js';
 
 export function infoText(): string {
   const lines = [
@@ -18,6 +20,7 @@ export function infoText(): string {
   } else {
     lines.push(`native: unavailable (${nativeLoadError()})`);
   }
+  lines.push(wasmLine());
   return `${lines.join('\n')}\n`;
 }
 
@@ -28,4 +31,16 @@ export function registerInfo(program: Command): void {
     .action(() => {
       process.stdout.write(infoText());
     });
+}
+
+/** The WebAssembly build in use (its SIMD level) and its threads, or why it did not load. */
+function wasmLine(): string {
+  const f = detectWasmFeatures();
+  const engine = `engine: SIMD128 ${f.simd ? 'yes' : 'no'}, relaxed SIMD ${f.relaxedSimd ? 'yes' : 'no'}, shared memory ${f.sharedMemory ? 'yes' : 'no'}`;
+  const k = loadedWasmKernels();
+  if (!k) return `wasm: unavailable (${wasmLoadError()}); ${engine}`;
+  const threads = k.singleThreadReason
+    ? `1 thread (${k.singleThreadReason})`
+    : `${k.threads} threads (VGG_NUM_THREADS)`;
+  return `wasm: using the ${k.level} build (VGG_WASM_SIMD), ${threads}; ${engine}`;
 }

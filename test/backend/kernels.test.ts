@@ -11,6 +11,7 @@ import {
   naiveGemm,
 } from '../../src/backend/ref/naive.js';
 import { listBackends, setBackend, backend } from '../../src/backend/registry.js';
+import { testBackends } from '../helpers/backends.js';
 import type { Conv2dParams } from '../../src/backend/backend.js';
 import { Generator } from '../../src/tensor/rng.js';
 import { relError } from '../helpers/golden.js';
@@ -48,7 +49,7 @@ function randomConv(): Conv2dParams {
   return p.outH >= 1 && p.outW >= 1 ? p : randomConv();
 }
 
-for (const name of listBackends()) {
+for (const name of testBackends()) {
   describe(`kernels [${name}] vs naive oracles`, () => {
     it('gemm: all transposes, alpha and beta, odd sizes', () => {
       const b = setBackend(name);

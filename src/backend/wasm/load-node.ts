@@ -1,0 +1,93 @@
+/**
+ * Loading the WebAssembly backend in Node: the build files come from <package root>/wasm/build (written
+ * by `npm run build:wasm`), the threads from worker_threads.
+ *
+ * Environment: VGG_WASM_SIMD=relaxed|simd|scalar caps the build (default: the best this engine
+ * validates); VGG_NUM_THREADS sets the thread count as for the native backend (default: the CPUs
+ * available); 1 runs on the calling thread alone.
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findPackageRoot } from '../../package-root.js';
+import type { Backend } from '../backend.js';
+import { createWasmBackend } from './backend.js';
+import { ArgumentError } from '../../errors.js';
+import { chooseSimdLevel, detectWasmFeatures, wasmBuildName, type WasmSimdLevel } from './features.js';
+import { WasmKernels } from './kernels.js';
+import { startNodeWorkers } from './pool-node.js';
+
+export interface WasmLoadOptions {
+  /** Build to use; default VGG_WASM_SIMD, else the best available. */
+  simd?: WasmSimdLevel;
+  /** Threads, the caller included; default VGG_NUM_THREADS, else the CPUs available. */
+  threads?: number;
+}
+
+/** The folder holding the built modules. */
+export function wasmBuildDir(): string {
+  const root = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+  if (!root) throw new Error('vgg-ts: package root not found, so the WebAssembly build cannot be located');
+  return join(root, 'wasm', 'build');
+}
+
+/** VGG_NUM_THREADS when it is a positive integer, else the CPUs available (as for the native backend). */
+export function threadsFromEnv(): number {
+  const n = Number.parseInt(process.env.VGG_NUM_THREADS ?? '', 10);
+  return n > 0 ? Math.min(n, 1024) : availableParallelism();
+}
+
+function simdFromEnv(): WasmSimdLevel | undefined {
+  const wanted = process.env.VGG_WASM_SIMD;
+  if (!wanted) return undefined;
+  if (wanted !== 'relaxed' && wanted !== 'simd' && wanted !== 'scalar') {
+    throw new ArgumentError(`VGG_WASM_SIMD=${wanted}: expected relaxed, simd or scalar`);
+  }
+  return wanted;
+}
+
+/** Compiles and instantiates the best build synchronously, with its worker threads. */
+export function loadWasmKernels(o: WasmLoadOptions = {}): WasmKernels {
+  const features = detectWasmFeatures();
+  const level = chooseSimdLevel(features, o.simd ?? simdFromEnv());
+  const wanted = o.threads ?? threadsFromEnv();
+  const threaded = wanted > 1 && features.sharedMemory;
+  const bytes = readFileSync(join(wasmBuildDir(), wasmBuildName(level, threaded)));
+  return new WasmKernels({
+    module: new WebAssembly.Module(bytes),
+    level,
+    threads: threaded ? wanted : 1,
+    startWorkers: threaded ? startNodeWorkers : undefined,
+    singleThreadReason: wanted <= 1 ? 'VGG_NUM_THREADS=1' : threaded ? undefined : 'no shared memory in this engine',
+  });
+}
+
+let loaded: { kernels: WasmKernels; backend: Backend } | { error: string } | undefined;
+
+function tryLoad(): { kernels: WasmKernels; backend: Backend } | { error: string } {
+  try {
+    const kernels = loadWasmKernels();
+    return { kernels, backend: createWasmBackend(kernels) };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** The WebAssembly Backend with the environment's settings, loaded once; null when it cannot load. */
+export function loadWasmBackend(): Backend | null {
+  loaded ??= tryLoad();
+  return 'backend' in loaded ? loaded.backend : null;
+}
+
+/** The kernels behind loadWasmBackend(), or null when it did not load. */
+export function loadedWasmKernels(): WasmKernels | null {
+  loaded ??= tryLoad();
+  return 'kernels' in loaded ? loaded.kernels : null;
+}
+
+/** Why loadWasmBackend() returned null, or null when it loaded. */
+export function wasmLoadError(): string | null {
+  loaded ??= tryLoad();
+  return 'error' in loaded ? loaded.error : null;
+}

@@ -1,0 +1,193 @@
+/**
+ * Convolution and GEMM steps on addresses in a WasmKernels memory, shared by the eager kernels
+ * (backend.ts) and the inference plan (plan.ts): the task argument layouts of wasm/src live here.
+ */
+import type { Conv2dParams, Window2d } from '../backend.js';
+import {
+  TASK_GEMM,
+  TASK_IM2COL,
+  TASK_WINO_GEMM,
+  TASK_WINO_INPUT,
+  TASK_WINO_OUTPUT,
+  TASK_WINO_WEIGHTS,
+  type WasmKernels,
+} from './kernels.js';
+
+/** Below this many multiply-adds a GEMM stays on the calling thread (waking workers costs more). */
+const PARALLEL_MIN_MACS = 1 << 16;
+/** Transformed inputs and products of one image group stay under this many bytes. */
+const WINOGRAD_GROUP_BYTES = 256 * 1024 * 1024;
+
+/** Runs fn with an arena mark, releasing every block fn allocated afterwards. */
+export function scoped<T>(k: WasmKernels, fn: () => T): T {
+  const mark = k.arena.mark();
+  try {
+    return fn();
+  } finally {
+    k.arena.release(mark);
+  }
+}
+
+/** Addresses into the memory for the GEMM task; sizes and layouts as in Backend.gemm, with leading dimensions. */
+export interface GemmCall {
+  transA: boolean;
+  transB: boolean;
+  M: number;
+  N: number;
+  K: number;
+  alpha: number;
+  A: number;
+  lda: number;
+  B: number;
+  ldb: number;
+  beta: number;
+  C: number;
+  ldc: number;
+}
+
+/** Per-thread GEMM scratch for the current scope. */
+export function gemmScratch(k: WasmKernels, what: string): number {
+  return k.arena.alloc(k.exports.gemmScratchFloats() * 4 * k.threads, what);
+}
+
+export function runGemm(k: WasmKernels, g: GemmCall, scratch: number): void {
+  const args = [+g.transA, +g.transB, g.M, g.N, g.K, g.alpha, g.A, g.lda, g.B, g.ldb, g.beta, g.C, g.ldc];
+  const macs = g.M * g.N * g.K;
+  k.run(TASK_GEMM, [...args, scratch, k.exports.gemmScratchFloats() * 4], macs < PARALLEL_MIN_MACS ? 1 : k.threads);
+}
+
+/** A window's sizes in the order the module's kernels take them (wasm/src/conv.ts, pool.ts). */
+export function windowArgs(w: Window2d): number[] {
+  return [
+    w.inH,
+    w.inW,
+    w.outH,
+    w.outW,
+    w.kernelH,
+    w.kernelW,
+    w.strideH,
+    w.strideW,
+    w.padH,
+    w.padW,
+    w.dilationH,
+    w.dilationW,
+  ];
+}
+
+/** The im2col task's geometry slots after image and cols (wasm/src/conv.ts). */
+export function im2colGeometry(p: Conv2dParams): number[] {
+  return [p.inChannels, ...windowArgs(p)];
+}
+
+/** A 1×1, stride-1, unpadded convolution's columns are the image itself. */
+export function isPointwise(p: Conv2dParams): boolean {
+  return p.kernelH === 1 && p.kernelW === 1 && p.strideH === 1 && p.strideW === 1 && p.padH === 0 && p.padW === 0;
+}
+
+/**
+ * y[N,K,outH,outW] = w[K, C·kh·kw] · im2col(x) + bias (0: none), image by image; weights and
+ * images are addresses in the memory.
+ */
+export function im2colConv(
+  k: WasmKernels,
+  x: number,
+  w: number,
+  bias: number,
+  y: number,
+  p: Conv2dParams,
+  what: string,
+): void {
+  scoped(k, () => {
+    const plane = p.outH * p.outW;
+    const taps = p.inChannels * p.kernelH * p.kernelW;
+    const pointwise = isPointwise(p);
+    const cols = pointwise ? 0 : k.arena.alloc(taps * plane * 4, what);
+    const scratch = gemmScratch(k, what);
+    for (let n = 0; n < p.batch; n++) {
+      const image = x + n * p.inChannels * p.inH * p.inW * 4;
+      if (!pointwise) k.run(TASK_IM2COL, [image, cols, ...im2colGeometry(p)]);
+      const yn = y + n * p.outChannels * plane * 4;
+      if (bias) k.exports.fillBias(yn, bias, p.outChannels, plane);
+      runGemm(
+        k,
+        {
+          transA: false,
+          transB: false,
+          M: p.outChannels,
+          N: plane,
+          K: taps,
+          alpha: 1,
+          A: w,
+          lda: taps,
+          B: pointwise ? image : cols,
+          ldb: plane,
+          beta: bias ? 1 : 0,
+          C: yn,
+          ldc: plane,
+        },
+        scratch,
+      );
+    }
+  });
+}
+
+/** Where the 3×3 kernel g(k,c,·,·) of a Winograd convolution lies: w[k·wsk + c·wsc + u·3 + v], rotated 180° when flip. */
+export interface WinogradWeights {
+  w: number;
+  K: number;
+  C: number;
+  wsk: number;
+  wsc: number;
+  flip: boolean;
+}
+
+/** U[36][K][C] = G g Gᵀ for every channel pair, in a block taken from the arena. */
+export function winogradTransformWeights(k: WasmKernels, g: WinogradWeights, what: string): number {
+  const U = k.arena.alloc(36 * g.K * g.C * 4, what);
+  scoped(k, () => {
+    const ws = k.arena.alloc(k.exports.winoScratchFloats() * 4 * k.threads, what);
+    k.run(TASK_WINO_WEIGHTS, [g.w, U, g.K, g.C, g.wsk, g.wsc, +g.flip, ws]);
+  });
+  return U;
+}
+
+/** One 3×3 stride-1 convolution from transformed weights U: y[N,K,OH,OW] = x[N,C,H,W] ⋆ g + bias (0: none), ReLU'd when relu. */
+export interface WinogradCall {
+  U: number;
+  x: number;
+  y: number;
+  bias: number;
+  relu: boolean;
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  K: number;
+  OH: number;
+  OW: number;
+  padH: number;
+  padW: number;
+}
+
+/** Input transform, the 36 products and the output transform, over groups of images. */
+export function winogradConv(k: WasmKernels, q: WinogradCall, what: string): void {
+  scoped(k, () => {
+    const tilesH = Math.ceil(q.OH / 4);
+    const tilesW = Math.ceil(q.OW / 4);
+    const perImage = 36 * (q.C + q.K) * tilesH * tilesW * 4;
+    const group = Math.max(1, Math.min(q.N, Math.floor(WINOGRAD_GROUP_BYTES / perImage)));
+    const T = group * tilesH * tilesW;
+    const V = k.arena.alloc(36 * q.C * T * 4, what);
+    const M = k.arena.alloc(36 * q.K * T * 4, what);
+    const ws = k.arena.alloc(k.exports.winoScratchFloats() * 4 * k.threads, what);
+    const gs = gemmScratch(k, what);
+    for (let n0 = 0; n0 < q.N; n0 += group) {
+      const n = Math.min(group, q.N - n0);
+      const xn = q.x + n0 * q.C * q.H * q.W * 4;
+      const yn = q.y + n0 * q.K * q.OH * q.OW * 4;
+      k.run(TASK_WINO_INPUT, [xn, V, n, q.C, q.H, q.W, q.padH, q.padW, tilesH, tilesW, ws]);
+      k.run(TASK_WINO_GEMM, [q.U, V, M, q.K, q.C, n * tilesH * tilesW, gs]);
+      k.run(TASK_WINO_OUTPUT, [M, yn, q.bias, n, q.K, q.OH, q.OW, tilesH, tilesW, ws, +q.relu]);
+    }
+  });
+}

@@ -1,0 +1,60 @@
+/** Which build and backend get chosen: probe modules, VGG_WASM_SIMD, and the native -> wasm -> ref order. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { ArgumentError } from '../../../src/errors.js';
+import { chooseSimdLevel, detectWasmFeatures } from '../../../src/backend/wasm/features.js';
+import { WasmUnsupportedError } from '../../../src/backend/wasm/errors.js';
+import { loadWasmKernels } from '../../../src/backend/wasm/load-node.js';
+import { repoRoot } from '../../helpers/paths.js';
+
+const all = { simd: true, relaxedSimd: true, sharedMemory: true };
+
+describe('wasm build selection', () => {
+  it('takes the best build the engine validates, capped by the request', () => {
+    assert.equal(chooseSimdLevel(all), 'relaxed');
+    assert.equal(chooseSimdLevel({ ...all, relaxedSimd: false }), 'simd');
+    assert.equal(chooseSimdLevel({ simd: false, relaxedSimd: false, sharedMemory: false }), 'scalar');
+    assert.equal(chooseSimdLevel(all, 'scalar'), 'scalar');
+    assert.throws(() => chooseSimdLevel({ ...all, relaxedSimd: false }, 'relaxed'), WasmUnsupportedError);
+  });
+
+  it('this Node validates SIMD128 and can share memory', () => {
+    const f = detectWasmFeatures();
+    assert.equal(f.simd, true);
+    assert.equal(f.sharedMemory, true);
+  });
+
+  it('VGG_WASM_SIMD must name a build', () => {
+    process.env.VGG_WASM_SIMD = 'avx';
+    try {
+      assert.throws(() => loadWasmKernels({ threads: 1 }), ArgumentError);
+    } finally {
+      delete process.env.VGG_WASM_SIMD;
+    }
+  });
+});
+
+describe('backend order native -> wasm -> ref', () => {
+  const activeBackend = (env: Record<string, string>): { name: string; stderr: string } => {
+    const script =
+      "const r = await import('./dist/src/backend/registry.js'); process.stdout.write(r.backend().name + ' ' + r.listBackends().join(','));";
+    const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: repoRoot,
+      env: { ...process.env, VGG_BACKEND: '', ...env },
+      encoding: 'utf8',
+    });
+    assert.equal(out.status, 0, out.stderr);
+    return { name: out.stdout.split(' ')[0], stderr: out.stderr };
+  };
+
+  it('VGG_NATIVE=0 lands on wasm, silently', () => {
+    const r = activeBackend({ VGG_NATIVE: '0' });
+    assert.equal(r.name, 'wasm');
+    assert.equal(r.stderr, '');
+  });
+
+  it('VGG_BACKEND=wasm forces it', () => {
+    assert.equal(activeBackend({ VGG_BACKEND: 'wasm' }).name, 'wasm');
+  });
+});

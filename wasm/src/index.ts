@@ -1,0 +1,71 @@
+// The WebAssembly kernel module of vgg-ts (src/backend/wasm drives it). Memory is imported and managed
+// from JavaScript: the module keeps no heap and no mutable globals, so every worker thread instantiates
+// it on the same shared memory. Parallel kernels run as tasks: runTask(code, args, tid, nt) does thread
+// tid's share of nt, with the task's arguments in an f64 block at `args`.
+import { GEMM_SCRATCH_FLOATS, gemmTask } from './gemm';
+import { col2imTask, im2colTask } from './conv';
+import { WINO_SCRATCH_FLOATS, winoGemmTask, winoInputTask, winoOutputTask, winoWeightsTask } from './winograd';
+
+export { fillBias } from './conv';
+export { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool';
+export {
+  batchNorm,
+  batchNormBackward,
+  binary,
+  channelMoments,
+  maxAxis,
+  reluBackward,
+  sumAxis,
+  unary,
+} from './pointwise';
+export { adamStep, sgdStep } from './optim';
+
+/** Task codes of runTask (mirrored in src/backend/wasm/tasks.ts). */
+const TASK_GEMM = 1,
+  TASK_IM2COL = 2,
+  TASK_COL2IM = 3,
+  TASK_WINO_WEIGHTS = 4,
+  TASK_WINO_INPUT = 5,
+  TASK_WINO_GEMM = 6,
+  TASK_WINO_OUTPUT = 7;
+
+export function runTask(code: i32, args: usize, tid: i32, nt: i32): void {
+  switch (code) {
+    case TASK_GEMM:
+      gemmTask(args, tid, nt);
+      break;
+    case TASK_IM2COL:
+      im2colTask(args, tid, nt);
+      break;
+    case TASK_COL2IM:
+      col2imTask(args, tid, nt);
+      break;
+    case TASK_WINO_WEIGHTS:
+      winoWeightsTask(args, tid, nt);
+      break;
+    case TASK_WINO_INPUT:
+      winoInputTask(args, tid, nt);
+      break;
+    case TASK_WINO_GEMM:
+      winoGemmTask(args, tid, nt);
+      break;
+    case TASK_WINO_OUTPUT:
+      winoOutputTask(args, tid, nt);
+      break;
+  }
+}
+
+/** First byte JavaScript may allocate from (past the module's stack and static data). */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** Floats of per-thread GEMM scratch. */
+export function gemmScratchFloats(): i32 {
+  return GEMM_SCRATCH_FLOATS;
+}
+
+/** Floats of per-thread Winograd transform scratch. */
+export function winoScratchFloats(): i32 {
+  return WINO_SCRATCH_FLOATS;
+}
