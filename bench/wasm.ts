@@ -4,8 +4,9 @@
  *    a loop of independent f32x4 multiply-adds compiled the same way (AssemblyScript), for the plain
  *    SIMD128 build (mul + add) and the relaxed-SIMD build (fused multiply-add);
  * 2. VGG16 at batch 1, 224×224, eager (noGrad forward, layer by layer) and as an inference plan,
- *    at 1 and 2 threads, beside tfjs-backend-wasm (one thread: its threaded build does not run under
- *    Node); interleaved runs, medians after a warm-up.
+ *    at 1 and 2 threads, beside onnxruntime-web (its WebAssembly execution provider, 2 threads, on
+ *    the model our ONNX exporter writes) and tfjs-backend-wasm (one thread: its threaded build does
+ *    not run under Node); interleaved runs, medians after a warm-up.
  * Node 20 validates relaxed SIMD only behind --experimental-wasm-relaxed-simd; this script turns the
  * flag on for itself so both builds can be measured in one process.
  *
@@ -13,6 +14,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import asc from 'assemblyscript/asc';
+import * as ortWeb from 'onnxruntime-web';
 import {
   vggBuilders,
   randn,
@@ -21,6 +23,7 @@ import {
   registerBackend,
   manualSeed,
   compileInferencePlanOrThrow,
+  exportOnnxBytes,
 } from '../src/index.js';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
 import { TASK_GEMM, type WasmKernels } from '../src/backend/wasm/kernels.js';
@@ -104,7 +107,7 @@ async function gemmSection(): Promise<void> {
 }
 
 async function vggSection(): Promise<void> {
-  const contenders: Array<{ name: string; run: () => Float32Array; runs: number }> = [];
+  const contenders: Array<{ name: string; run: () => Float32Array | Promise<Float32Array>; runs: number }> = [];
   manualSeed(0);
   const model = vggBuilders.vgg16().eval();
   const x = randn([1, 3, 224, 224]);
@@ -126,6 +129,17 @@ async function vggSection(): Promise<void> {
     const plan = withBackend(name, () => compileInferencePlanOrThrow(model));
     contenders.push({ name: `vgg-ts wasm plan, ${label}`, runs, run: () => plan.run(x.data, 1, 224, 224).data });
   }
+  ortWeb.env.wasm.numThreads = 2;
+  const session = await ortWeb.InferenceSession.create(exportOnnxBytes(model, { inputShape: [1, 3, 224, 224] }), {
+    executionProviders: ['wasm'],
+    graphOptimizationLevel: 'all',
+  });
+  const feeds = { [session.inputNames[0]]: new ortWeb.Tensor('float32', x.data, [...x.shape]) };
+  contenders.push({
+    name: `onnxruntime-web ${ortWeb.env.versions.web}, wasm EP, 2 threads`,
+    runs,
+    run: async () => (await session.run(feeds))[session.outputNames[0]].data as Float32Array,
+  });
   const tfjs = tfjsRuns > 0 ? await initTfjsWasm() : null;
   if (tfjs) {
     const tfModel = tfjsVgg(model);
@@ -139,7 +153,7 @@ async function vggSection(): Promise<void> {
     for (const c of contenders) {
       if (i > c.runs) continue;
       const t0 = performance.now();
-      logits.set(c.name, c.run());
+      logits.set(c.name, await c.run());
       if (i > 0) times.get(c.name)!.push(performance.now() - t0);
     }
   }

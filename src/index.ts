@@ -4,6 +4,7 @@ export { Generator, manualSeed, defaultGenerator, type GeneratorState } from './
 export { noGrad, enableGrad, isGradEnabled } from './tensor/autograd.js';
 export { VggError, ShapeError, StateDictError, ArgumentError } from './errors.js';
 export { backend, setBackend, listBackends, registerBackend, withBackend } from './backend/registry.js';
+export { WasmOutOfMemoryError, WasmUnsupportedError } from './backend/wasm/errors.js';
 export type { Backend, Conv2dParams, Pool2dParams } from './backend/backend.js';
 export * as nn from './nn/index.js';
 export {

@@ -7,8 +7,8 @@
 import { GEMM_SCRATCH_FLOATS, gemmSerial } from './gemm';
 import { int, ptr, shareOf } from './simd';
 
-/** Floats of per-thread scratch the transforms need: two 6×6 tiles. */
-export const WINO_SCRATCH_FLOATS = 72;
+/** Floats of per-thread scratch the transforms need: two 6×6 tiles of four lanes (one lane per tile). */
+export const WINO_SCRATCH_FLOATS = 288;
 
 function f32At(base: usize, index: i64): usize {
   return base + ((<usize>index) << 2);
@@ -65,6 +65,139 @@ function outputTransform6(src: usize, ss: i32, dst: usize, ds: i32): void {
   store<f32>(dst + 3 * d, diff + 0.125 * m3 - 8 * m4 + m5);
 }
 
+/** inputTransform6 on four tiles at once (one per lane); strides in bytes. */
+function inputTransform6x4(src: usize, ss: usize, dst: usize, ds: usize): void {
+  const d0 = v128.load(src);
+  const d1 = v128.load(src + ss);
+  const d2 = v128.load(src + 2 * ss);
+  const d3 = v128.load(src + 3 * ss);
+  const d4 = v128.load(src + 4 * ss);
+  const d5 = v128.load(src + 5 * ss);
+  const half = f32x4.splat(0.5);
+  const oneHalf = f32x4.splat(1.5);
+  const two = f32x4.splat(2);
+  const twoHalf = f32x4.splat(2.5);
+  const o0 = f32x4.sub(f32x4.sub(d0, f32x4.mul(oneHalf, d1)), f32x4.mul(two, d2));
+  v128.store(dst, f32x4.add(o0, f32x4.add(f32x4.mul(oneHalf, d3), d4)));
+  const o1 = f32x4.sub(f32x4.mul(half, d2), d1);
+  v128.store(dst + ds, f32x4.add(o1, f32x4.add(f32x4.mul(twoHalf, d3), d4)));
+  const o2 = f32x4.sub(d1, f32x4.mul(twoHalf, d2));
+  v128.store(dst + 2 * ds, f32x4.add(o2, f32x4.add(f32x4.mul(half, d3), d4)));
+  v128.store(dst + 3 * ds, f32x4.add(f32x4.sub(f32x4.mul(two, f32x4.sub(d3, d1)), d2), d4));
+  v128.store(dst + 4 * ds, f32x4.add(f32x4.sub(f32x4.mul(half, f32x4.sub(d1, d3)), d2), d4));
+  const o5 = f32x4.sub(f32x4.sub(d1, f32x4.mul(oneHalf, d2)), f32x4.mul(two, d3));
+  v128.store(dst + 5 * ds, f32x4.add(o5, f32x4.add(f32x4.mul(oneHalf, d4), d5)));
+}
+
+/** outputTransform6 on four tiles at once; strides in bytes. */
+function outputTransform6x4(src: usize, ss: usize, dst: usize, ds: usize): void {
+  const m0 = v128.load(src);
+  const m1 = v128.load(src + ss);
+  const m2 = v128.load(src + 2 * ss);
+  const m3 = v128.load(src + 3 * ss);
+  const m4 = v128.load(src + 4 * ss);
+  const m5 = v128.load(src + 5 * ss);
+  const sum = f32x4.add(m1, m2);
+  const diff = f32x4.sub(m1, m2);
+  v128.store(dst, f32x4.add(f32x4.add(m0, sum), f32x4.add(m3, m4)));
+  v128.store(dst + ds, f32x4.sub(f32x4.add(diff, f32x4.mul(f32x4.splat(0.5), m3)), f32x4.mul(f32x4.splat(2), m4)));
+  v128.store(dst + 2 * ds, f32x4.add(f32x4.add(sum, f32x4.mul(f32x4.splat(0.25), m3)), f32x4.mul(f32x4.splat(4), m4)));
+  v128.store(
+    dst + 3 * ds,
+    f32x4.add(f32x4.sub(f32x4.add(diff, f32x4.mul(f32x4.splat(0.125), m3)), f32x4.mul(f32x4.splat(8), m4)), m5),
+  );
+}
+
+/** row[x], or 0 outside the plane. */
+function pixel(row: usize, rowIn: bool, x: i32, W: i32): f32 {
+  return rowIn && x >= 0 && x < W ? load<f32>(f32At(row, x)) : 0;
+}
+
+/**
+ * Four horizontally adjacent tiles (columns ix0 + 4l … + 5 for lane l, rows iy0 … iy0 + 5 of a [H,W]
+ * plane, zero outside) -> Bᵀ d B of each, lane l of dst + ξ·ds (ds in bytes). d, t: 36 vectors each.
+ */
+function inputTiles4(
+  plane: usize,
+  H: i32,
+  W: i32,
+  iy0: i32,
+  ix0: i32,
+  dst: usize,
+  ds: usize,
+  d: usize,
+  t: usize,
+): void {
+  const inside = iy0 >= 0 && iy0 + 6 <= H && ix0 >= 0 && ix0 + 18 <= W;
+  for (let i = 0; i < 6; i++) {
+    const iy = iy0 + i;
+    const row = f32At(plane, <i64>iy * W);
+    for (let j = 0; j < 6; j++) {
+      const ix = ix0 + j;
+      let v: v128;
+      if (inside) {
+        v = f32x4(
+          load<f32>(f32At(row, ix)),
+          load<f32>(f32At(row, ix + 4)),
+          load<f32>(f32At(row, ix + 8)),
+          load<f32>(f32At(row, ix + 12)),
+        );
+      } else {
+        const rowIn = iy >= 0 && iy < H;
+        v = f32x4(
+          pixel(row, rowIn, ix, W),
+          pixel(row, rowIn, ix + 4, W),
+          pixel(row, rowIn, ix + 8, W),
+          pixel(row, rowIn, ix + 12, W),
+        );
+      }
+      v128.store(d + ((<usize>(6 * i + j)) << 4), v);
+    }
+  }
+  for (let j = 0; j < 6; j++) inputTransform6x4(d + ((<usize>j) << 4), 96, t + ((<usize>j) << 4), 96);
+  for (let i = 0; i < 6; i++) inputTransform6x4(t + <usize>i * 96, 16, dst + <usize>(6 * i) * ds, ds);
+}
+
+/** y = v + b, clamped to 0 unless positive or NaN when relu, stored at row[x] when x < OW. */
+function storeOutput(row: usize, x: i32, OW: i32, v: f32, b: f32, relu: bool): void {
+  if (x >= OW) return;
+  const y = v + b;
+  store<f32>(f32At(row, x), relu && !(y > 0) && !isNaN(y) ? 0 : y);
+}
+
+/**
+ * Four horizontally adjacent output tiles from their products (lane l of src + ξ·ss, ss in bytes)
+ * -> Aᵀ m A + b into rows oy0 … and columns ox0 + 4l … of a [OH,OW] plane, clipped. m, t: scratch.
+ */
+function outputTiles4(
+  src: usize,
+  ss: usize,
+  plane: usize,
+  OH: i32,
+  OW: i32,
+  oy0: i32,
+  ox0: i32,
+  b: f32,
+  relu: bool,
+  m: usize,
+  t: usize,
+): void {
+  for (let xi = 0; xi < 36; xi++) v128.store(m + ((<usize>xi) << 4), v128.load(src + <usize>xi * ss));
+  for (let j = 0; j < 6; j++) outputTransform6x4(m + ((<usize>j) << 4), 96, t + ((<usize>j) << 4), 96);
+  for (let p = 0; p < 4; p++) outputTransform6x4(t + <usize>p * 96, 16, m + <usize>p * 64, 16);
+  const rows = min(4, OH - oy0);
+  for (let p = 0; p < rows; p++) {
+    const row = f32At(plane, <i64>(oy0 + p) * OW);
+    for (let q = 0; q < 4; q++) {
+      const v = v128.load(m + <usize>(p * 4 + q) * 16);
+      storeOutput(row, ox0 + q, OW, f32x4.extract_lane(v, 0), b, relu);
+      storeOutput(row, ox0 + 4 + q, OW, f32x4.extract_lane(v, 1), b, relu);
+      storeOutput(row, ox0 + 8 + q, OW, f32x4.extract_lane(v, 2), b, relu);
+      storeOutput(row, ox0 + 12 + q, OW, f32x4.extract_lane(v, 3), b, relu);
+    }
+  }
+}
+
 /**
  * Thread tid's output channels of U. Arguments: w, U, K, C, wsk, wsc, flip: g(k,c,u,v) =
  * w[k·wsk + c·wsc + u·3 + v], or w[… + (2−u)·3 + (2−v)] when flip (the input gradient's kernel).
@@ -115,7 +248,15 @@ export function winoInputTask(args: usize, tid: i32, nt: i32): void {
     for (let n = 0; n < N; n++) {
       const plane = f32At(x, (<i64>n * C + c) * H * W);
       for (let th = 0; th < tilesH; th++) {
-        for (let tw = 0; tw < tilesW; tw++, tile++) {
+        let tw = 0;
+        if (ASC_FEATURE_SIMD) {
+          const ds = (<usize>(<i64>C * T)) << 2;
+          for (; tw + 4 <= tilesW; tw += 4, tile += 4) {
+            const dst = f32At(V, <i64>c * T + tile);
+            inputTiles4(plane, H, W, 4 * th - padH, 4 * tw - padW, dst, ds, scratch, scratch + 576);
+          }
+        }
+        for (; tw < tilesW; tw++, tile++) {
           const iy0 = 4 * th - padH;
           const ix0 = 4 * tw - padW;
           for (let i = 0; i < 6; i++) {
@@ -179,7 +320,15 @@ export function winoOutputTask(args: usize, tid: i32, nt: i32): void {
     for (let n = 0; n < N; n++) {
       const plane = f32At(y, (<i64>n * K + k) * OH * OW);
       for (let th = 0; th < tilesH; th++) {
-        for (let tw = 0; tw < tilesW; tw++, tile++) {
+        let tw = 0;
+        if (ASC_FEATURE_SIMD) {
+          const ss = (<usize>(<i64>K * T)) << 2;
+          for (; tw + 4 <= tilesW; tw += 4, tile += 4) {
+            const src = f32At(M, <i64>k * T + tile);
+            outputTiles4(src, ss, plane, OH, OW, 4 * th, 4 * tw, b, relu, scratch, scratch + 576);
+          }
+        }
+        for (; tw < tilesW; tw++, tile++) {
           for (let xi = 0; xi < 36; xi++) store<f32>(f32At(m, xi), load<f32>(f32At(M, (<i64>xi * K + k) * T + tile)));
           for (let j = 0; j < 6; j++) outputTransform6(f32At(m, j), 6, f32At(t, j), 6);
           for (let i = 0; i < 4; i++) outputTransform6(f32At(t, 6 * i), 1, f32At(m, 4 * i), 1);

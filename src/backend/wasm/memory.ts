@@ -1,7 +1,8 @@
 /**
  * A stack-like arena over the module's WebAssembly.Memory: kernels take blocks with alloc() and hand
  * them all back with release(mark); whatever stays allocated below a mark (a plan's prepared weights)
- * survives. The memory grows on demand up to wasm32's 4 GiB and never shrinks.
+ * survives. A long-lived region given back out of order (free) is reused once everything above it
+ * has been given back too. The memory grows on demand up to wasm32's 4 GiB and never shrinks.
  */
 import { WasmOutOfMemoryError } from './errors.js';
 
@@ -13,6 +14,8 @@ const ALIGN = 64;
 export class WasmArena {
   private top: number;
   private highWater: number;
+  /** Regions given back with free() while something above them was still in use. */
+  private readonly freed: Array<{ start: number; end: number }> = [];
 
   constructor(
     readonly memory: WebAssembly.Memory,
@@ -36,6 +39,19 @@ export class WasmArena {
 
   release(mark: number): void {
     this.top = mark;
+  }
+
+  /** Gives back [start, end) (taken earlier and kept), now or as soon as what lies above it is given back. */
+  free(start: number, end: number): void {
+    this.freed.push({ start, end });
+    for (
+      let i = this.freed.findIndex((r) => r.end === this.top);
+      i >= 0;
+      i = this.freed.findIndex((r) => r.end === this.top)
+    ) {
+      this.top = this.freed[i].start;
+      this.freed.splice(i, 1);
+    }
   }
 
   /** A 64-byte aligned block of `bytes` (contents unspecified); `what` names the kernel in the error. */

@@ -13,8 +13,8 @@
  *   each run; only the input goes in and the output comes out.
  *
  * The prepared weights sit at the bottom of the arena's free space as the plan compiles; dispose()
- * gives them back when nothing has been kept above them since (another plan compiled later), else
- * they stay until that memory is given back.
+ * gives them back at once, or, when a plan compiled later still holds memory above them, as soon as
+ * that one is disposed too. A plan that is never disposed keeps its memory.
  */
 import { ShapeError } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -181,7 +181,7 @@ class WasmInferencePlan implements InferencePlan {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.k.arena.mark() === this.region.end) this.k.arena.release(this.region.start);
+    this.k.arena.free(this.region.start, this.region.end);
   }
 
   describe(): string {

@@ -15,6 +15,7 @@ import {
   withBackend,
 } from '../../../src/index.js';
 import { relError } from '../../helpers/golden.js';
+import { loadedWasmKernels } from '../../../src/backend/wasm/load-node.js';
 
 const TOL = 1e-4;
 
@@ -69,5 +70,18 @@ describe('wasm inference plan', () => {
     plan.dispose();
     assert.deepEqual(plan.memory(), { preparedWeights: 0, sharedModelWeights: 0, activations: 0, workspace: 0 });
     assert.throws(() => plan.run(x.data, 2, 40, 40), /disposed/);
+  });
+
+  it('gives its memory back on dispose, also when a later plan was disposed after it', () => {
+    manualSeed(7);
+    const model = vggBuilders.vgg11({ numClasses: 3 }).eval();
+    const arena = loadedWasmKernels()!.arena;
+    const before = arena.mark();
+    const [a, b] = withBackend('wasm', () => [compileInferencePlanOrThrow(model), compileInferencePlanOrThrow(model)]);
+    assert.ok(arena.mark() >= before + a.weightBytes + b.weightBytes);
+    a.dispose();
+    assert.ok(arena.mark() > before);
+    b.dispose();
+    assert.equal(arena.mark(), before);
   });
 });
