@@ -6,91 +6,35 @@
  * reference backend's, on the relaxed-SIMD build and on the plain SIMD128 one. One browser for the file.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { build, type Plugin } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import {
+  bundleForBrowser,
+  chromiumMissing,
+  launchChromium,
+  pageHtml,
+  serveFiles,
+  wasmBuildFiles,
+  type FileServer,
+} from '../../helpers/wasm-browser.js';
 import { relError } from '../../helpers/golden.js';
 import { repoRoot } from '../../helpers/paths.js';
 import type { WasmCheckReport, WasmCheckRequest } from './wasm-checks.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install -y chromium): skipped`;
-
 /** Kernel outputs within 1e-5 of the reference (as test/backend/wasm), logits within 1e-4. */
 const tolerance = (check: string): number => (check.includes('VGG') ? 1e-4 : 1e-5);
 
-const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
-const TYPES: Record<string, string> = { js: 'text/javascript', wasm: 'application/wasm', html: 'text/html' };
-
-/**
- * Until the browser entry's platform split lands, src/backend/registry.ts and models/vgg.ts reach
- * Node-only code; its Node built-ins and Node-only packages are stubbed here (never called in the page:
- * the addon check stops at VGG_NATIVE=0, and no image or download is touched).
- */
-const stubNodeBuiltins: Plugin = {
-  name: 'stub-node-builtins',
-  setup(b) {
-    b.onResolve({ filter: /^(node:|sharp$|cli-progress$)/ }, (a) => ({ path: a.path, namespace: 'node-stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'node-stub' }, async (a) => {
-      const names = a.path.startsWith('node:') ? Object.keys(await import(a.path)) : [];
-      const stub =
-        'const stub = new Proxy(function () {}, { get: () => stub, apply: () => stub, construct: () => stub });';
-      const exports = names.filter((n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== 'default');
-      return {
-        contents: `${stub}\nexport default stub;\nexport const { ${exports.join(', ')} } = stub;`,
-        loader: 'js',
-      };
-    });
-  },
-};
-
 /** The page, its scripts (bundled for the browser) and the package's wasm builds, by URL path. */
-async function bundleFiles(): Promise<Map<string, Uint8Array>> {
+async function checkPageFiles(): Promise<Map<string, Uint8Array>> {
   const here = join(repoRoot, 'test', 'e2e', 'browser');
-  const result = await build({
-    entryPoints: {
-      'wasm-check-page': join(here, 'wasm-check-page.ts'),
-      'wasm-check-worker': join(here, 'wasm-check-worker.ts'),
-      'worker-web': join(repoRoot, 'src', 'backend', 'wasm', 'worker-web.ts'),
-    },
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    outdir: '/',
-    write: false,
-    banner: { js: "globalThis.process ??= { env: { VGG_NATIVE: '0' } };" },
-    plugins: [stubNodeBuiltins],
-    logLevel: 'warning',
+  const files = await bundleForBrowser({
+    'wasm-check-page': join(here, 'wasm-check-page.ts'),
+    'wasm-check-worker': join(here, 'wasm-check-worker.ts'),
+    'worker-web': join(repoRoot, 'src', 'backend', 'wasm', 'worker-web.ts'),
   });
-  const files = new Map(result.outputFiles.map((f) => [f.path, f.contents]));
-  const html = '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">';
-  files.set(
-    '/index.html',
-    new TextEncoder().encode(`${html}<script type="module" src="/wasm-check-page.js"></script>`),
-  );
-  for (const level of ['relaxed', 'simd', 'scalar']) {
-    for (const mt of ['', '-mt']) {
-      const name = `vgg-${level}${mt}.wasm`;
-      files.set(`/wasm/${name}`, readFileSync(join(repoRoot, 'wasm', 'build', name)));
-    }
-  }
-  return files;
-}
-
-/** A loopback server of `files`, with the isolation headers when `isolated`. */
-async function serve(files: Map<string, Uint8Array>, isolated: boolean): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const body = files.get(new URL(req.url ?? '/', 'http://x').pathname);
-    if (!body) return void res.writeHead(404).end();
-    const type = TYPES[(req.url ?? '').split('.').pop() ?? ''] ?? 'application/octet-stream';
-    res.writeHead(200, { 'Content-Type': type, ...(isolated ? ISOLATION : {}) }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+  files.set('/index.html', pageHtml('/wasm-check-page.js'));
+  return new Map([...files, ...wasmBuildFiles()]);
 }
 
 /** The page's wasmChecks.inWorker and .onMainThread. */
@@ -105,10 +49,10 @@ function assertMatchesReference(report: WasmCheckReport): void {
   }
 }
 
-describe('wasm backend in Chromium', { skip }, () => {
+describe('wasm backend in Chromium', { skip: chromiumMissing }, () => {
   let browser: Browser;
-  let isolated: { server: Server; url: string };
-  let open: { server: Server; url: string };
+  let isolated: FileServer;
+  let open: FileServer;
   const pageErrors: string[] = [];
 
   async function pageAt(url: string): Promise<Page> {
@@ -130,21 +74,9 @@ describe('wasm backend in Chromium', { skip }, () => {
   }
 
   before(async () => {
-    const files = await bundleFiles();
-    [isolated, open] = await Promise.all([serve(files, true), serve(files, false)]);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const files = await checkPageFiles();
+    [isolated, open] = await Promise.all([serveFiles(files, true), serveFiles(files, false)]);
+    browser = await launchChromium();
   });
 
   after(async () => {
