@@ -3,9 +3,9 @@
  * 1. its GEMM (packed panels, 4×8 register tile) on one thread, warm, in GFLOP/s, beside the peak of
  *    a loop of independent f32x4 multiply-adds compiled the same way (AssemblyScript), for the plain
  *    SIMD128 build (mul + add) and the relaxed-SIMD build (fused multiply-add);
- * 2. VGG16 at batch 1, 224×224, eager (noGrad forward, layer by layer), at 1 and 2 threads, beside
- *    tfjs-backend-wasm (one thread: its threaded build does not run under Node); interleaved runs,
- *    medians after a warm-up.
+ * 2. VGG16 at batch 1, 224×224, eager (noGrad forward, layer by layer) and as an inference plan,
+ *    at 1 and 2 threads, beside tfjs-backend-wasm (one thread: its threaded build does not run under
+ *    Node); interleaved runs, medians after a warm-up.
  * Node 20 validates relaxed SIMD only behind --experimental-wasm-relaxed-simd; this script turns the
  * flag on for itself so both builds can be measured in one process.
  *
@@ -13,7 +13,15 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import asc from 'assemblyscript/asc';
-import { vggBuilders, randn, noGrad, withBackend, registerBackend, manualSeed } from '../src/index.js';
+import {
+  vggBuilders,
+  randn,
+  noGrad,
+  withBackend,
+  registerBackend,
+  manualSeed,
+  compileInferencePlanOrThrow,
+} from '../src/index.js';
 import { createWasmBackend } from '../src/backend/wasm/index.js';
 import { TASK_GEMM, type WasmKernels } from '../src/backend/wasm/kernels.js';
 import { loadWasmKernels } from '../src/backend/wasm/load-node.js';
@@ -107,11 +115,14 @@ async function vggSection(): Promise<void> {
     const name = `wasm-${level}-${threads}t`;
     const kernels = loadWasmKernels({ simd: level, threads });
     registerBackend(name, () => createWasmBackend(kernels));
+    const label = `${level} build, ${threads} thread${threads > 1 ? 's' : ''}`;
     contenders.push({
-      name: `vgg-ts wasm, ${level} build, ${threads} thread${threads > 1 ? 's' : ''}`,
+      name: `vgg-ts wasm eager, ${label}`,
       runs,
       run: () => withBackend(name, () => noGrad(() => model.forward(x))).data,
     });
+    const plan = withBackend(name, () => compileInferencePlanOrThrow(model));
+    contenders.push({ name: `vgg-ts wasm plan, ${label}`, runs, run: () => plan.run(x.data, 1, 224, 224).data });
   }
   const tfjs = tfjsRuns > 0 ? await initTfjsWasm() : null;
   if (tfjs) {
@@ -131,7 +142,9 @@ async function vggSection(): Promise<void> {
     }
   }
   const first = logits.get(contenders[0].name)!;
-  console.log(`\n# VGG16, batch 1, 224×224, eager forward; medians of ${runs} interleaved runs after a warm-up\n`);
+  console.log(
+    `\n# VGG16, batch 1, 224×224, eager forward and inference plan; medians of ${runs} interleaved runs after a warm-up\n`,
+  );
   console.log('| contender | median ms | logits vs the first row (max rel. error) |');
   console.log('|---|---:|---:|');
   for (const c of contenders) {

@@ -13,25 +13,37 @@ import { loadWasmBackend, wasmLoadError } from './wasm/load-node.js';
 
 const backends = new Map<string, () => Backend>();
 let active: Backend | null = null;
+let builtInsRegistered = false;
 
-registerBackend('ref', createRefBackend);
-const native = loadNativeBackend(createRefBackend());
-if (native) registerBackend('native', () => native);
-registerBackend('wasm', () => {
-  const wasm = loadWasmBackend();
-  if (!wasm) throw new ArgumentError(`the WebAssembly backend did not load: ${wasmLoadError()}`);
-  return wasm;
-});
+/**
+ * Registers ref, native (when the addon loads) and wasm on first use rather than at import, so that
+ * modules this one imports (the native backend's plans, which build Tensors) may import it back.
+ */
+function registerBuiltIns(): void {
+  if (builtInsRegistered) return;
+  builtInsRegistered = true;
+  backends.set('ref', createRefBackend);
+  const native = loadNativeBackend(createRefBackend());
+  if (native) backends.set('native', () => native);
+  backends.set('wasm', () => {
+    const wasm = loadWasmBackend();
+    if (!wasm) throw new ArgumentError(`the WebAssembly backend did not load: ${wasmLoadError()}`);
+    return wasm;
+  });
+}
 
 export function registerBackend(name: string, factory: () => Backend): void {
+  registerBuiltIns();
   backends.set(name, factory);
 }
 
 export function listBackends(): string[] {
+  registerBuiltIns();
   return [...backends.keys()];
 }
 
 export function setBackend(name: string): Backend {
+  registerBuiltIns();
   const factory = backends.get(name);
   if (!factory) throw new ArgumentError(`unknown backend "${name}"; available: ${listBackends().join(', ')}`);
   active = factory();
@@ -40,6 +52,7 @@ export function setBackend(name: string): Backend {
 
 /** The backend chosen when nothing was set: VGG_BACKEND, else native, else wasm, else ref. */
 function defaultBackendName(): string {
+  registerBuiltIns();
   const wanted = typeof process !== 'undefined' ? process.env.VGG_BACKEND : undefined;
   if (wanted) {
     if (!backends.has(wanted))

@@ -5,6 +5,7 @@
  */
 import type { Backend, BinaryOp, Conv2dParams, Pool2dParams, UnaryOp } from '../backend.js';
 import { TASK_COL2IM, TASK_IM2COL, type WasmKernels } from './kernels.js';
+import { compileWasmPlan } from './plan.js';
 import {
   gemmScratch as takeGemmScratch,
   im2colConv,
@@ -86,6 +87,8 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
 
   return {
     name: 'wasm',
+
+    compileInferencePlan: (graph, options) => compileWasmPlan(k, graph, options),
 
     gemm(transA, transB, M, N, K, alpha, A, B, beta, C) {
       scoped(k, () => {

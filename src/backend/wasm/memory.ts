@@ -12,12 +12,21 @@ const ALIGN = 64;
 
 export class WasmArena {
   private top: number;
+  private highWater: number;
 
   constructor(
     readonly memory: WebAssembly.Memory,
     base: number,
   ) {
     this.top = align(base);
+    this.highWater = this.top;
+  }
+
+  /** The highest top since the last call (then restarts from the current top). */
+  takePeak(): number {
+    const peak = this.highWater;
+    this.highWater = this.top;
+    return peak;
   }
 
   /** The current top, to hand to release(). */
@@ -35,6 +44,7 @@ export class WasmArena {
     const end = start + bytes;
     this.ensure(end, what);
     this.top = end;
+    if (end > this.highWater) this.highWater = end;
     return start;
   }
 
