@@ -1,20 +1,20 @@
 /**
- * The Web Worker of bench/browser.ts: VGG16 (seeded, as the exported ONNX model) on the WebAssembly
- * backend and, in the same worker, onnxruntime-web's wasm execution provider, both at the worker's
+ * The Web Worker of bench/browser.ts: VGG16 (seeded, as the exported ONNX model) as an inference plan on
+ * the WebAssembly backend (compileInferencePlan) and, in the same worker, onnxruntime-web's wasm execution provider, both at the worker's
  * thread count. ONNX Runtime fixes its threads when it first starts, so each thread count has its own
  * worker. Answers each request with the time of one batch-1 forward and its logits.
  */
 import type * as Ort from 'onnxruntime-web';
 import { initWasmBackendForBrowser } from '../src/backend/wasm/load-browser.js';
+import { compileInferencePlanOrThrow } from '../src/models/plan.js';
 import { vggBuilders } from '../src/models/vgg.js';
-import { noGrad } from '../src/tensor/autograd.js';
 import { randn } from '../src/tensor/creation.js';
 import { manualSeed } from '../src/tensor/rng.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 
 export type BenchRequest =
   { kind: 'init'; threads: number; seed: number; ortModule: string; onnxUrl: string } | { kind: Engine };
-export type Engine = 'vgg-ts' | 'onnxruntime-web';
+export type Engine = 'vgg-ts plan' | 'onnxruntime-web';
 export interface BenchReply {
   threads?: number;
   ms?: number;
@@ -39,13 +39,14 @@ async function init({
   manualSeed(seed);
   const model = vggBuilders.vgg16().eval();
   const x: Tensor = randn([1, 3, 224, 224]);
+  const plan = compileInferencePlanOrThrow(model);
   const ort = (await import(ortModule)) as typeof Ort;
   ort.env.wasm.numThreads = threads;
   ort.env.wasm.wasmPaths = new URL('./', new URL(ortModule, (globalThis as { location?: URL }).location)).href;
   const session = await ort.InferenceSession.create(onnxUrl, { executionProviders: ['wasm'] });
   const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', x.data, [1, 3, 224, 224]) };
   run = {
-    'vgg-ts': async () => noGrad(() => model.forward(x)).data,
+    'vgg-ts plan': async () => plan.run(x.data, 1, 224, 224).data,
     'onnxruntime-web': async () => (await session.run(feeds))[session.outputNames[0]].data as Float32Array,
   };
   return { threads: kernels.readyThreads() };

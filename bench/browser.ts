@@ -1,6 +1,6 @@
 /**
- * `npm run bench:browser`: VGG16 at batch 1 (224×224, eager forward) in headless Chromium on the
- * WebAssembly backend beside onnxruntime-web's wasm execution provider running the same weights, exported
+ * `npm run bench:browser`: VGG16 at batch 1 (224×224) in headless Chromium as an inference plan on
+ * the WebAssembly backend beside onnxruntime-web's wasm execution provider running the same weights, exported
  * by exportOnnxBytes; at 1 and 2 threads, each thread count in its own Web Worker of one cross-origin
  * isolated page (bench/browser-worker.ts). Runs interleaved, medians after a warm-up.
  *
@@ -28,7 +28,7 @@ import { maxRelError, median } from './stats.js';
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const SEED = 16;
 const THREADS = [1, 2];
-const ENGINES: Engine[] = ['vgg-ts', 'onnxruntime-web'];
+const ENGINES: Engine[] = ['vgg-ts plan', 'onnxruntime-web'];
 const ORT_FILES = ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
 
 /** The page's Worker, as the functions evaluated in the page see it (the project compiles without the DOM library). */
@@ -98,11 +98,13 @@ async function main(): Promise<void> {
     }
     console.log(`\n# VGG16, batch 1, 224×224, in headless Chromium ${browser.version()} (Web Workers, isolated page)`);
     console.log(`# medians of ${runs} interleaved runs after a warm-up\n`);
-    console.log('| threads | vgg-ts wasm (ms) | onnxruntime-web wasm (ms) | vgg-ts ÷ ort | logits max rel. error |');
+    console.log(
+      '| threads | vgg-ts wasm plan (ms) | onnxruntime-web wasm (ms) | vgg-ts ÷ ort | logits max rel. error |',
+    );
     console.log('|---|---|---|---|---|');
     for (const t of THREADS) {
       const [ours, ort] = ENGINES.map((e) => median(times.get(`${e} ${t}`) ?? []));
-      const err = maxRelError(logits.get(`vgg-ts ${t}`)!, logits.get(`onnxruntime-web ${t}`)!);
+      const err = maxRelError(logits.get(`vgg-ts plan ${t}`)!, logits.get(`onnxruntime-web ${t}`)!);
       console.log(
         `| ${t} | ${ours.toFixed(0)} | ${ort.toFixed(0)} | ${(ours / ort).toFixed(2)} | ${err.toExponential(1)} |`,
       );
