@@ -96,8 +96,16 @@ async function compileBuild(url: URL): Promise<WebAssembly.Module> {
   }
 }
 
+/** Where the package keeps build `name` (a wasmBuildName), relative to this module. */
+export function packagedWasmUrl(name: string): URL {
+  const url = PACKAGED_BUILDS[name];
+  if (!url)
+    throw new WasmFetchError(name, 'no such build', `expected one of ${Object.keys(PACKAGED_BUILDS).join(', ')}`);
+  return url();
+}
+
 function buildUrl(name: string, base: string | URL | undefined): URL {
-  if (base === undefined) return PACKAGED_BUILDS[name]();
+  if (base === undefined) return packagedWasmUrl(name);
   return new URL(name, new URL(base, globals.location?.href));
 }
 
