@@ -42,7 +42,10 @@ async function init({
   const plan = compileInferencePlanOrThrow(model);
   const ort = (await import(ortModule)) as typeof Ort;
   ort.env.wasm.numThreads = threads;
-  ort.env.wasm.wasmPaths = new URL('./', new URL(ortModule, (globalThis as { location?: URL }).location)).href;
+  ort.env.wasm.wasmPaths = new URL(
+    './',
+    new URL(ortModule, (globalThis as unknown as { location: { href: string } }).location.href),
+  ).href;
   const session = await ort.InferenceSession.create(onnxUrl, { executionProviders: ['wasm'] });
   const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', x.data, [1, 3, 224, 224]) };
   run = {
