@@ -109,9 +109,10 @@ function buildUrl(name: string, base: string | URL | undefined): URL {
   return new URL(name, new URL(base, globals.location?.href));
 }
 
-async function workersStarted(kernels: WasmKernels, timeoutMs: number): Promise<void> {
+/** Waits until every worker has started or failed (`failures` fills as they report), or the time is up. */
+async function workersSettled(kernels: WasmKernels, failures: string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (kernels.readyThreads() < kernels.threads && Date.now() < deadline) {
+  while (kernels.readyThreads() + failures.length < kernels.threads && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -130,7 +131,7 @@ export async function loadWasmKernelsForBrowser(o: WasmBrowserOptions = {}): Pro
     startWorkers: threaded ? webWorkerStarter({ workerUrl: o.workerUrl, onError: (m) => errors.push(m) }) : undefined,
     singleThreadReason: wanted <= 1 ? 'threads: 1 was asked for' : (blocker ?? undefined),
   });
-  await workersStarted(kernels, o.workerStartTimeoutMs ?? 10_000);
+  await workersSettled(kernels, errors, o.workerStartTimeoutMs ?? 10_000);
   if (errors.length > 0 && kernels.readyThreads() === 1) {
     kernels.terminate();
     const hint = 'serve worker-web.js (or a bundle of it) and pass its URL as workerUrl, or ask for threads: 1';

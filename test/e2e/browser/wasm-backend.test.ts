@@ -84,7 +84,7 @@ describe('wasm backend in Chromium', { skip: chromiumMissing }, () => {
     for (const s of [isolated, open]) s?.server.close();
   });
 
-  it('inside a Worker of an isolated page: 3 threads, relaxed and plain SIMD builds match ref', async () => {
+  it('inside a Worker of an isolated page: 3 threads, both SIMD builds match ref; no worker script: WasmFetchError', async () => {
     const page = await pageAt(isolated.url);
     assert.equal(
       await page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated),
@@ -99,6 +99,10 @@ describe('wasm backend in Chromium', { skip: chromiumMissing }, () => {
     assert.equal(relaxed.build, 'relaxed');
     assert.deepEqual([relaxed.threads, relaxed.readyThreads], [3, 3]);
     assertMatchesReference(relaxed);
+    await assert.rejects(
+      run(page, 'inWorker', { threads: 3, workerUrl: '/missing-worker.js' }),
+      /WasmFetchError: .*missing-worker\.js: wasm worker 1: .*workerUrl/,
+    );
     await page.close();
   });
 

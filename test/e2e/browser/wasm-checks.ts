@@ -17,6 +17,8 @@ import { Tensor } from '../../../src/tensor/tensor.js';
 export interface WasmCheckRequest {
   simd?: WasmSimdLevel;
   threads: number;
+  /** The pool's worker script; default the bundled worker-web.js beside the page's scripts. */
+  workerUrl?: string;
 }
 
 export interface WasmCheckReport {
@@ -112,6 +114,7 @@ export async function runWasmChecks(req: WasmCheckRequest): Promise<WasmCheckRep
     wasmBaseUrl: '/wasm/',
     simd: req.simd,
     threads: req.threads,
+    workerUrl: req.workerUrl,
   });
   const ref = createRefBackend();
   const results: WasmCheckReport['results'] = {};
