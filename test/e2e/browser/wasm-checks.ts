@@ -1,7 +1,7 @@
 /**
  * Runs in Chromium (bundled by wasm-backend.test.ts): loads the WebAssembly backend as a browser would,
  * then computes GEMMs, convolutions with both gradients (im2col and Winograd shapes) and a small VGG's
- * forward on it and on the reference backend. The Node side compares the two.
+ * forward on it and on the reference backend, and the VGG's inference plan on it. The Node side compares the two.
  */
 import type { Backend, Conv2dParams } from '../../../src/backend/backend.js';
 import { withBackend } from '../../../src/backend/registry.js';
@@ -9,6 +9,7 @@ import { createRefBackend } from '../../../src/backend/ref/index.js';
 import type { WasmSimdLevel } from '../../../src/backend/wasm/features.js';
 import { detectWasmFeatures } from '../../../src/backend/wasm/features.js';
 import { initWasmBackendForBrowser } from '../../../src/backend/wasm/load-browser.js';
+import { compileInferencePlanOrThrow } from '../../../src/models/plan.js';
 import { buildVgg } from '../../../src/models/vgg.js';
 import { noGrad } from '../../../src/tensor/autograd.js';
 import { Generator } from '../../../src/tensor/rng.js';
@@ -92,7 +93,10 @@ function kernelChecks(): Record<string, Kernel> {
   return checks;
 }
 
-/** Logits of one small VGG (BatchNorm, eval mode) for 2 images of an odd size, on each backend named. */
+/**
+ * Logits of one small VGG (BatchNorm, eval mode) for 2 images of an odd size: its inference plan on the
+ * active backend (wasm), then its eager forward on each backend named.
+ */
 function vggLogits(backendNames: string[]): Float32Array[] {
   const model = buildVgg({
     cfg: [8, 'M', 16, 16, 'M', 32, 'M'],
@@ -106,7 +110,10 @@ function vggLogits(backendNames: string[]): Float32Array[] {
   const x = new Float32Array(2 * 3 * 37 * 41);
   new Generator(7).fillUniform(x, -2, 2);
   const input = new Tensor(x, [2, 3, 37, 41]);
-  return backendNames.map((name) => withBackend(name, () => noGrad(() => model.forward(input).data)));
+  const plan = compileInferencePlanOrThrow(model);
+  const planned = plan.run(x, 2, 37, 41).data;
+  plan.dispose();
+  return [planned, ...backendNames.map((name) => withBackend(name, () => noGrad(() => model.forward(input).data)))];
 }
 
 export async function runWasmChecks(req: WasmCheckRequest): Promise<WasmCheckReport> {
@@ -121,8 +128,9 @@ export async function runWasmChecks(req: WasmCheckRequest): Promise<WasmCheckRep
   for (const [name, kernel] of Object.entries(kernelChecks())) {
     results[name] = { wasm: [...kernel(backend)], ref: [...kernel(ref)] };
   }
-  const [wasmLogits, refLogits] = vggLogits(['wasm', 'ref']);
+  const [planLogits, wasmLogits, refLogits] = vggLogits(['wasm', 'ref']);
   results['small VGG forward'] = { wasm: [...wasmLogits], ref: [...refLogits] };
+  results['small VGG inference plan'] = { wasm: [...planLogits], ref: [...refLogits] };
   const report = {
     build: info.build,
     threads: info.threads,
