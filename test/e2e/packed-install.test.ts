@@ -78,7 +78,7 @@ describe('the packed package, installed', () => {
 
     const info = run(process.execPath, [vgg, 'info'], project);
     assert.equal(info.status, 0, info.stderr);
-    assert.match(info.stdout + info.stderr, /^backend: ref /m, 'without a compiler the TypeScript kernels run');
+    assert.match(info.stdout + info.stderr, /^backend: wasm /m, 'without a compiler the WebAssembly kernels run');
     assert.match(info.stdout + info.stderr, /native: unavailable \(native addon not built/);
     assert.ok(dirname(vgg).startsWith(project));
   });

@@ -1,14 +1,15 @@
 /** Typed errors of the WebAssembly backend. */
+import { VggError } from '../../errors.js';
 
 /** The engine lacks what a requested WebAssembly build needs (SIMD, relaxed SIMD, shared memory). */
-export class WasmUnsupportedError extends Error {
+export class WasmUnsupportedError extends VggError {
   override name = 'WasmUnsupportedError';
 }
 
 const GiB = 1024 ** 3;
 
 /** A kernel needs more than a wasm32 memory can hold (4 GiB), or the engine refused to grow it. */
-export class WasmOutOfMemoryError extends RangeError {
+export class WasmOutOfMemoryError extends VggError {
   override name = 'WasmOutOfMemoryError';
   constructor(
     /** Bytes the memory would have to hold for this kernel. */

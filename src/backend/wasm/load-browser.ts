@@ -3,6 +3,7 @@
  * .wasm fetched from a URL the caller may override (package exports `vgg-ts/wasm/<file>`), and threads run
  * on Web Workers over one shared memory when the context allows it (see browserThreadsBlocker).
  */
+import { VggError } from '../../errors.js';
 import type { Backend } from '../backend.js';
 import { registerBackend, setBackend } from '../registry.js';
 import { createWasmBackend } from './backend.js';
@@ -25,7 +26,7 @@ const PACKAGED_BUILDS: Record<string, () => URL> = {
 };
 
 /** A build file or the pool's worker script could not be fetched, compiled or started. */
-export class WasmFetchError extends Error {
+export class WasmFetchError extends VggError {
   override name = 'WasmFetchError';
   constructor(
     readonly url: string,

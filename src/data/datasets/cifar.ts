@@ -35,25 +35,28 @@ export function cifar10Files(split: 'train' | 'test'): string[] {
   return split === 'train' ? [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`) : ['test_batch.bin'];
 }
 
-/** Sizes every file first, so nothing is allocated before the whole split is known to be well formed in length. */
+/**
+ * Sizes every file first, so nothing is allocated before the whole split is known to be well formed in
+ * length. One file after another, so a split missing several files always names the first.
+ */
 async function recordCounts(folder: string, files: string[]): Promise<number[]> {
-  return Promise.all(
-    files.map(async (name) => {
-      const path = join(folder, name);
-      let size: number;
-      try {
-        size = (await stat(path)).size;
-      } catch {
-        throw new DatasetError(`${folder} has no ${name} (CIFAR-10 binary version)`);
-      }
-      if (size === 0 || size % RECORD !== 0) {
-        throw new DatasetError(
-          `${path}: ${size} bytes is not a whole number of ${RECORD}-byte records (1 label byte + ${PIXELS} pixel bytes); the file is truncated or not a CIFAR-10 batch`,
-        );
-      }
-      return size / RECORD;
-    }),
-  );
+  const counts: number[] = [];
+  for (const name of files) {
+    const path = join(folder, name);
+    let size: number;
+    try {
+      size = (await stat(path)).size;
+    } catch {
+      throw new DatasetError(`${folder} has no ${name} (CIFAR-10 binary version)`);
+    }
+    if (size === 0 || size % RECORD !== 0) {
+      throw new DatasetError(
+        `${path}: ${size} bytes is not a whole number of ${RECORD}-byte records (1 label byte + ${PIXELS} pixel bytes); the file is truncated or not a CIFAR-10 batch`,
+      );
+    }
+    counts.push(size / RECORD);
+  }
+  return counts;
 }
 
 /** Class names from batches.meta.txt when present (it must list 10), else the published ones. */
