@@ -40,8 +40,8 @@ declare const Worker: new (url: string, options: { type: 'module' }) => PageWork
 
 async function pageFiles(): Promise<Map<string, Uint8Array>> {
   const files = await bundleForBrowser({
-    'browser-worker': join(repoRoot, 'bench', 'browser-worker.ts'),
-    'worker-web': join(repoRoot, 'src', 'backend', 'wasm', 'worker-web.ts'),
+    'browser-worker': join(repoRoot, 'dist', 'bench', 'browser-worker.js'),
+    'worker-web': join(repoRoot, 'dist', 'src', 'backend', 'wasm', 'worker-web.js'),
   });
   files.set('/index.html', pageHtml());
   const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web/wasm'));

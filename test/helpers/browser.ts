@@ -46,7 +46,11 @@ export function collectPageErrors(page: Page): string[] {
   return errors;
 }
 
-/** Each entry (output name -> source path) bundled for the browser, by URL path ('/<name>.js'). */
+/**
+ * Each entry (output name -> path) bundled for the browser, by URL path ('/<name>.js'). Give the compiled
+ * dist/ modules, not the .ts sources: `#platform/*` resolves into dist/, so a bundle of the sources would
+ * hold two copies of every module both reach (two backend registries among them).
+ */
 export async function bundleForBrowser(
   entryPoints: Record<string, string>,
   external: string[] = [],

@@ -27,11 +27,11 @@ const tolerance = (check: string): number => (check.includes('VGG') ? 1e-4 : 1e-
 
 /** The page, its scripts (bundled for the browser) and the package's wasm builds, by URL path. */
 async function checkPageFiles(): Promise<Map<string, Uint8Array>> {
-  const here = join(repoRoot, 'test', 'e2e', 'browser');
+  const here = join(repoRoot, 'dist', 'test', 'e2e', 'browser');
   const files = await bundleForBrowser({
-    'wasm-check-page': join(here, 'wasm-check-page.ts'),
-    'wasm-check-worker': join(here, 'wasm-check-worker.ts'),
-    'worker-web': join(repoRoot, 'src', 'backend', 'wasm', 'worker-web.ts'),
+    'wasm-check-page': join(here, 'wasm-check-page.js'),
+    'wasm-check-worker': join(here, 'wasm-check-worker.js'),
+    'worker-web': join(repoRoot, 'dist', 'src', 'backend', 'wasm', 'worker-web.js'),
   });
   files.set('/index.html', pageHtml('/wasm-check-page.js'));
   return new Map([...files, ...wasmBuildFiles()]);
