@@ -19,7 +19,8 @@ if (chromiumMissing) {
   process.exit(0);
 }
 await buildSite();
-for (const f of ['app.js', 'worker.js']) {
+// What the isolated page fetches before its first prediction, besides the HTML, CSS and fashion_vgg.
+for (const f of ['app.js', 'worker.js', 'worker-web.js', 'wasm/vgg-relaxed-mt.wasm']) {
   const bytes = readFileSync(join(SITE_DIR, f));
   console.log(
     `${f}: ${(bytes.length / 1024).toFixed(0)} KiB, ${(gzipSync(bytes).length / 1024).toFixed(0)} KiB gzipped`,

@@ -21,7 +21,7 @@ import {
   pageHtml,
   serveFiles,
   wasmBuildFiles,
-} from '../test/helpers/wasm-browser.js';
+} from '../test/helpers/browser.js';
 import type { BenchReply, BenchRequest, Engine } from './browser-worker.js';
 import { maxRelError, median } from './stats.js';
 
@@ -40,8 +40,8 @@ declare const Worker: new (url: string, options: { type: 'module' }) => PageWork
 
 async function pageFiles(): Promise<Map<string, Uint8Array>> {
   const files = await bundleForBrowser({
-    'browser-worker': join(repoRoot, 'bench', 'browser-worker.ts'),
-    'worker-web': join(repoRoot, 'src', 'backend', 'wasm', 'worker-web.ts'),
+    'browser-worker': join(repoRoot, 'dist', 'bench', 'browser-worker.js'),
+    'worker-web': join(repoRoot, 'dist', 'src', 'backend', 'wasm', 'worker-web.js'),
   });
   files.set('/index.html', pageHtml());
   const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web/wasm'));
@@ -68,11 +68,11 @@ async function ask(page: Page, threads: number, req: BenchRequest): Promise<Benc
 
 async function main(): Promise<void> {
   if (chromiumMissing) return void console.log(chromiumMissing);
-  const { server, url } = await serveFiles(await pageFiles(), true);
+  const server = await serveFiles(await pageFiles(), true);
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    await page.goto(`${url}index.html`);
+    await page.goto(`${server.url}index.html`);
     await page.evaluate((ts) => {
       const workers = ts.map((t) => [t, new Worker('/browser-worker.js', { type: 'module' })]);
       Object.assign(globalThis, { benchWorkers: Object.fromEntries(workers) });
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await browser.close();
-    server.close();
+    await server.close();
   }
 }
 

@@ -35,7 +35,13 @@ interface Item {
   card: HTMLLIElement;
 }
 
-const classifier = createWorkerClassifier({ workerUrl: new URL('./worker.js', import.meta.url) });
+// The site is one esbuild bundle, which does not rewrite `new URL(…, import.meta.url)`: every script and
+// .wasm build is named here, relative to this bundle (web/build.ts puts them there).
+const classifier = createWorkerClassifier({
+  workerUrl: new URL('./worker.js', import.meta.url),
+  wasmWorkerUrl: new URL('./worker-web.js', import.meta.url),
+  wasmBaseUrl: new URL('./wasm/', import.meta.url),
+});
 let current: Item | undefined;
 let maps: FeatureMaps | undefined;
 let layout: GridLayout | undefined;
@@ -252,8 +258,10 @@ for (const target of [document.documentElement, ui.imageDrop]) {
 void run(async () => {
   const info = await classifier.ready;
   ui.backend.textContent =
-    `${info.name} backend · ${info.threads} thread${info.threads === 1 ? '' : 's'} · ` +
+    `${info.name} backend${info.build ? ` (${info.build} build)` : ''} · ` +
+    `${info.threads} thread${info.threads === 1 ? '' : 's'} · ` +
     (info.crossOriginIsolated ? 'cross-origin isolated' : 'not cross-origin isolated');
+  ui.backend.title = info.singleThreadReason ?? '';
   const [names] = await Promise.all([showSamples(), loadModel('models/fashion_vgg.safetensors', 'fashion_vgg')]);
   if (names.length) ui.samples.querySelector('button')?.click();
 });

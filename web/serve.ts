@@ -13,11 +13,13 @@ const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
   '.map': 'application/json',
   '.json': 'application/json',
   '.png': 'image/png',
   '.wasm': 'application/wasm',
   '.safetensors': 'application/octet-stream',
+  '.onnx': 'application/octet-stream',
 };
 
 export interface WebServerOptions {

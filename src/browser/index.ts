@@ -68,6 +68,18 @@ export { encodeRawPth } from '../io/pth-writer.js';
 export { detectFormat, decodeRawStateDict, type CheckpointFormat } from '../io/load.js';
 export { CheckpointError, ZipError, PickleError, SafetensorsError, ForbiddenGlobalError } from '../io/errors.js';
 export { DownloadError, HashMismatchError, HttpStatusError, IncompleteDownloadError } from '../io/download-errors.js';
+export {
+  compileInferencePlan,
+  tryCompileInferencePlan,
+  compileInferencePlanOrThrow,
+  inferencePlanUnavailable,
+  PlanUnsupportedError,
+  type InferencePlan,
+  type CompileInferencePlanOptions,
+  type PlanConvAlgo,
+} from '../models/plan.js';
+export { WasmOutOfMemoryError, WasmUnsupportedError } from '../backend/wasm/errors.js';
+export { WasmFetchError } from '../backend/wasm/load-browser.js';
 export { initBrowserBackend, type BackendInfo, type BrowserBackendOptions } from './backend.js';
 export {
   loadCheckpoint,

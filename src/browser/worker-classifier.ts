@@ -25,9 +25,11 @@ export class WorkerTaskError extends VggError {
   }
 }
 
-export interface WorkerClassifierOptions extends BrowserBackendOptions {
+export interface WorkerClassifierOptions extends Omit<BrowserBackendOptions, 'workerUrl'> {
   /** The worker script (vgg-ts/browser/worker, bundled or not); default: worker.js next to this module. */
   workerUrl?: string | URL;
+  /** The wasm thread pool's worker script (BrowserBackendOptions.workerUrl), started from inside that worker. */
+  wasmWorkerUrl?: string | URL;
 }
 
 export interface WorkerClassifier {
@@ -68,9 +70,16 @@ export function createWorkerClassifier(opts: WorkerClassifierOptions = {}): Work
       worker.postMessage({ ...req, id }, transfer);
     });
   }
-  const wasmUrl = opts.wasmUrl === undefined ? undefined : String(opts.wasmUrl);
+  // URLs cross to the worker as absolute strings: a relative one would resolve against the worker's script.
+  const absolute = (url: string | URL | undefined) =>
+    url === undefined ? undefined : new URL(url, globalThis.location?.href).href;
   return {
-    ready: send<'init'>({ kind: 'init', wasmUrl }),
+    ready: send<'init'>({
+      kind: 'init',
+      wasmBaseUrl: absolute(opts.wasmBaseUrl),
+      wasmWorkerUrl: absolute(opts.wasmWorkerUrl),
+      threads: opts.threads,
+    }),
     async load(source, loadOpts = {}) {
       const name =
         loadOpts.name ?? (source instanceof File ? source.name : typeof source === 'string' ? source : 'checkpoint');

@@ -5,7 +5,7 @@ import type { BackendInfo } from './backend.js';
 export type ImageInput = Blob | ImageBitmap | ImageData;
 
 export type WorkerRequest =
-  | { id: number; kind: 'init'; wasmUrl?: string }
+  | { id: number; kind: 'init'; wasmBaseUrl?: string; wasmWorkerUrl?: string; threads?: number }
   | { id: number; kind: 'load'; source: Uint8Array | Blob; name: string }
   | { id: number; kind: 'classify'; image: ImageInput; topk: number }
   | { id: number; kind: 'features'; layer: string };

@@ -35,7 +35,8 @@ function current(): ReadyModel {
 const handlers: {
   [K in WorkerRequest['kind']]: (req: Extract<WorkerRequest, { kind: K }>) => Promise<WorkerReplies[K]>;
 } = {
-  init: (req) => initBrowserBackend({ wasmUrl: req.wasmUrl }),
+  init: (req) =>
+    initBrowserBackend({ wasmBaseUrl: req.wasmBaseUrl, workerUrl: req.wasmWorkerUrl, threads: req.threads }),
 
   async load(req): Promise<LoadedModelInfo> {
     const bytes = req.source instanceof Blob ? new Uint8Array(await req.source.arrayBuffer()) : req.source;
@@ -54,6 +55,8 @@ const handlers: {
     const image = await readImage(req.image);
     const input = transform(image);
     const x = input.reshape([1, ...input.shape]);
+    // An eval-mode forward without autograd runs through the model's cached inference plan where the
+    // backend compiles plans (wasm does: see models/inference-cache.ts); layer by layer on ref.
     const probs = noGrad(() => model.forward(x).softmax(1));
     lastInput = x;
     return { top: topK(probs, req.topk, categories)[0], ms: performance.now() - start };

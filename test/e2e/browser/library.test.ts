@@ -12,9 +12,10 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { startWebServer, type WebServer } from '../../../web/serve.js';
-import { chromiumMissing, collectPageErrors, launchChromium } from '../../helpers/browser.js';
+import { chromiumMissing, collectPageErrors, launchChromium, wasmBuildFiles } from '../../helpers/browser.js';
 import { fixturePath, repoRoot } from '../../helpers/paths.js';
 import { expected } from '../../helpers/images.js';
+import { relError } from '../../helpers/golden.js';
 import { loadCheckpoint } from '../../../src/io/checkpoint.js';
 import { readZip } from '../../../src/io/zip.js';
 import { buildRawZip, deflated } from '../../helpers/checkpoints.js';
@@ -76,6 +77,7 @@ describe('vgg-ts/browser in Chromium', { skip: chromiumMissing }, () => {
       '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>vgg-ts/browser</title>',
     );
     mkdirSync(join(root, 'images'));
+    mkdirSync(join(root, 'wasm'));
     for (const key of expected().keys()) {
       const file = key.split('/')[1];
       copyFileSync(fixturePath('images', file), join(root, 'images', file));
@@ -96,6 +98,7 @@ describe('vgg-ts/browser in Chromium', { skip: chromiumMissing }, () => {
         })),
       ),
     );
+    for (const [path, bytes] of wasmBuildFiles()) writeFileSync(join(root, path), bytes);
     server = await startWebServer({ root, port: 0 });
     browser = await launchChromium();
     page = await browser.newPage();
@@ -218,6 +221,34 @@ describe('vgg-ts/browser in Chromium', { skip: chromiumMissing }, () => {
     assert.deepEqual(got.file, fashion);
     assert.deepEqual(got.buffer, fashion);
     assert.deepEqual(got.deflated, conv);
+  });
+
+  test('initBrowserBackend: ref with the reason when the wasm builds are missing, then wasm from wasmBaseUrl', async () => {
+    const [missing, loaded, logits] = await inPage(
+      page,
+      async (lib) => {
+        const missing = await lib.initBrowserBackend({ wasmBaseUrl: '/no-such-folder/' });
+        const loaded = await lib.initBrowserBackend({ wasmBaseUrl: '/wasm/', threads: 2 });
+        const model = lib.vgg11({ numClasses: 3, hiddenFeatures: 32, poolSize: 1 }).eval();
+        const x = lib.randn([1, 3, 32, 32]);
+        const onWasm = lib.noGrad(() => model.forward(x)).data as Float32Array;
+        const onRef = lib.withBackend('ref', () => lib.noGrad(() => model.forward(x))).data as Float32Array;
+        return [missing, loaded, [Array.from(onWasm), Array.from(onRef)]];
+      },
+      null,
+    );
+    assert.equal(missing.name, 'ref');
+    assert.equal(missing.threads, 1);
+    assert.match(
+      missing.singleThreadReason,
+      /did not load .*WebAssembly backend could not load .*no-such-folder.*HTTP 404/,
+    );
+    assert.equal(loaded.name, 'wasm');
+    assert.equal(loaded.threads, 1);
+    assert.match(loaded.singleThreadReason, /main thread/);
+    assert.equal(loaded.crossOriginIsolated, true);
+    const [onWasm, onRef] = logits;
+    assert.ok(relError(onWasm, onRef) <= 1e-4, `wasm logits ${onWasm} vs ref ${onRef}`);
   });
 
   test('no console errors', () => {

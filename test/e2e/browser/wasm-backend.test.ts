@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import type { WebServer } from '../../../web/serve.js';
 import {
   bundleForBrowser,
   chromiumMissing,
@@ -16,8 +17,7 @@ import {
   pageHtml,
   serveFiles,
   wasmBuildFiles,
-  type FileServer,
-} from '../../helpers/wasm-browser.js';
+} from '../../helpers/browser.js';
 import { relError } from '../../helpers/golden.js';
 import { repoRoot } from '../../helpers/paths.js';
 import type { WasmCheckReport, WasmCheckRequest } from './wasm-checks.js';
@@ -27,11 +27,11 @@ const tolerance = (check: string): number => (check.includes('VGG') ? 1e-4 : 1e-
 
 /** The page, its scripts (bundled for the browser) and the package's wasm builds, by URL path. */
 async function checkPageFiles(): Promise<Map<string, Uint8Array>> {
-  const here = join(repoRoot, 'test', 'e2e', 'browser');
+  const here = join(repoRoot, 'dist', 'test', 'e2e', 'browser');
   const files = await bundleForBrowser({
-    'wasm-check-page': join(here, 'wasm-check-page.ts'),
-    'wasm-check-worker': join(here, 'wasm-check-worker.ts'),
-    'worker-web': join(repoRoot, 'src', 'backend', 'wasm', 'worker-web.ts'),
+    'wasm-check-page': join(here, 'wasm-check-page.js'),
+    'wasm-check-worker': join(here, 'wasm-check-worker.js'),
+    'worker-web': join(repoRoot, 'dist', 'src', 'backend', 'wasm', 'worker-web.js'),
   });
   files.set('/index.html', pageHtml('/wasm-check-page.js'));
   return new Map([...files, ...wasmBuildFiles()]);
@@ -51,8 +51,8 @@ function assertMatchesReference(report: WasmCheckReport): void {
 
 describe('wasm backend in Chromium', { skip: chromiumMissing }, () => {
   let browser: Browser;
-  let isolated: FileServer;
-  let open: FileServer;
+  let isolated: WebServer;
+  let open: WebServer;
   const pageErrors: string[] = [];
 
   async function pageAt(url: string): Promise<Page> {
@@ -81,7 +81,7 @@ describe('wasm backend in Chromium', { skip: chromiumMissing }, () => {
 
   after(async () => {
     await browser?.close();
-    for (const s of [isolated, open]) s?.server.close();
+    await Promise.all([isolated?.close(), open?.close()]);
   });
 
   it('inside a Worker of an isolated page: 3 threads, both SIMD builds match ref; no worker script: WasmFetchError', async () => {
