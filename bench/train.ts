@@ -9,7 +9,8 @@
  *     224×224 (what `vgg train --finetune vgg16` does per step).
  * Each round times BENCH_STEPS steps of one contender, then the other, so
  * machine noise hits both; medians of the rounds after a warm-up round.
- * Run: npm run build && node dist/bench/train.js
+ * Run: npm run build && node dist/bench/train.js (BENCH_CASES=fashion_vgg,… picks cases by name; our side
+ * runs on the default backend, VGG_BACKEND=wasm for the WebAssembly one).
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -175,7 +176,8 @@ async function main(): Promise<void> {
     `| model | batch | input | vgg-ts (${backend().name}) ms / step | img/s | PyTorch ${torchVersion} ms / step | img/s | ÷ PyTorch (time) |`,
   );
   console.log('|---|---:|---|---:|---:|---:|---:|---:|');
-  for (const c of CASES) {
+  const wanted = process.env.BENCH_CASES?.split(',');
+  for (const c of CASES.filter((k) => !wanted || wanted.includes(k.name))) {
     const ours = ourStep(c);
     const theirs = hasTorch ? torchStep(c) : null;
     const a: number[] = [];
