@@ -3,7 +3,8 @@
  * module's memory, runs there (the GEMM and im2col/col2im on the worker threads too) and copies the
  * results out; every block it took is released before it returns.
  */
-import type { Backend, BinaryOp, Conv2dParams, Pool2dParams, UnaryOp } from '../backend.js';
+import type { Backend, BinaryOp, Conv2dParams, UnaryOp } from '../backend.js';
+import { adamScalarArgs, poolArgs } from '../kernel-args.js';
 import { TASK_COL2IM, TASK_IM2COL, type WasmKernels } from './kernels.js';
 import { compileWasmPlan } from './plan.js';
 import {
@@ -15,7 +16,6 @@ import {
   scoped,
   winogradConv,
   winogradTransformWeights,
-  windowArgs,
   type GemmCall,
 } from './ops.js';
 
@@ -67,8 +67,6 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
   const gemmScratch = (what: string): number => takeGemmScratch(k, what);
   const runGemm = (g: GemmCall, scratch: number): void => runGemmTask(k, g, scratch);
   const geometry = im2colGeometry;
-
-  const poolParams = (p: Pool2dParams): number[] => [p.planes, ...windowArgs(p)];
 
   const copyOut = (at: number, n: number): Float32Array => arena.f32(at, n).slice();
 
@@ -207,7 +205,7 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
         const xAt = arena.copyIn(xs, what);
         const y = arena.alloc(n * 4, what);
         const idx = arena.alloc(n * 4, what);
-        x.maxPool2d(xAt, y, idx, ...poolParams(p));
+        x.maxPool2d(xAt, y, idx, ...poolArgs(p));
         return { y: copyOut(y, n), indices: arena.i32(idx, n).slice() };
       });
     },
@@ -343,26 +341,7 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
         const mAt = arena.copyIn(m, what);
         const vAt = arena.copyIn(v, what);
         const vMaxAt = vMax ? arena.copyIn(vMax, what) : 0;
-        x.adamStep(
-          wAt,
-          gAt,
-          mAt,
-          vAt,
-          vMaxAt,
-          w.length,
-          s.b1,
-          s.b2,
-          s.oneMinusB1,
-          s.oneMinusB2,
-          s.eps,
-          s.wd,
-          s.decay,
-          s.negStepSize,
-          s.bc2Sqrt,
-          +s.l2,
-          +s.decoupled,
-          +s.maximize,
-        );
+        x.adamStep(wAt, gAt, mAt, vAt, vMaxAt, w.length, ...adamScalarArgs(s), +s.l2, +s.decoupled, +s.maximize);
         w.set(arena.f32(wAt, w.length));
         m.set(arena.f32(mAt, m.length));
         v.set(arena.f32(vAt, v.length));

@@ -2,7 +2,8 @@
  * Convolution and GEMM steps on addresses in a WasmKernels memory, shared by the eager kernels
  * (backend.ts) and the inference plan (plan.ts): the task argument layouts of wasm/src live here.
  */
-import type { Conv2dParams, Window2d } from '../backend.js';
+import type { Conv2dParams } from '../backend.js';
+import { windowArgs } from '../kernel-args.js';
 import {
   TASK_GEMM,
   TASK_IM2COL,
@@ -54,24 +55,6 @@ export function runGemm(k: WasmKernels, g: GemmCall, scratch: number): void {
   const args = [+g.transA, +g.transB, g.M, g.N, g.K, g.alpha, g.A, g.lda, g.B, g.ldb, g.beta, g.C, g.ldc];
   const macs = g.M * g.N * g.K;
   k.run(TASK_GEMM, [...args, scratch, k.exports.gemmScratchFloats() * 4], macs < PARALLEL_MIN_MACS ? 1 : k.threads);
-}
-
-/** A window's sizes in the order the module's kernels take them (wasm/src/conv.ts, pool.ts). */
-export function windowArgs(w: Window2d): number[] {
-  return [
-    w.inH,
-    w.inW,
-    w.outH,
-    w.outW,
-    w.kernelH,
-    w.kernelW,
-    w.strideH,
-    w.strideW,
-    w.padH,
-    w.padW,
-    w.dilationH,
-    w.dilationW,
-  ];
 }
 
 /** The im2col task's geometry slots after image and cols (wasm/src/conv.ts). */
