@@ -22,6 +22,7 @@ import type { Conv2dParams } from '../backend.js';
 import type { ConvPlanOp, LinearPlanOp, PlanGraph, PlanOp } from '../graph.js';
 import {
   planInputChannels,
+  fixedInputChannels,
   runPlanOnTensor,
   type CompileInferencePlanOptions,
   type InferencePlan,
@@ -166,9 +167,7 @@ class WasmInferencePlan implements InferencePlan {
 
   outputShape(batch: number, inH: number, inW: number): number[] {
     this.check();
-    if (this.inChannels === null)
-      throw new Error('outputShape needs a plan whose first layer fixes the input channels');
-    const shapes = this.shapes([this.inChannels, inH, inW]);
+    const shapes = this.shapes([fixedInputChannels(this), inH, inW]);
     return [batch, ...shapes[shapes.length - 1]];
   }
 
