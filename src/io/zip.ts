@@ -323,6 +323,22 @@ interface Planned {
 }
 
 /**
+ * The fields a local header and its central directory record both hold, from "version needed
+ * to extract" to the name length; sizes live in the zip64 extra field when the entry needs it.
+ */
+function writeSharedHeaderFields(w: ByteWriter, e: Planned): void {
+  w.u16(e.zip64 ? 45 : 20); // version needed: 4.5 for zip64, else 2.0
+  w.u16(FLAG_UTF8);
+  w.u16(METHOD_STORED);
+  w.u16(0); // time
+  w.u16(0); // date
+  w.u32(e.crc);
+  w.u32(e.zip64 ? U32_MAX : e.data.length); // compressed size
+  w.u32(e.zip64 ? U32_MAX : e.data.length); // uncompressed size
+  w.u16(e.name.length);
+}
+
+/**
  * Writes STORED entries. Each local header carries an extra field with id "FB"
  * filled with 'Z' padding (PyTorch's convention) so the data starts on an
  * `align`-byte boundary.
@@ -354,15 +370,7 @@ export function writeZip(entries: Iterable<ZipWriteEntry>, options: ZipWriteOpti
   const w = new ByteWriter(total);
   for (const e of planned) {
     w.u32(SIG_LOCAL);
-    w.u16(e.zip64 ? 45 : 20); // version needed: 4.5 for zip64, else 2.0
-    w.u16(FLAG_UTF8);
-    w.u16(METHOD_STORED);
-    w.u16(0); // time
-    w.u16(0); // date
-    w.u32(e.crc);
-    w.u32(e.zip64 ? U32_MAX : e.data.length);
-    w.u32(e.zip64 ? U32_MAX : e.data.length);
-    w.u16(e.name.length);
+    writeSharedHeaderFields(w, e);
     w.u16((e.zip64 ? 20 : 0) + 4 + e.pad);
     w.raw(e.name);
     if (e.zip64) {
@@ -379,15 +387,7 @@ export function writeZip(entries: Iterable<ZipWriteEntry>, options: ZipWriteOpti
   for (const e of planned) {
     w.u32(SIG_CENTRAL);
     w.u16(e.zip64 ? 45 : 20); // version made by
-    w.u16(e.zip64 ? 45 : 20); // version needed
-    w.u16(FLAG_UTF8);
-    w.u16(METHOD_STORED);
-    w.u16(0);
-    w.u16(0);
-    w.u32(e.crc);
-    w.u32(e.zip64 ? U32_MAX : e.data.length);
-    w.u32(e.zip64 ? U32_MAX : e.data.length);
-    w.u16(e.name.length);
+    writeSharedHeaderFields(w, e);
     w.u16(e.zip64 ? 28 : 0);
     w.u16(0); // comment length
     w.u16(0); // disk
