@@ -338,6 +338,15 @@ function writeSharedHeaderFields(w: ByteWriter, e: Planned): void {
   w.u16(e.name.length);
 }
 
+/** The zip64 extended-information extra field: both sizes, then the header's offset in the central record. */
+function writeZip64Extra(w: ByteWriter, e: Planned, central: boolean): void {
+  w.u16(0x0001);
+  w.u16(central ? 24 : 16);
+  w.u64(e.data.length);
+  w.u64(e.data.length);
+  if (central) w.u64(e.offset);
+}
+
 /**
  * Writes STORED entries. Each local header carries an extra field with id "FB"
  * filled with 'Z' padding (PyTorch's convention) so the data starts on an
@@ -373,12 +382,7 @@ export function writeZip(entries: Iterable<ZipWriteEntry>, options: ZipWriteOpti
     writeSharedHeaderFields(w, e);
     w.u16((e.zip64 ? 20 : 0) + 4 + e.pad);
     w.raw(e.name);
-    if (e.zip64) {
-      w.u16(0x0001);
-      w.u16(16);
-      w.u64(e.data.length);
-      w.u64(e.data.length);
-    }
+    if (e.zip64) writeZip64Extra(w, e, false);
     w.u16(0x4246); // "FB"
     w.u16(e.pad);
     w.fill(0x5a, e.pad); // 'Z'
@@ -395,13 +399,7 @@ export function writeZip(entries: Iterable<ZipWriteEntry>, options: ZipWriteOpti
     w.u32(0); // external attributes
     w.u32(e.zip64 ? U32_MAX : e.offset);
     w.raw(e.name);
-    if (e.zip64) {
-      w.u16(0x0001);
-      w.u16(24);
-      w.u64(e.data.length);
-      w.u64(e.data.length);
-      w.u64(e.offset);
-    }
+    if (e.zip64) writeZip64Extra(w, e, true);
   }
   if (needZip64End) {
     const rec = w.pos;
