@@ -1,5 +1,5 @@
 /** Sliding-window geometry shared by the tensor ops, the model lowering and the plans. */
-import type { Window2d } from './backend.js';
+import type { Conv2dParams, Window2d } from './backend.js';
 import type { Pair } from './graph.js';
 
 /**
@@ -42,5 +42,19 @@ export function window2d(
     padW: padding[1],
     dilationH: dilation[0],
     dilationW: dilation[1],
+  };
+}
+
+/**
+ * The per-image sizes of an im2col convolution: `plane` output positions per channel, `taps`
+ * = Cin·kh·kw rows of the column matrix, and one image's input and output value counts.
+ */
+export function im2colSizes(p: Conv2dParams): { plane: number; taps: number; inSize: number; outSize: number } {
+  const plane = p.outH * p.outW;
+  return {
+    plane,
+    taps: p.inChannels * p.kernelH * p.kernelW,
+    inSize: p.inChannels * p.inH * p.inW,
+    outSize: p.outChannels * plane,
   };
 }

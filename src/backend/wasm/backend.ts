@@ -5,6 +5,7 @@
  */
 import type { Backend, BinaryOp, Conv2dParams, UnaryOp } from '../backend.js';
 import { adamScalarArgs, poolArgs } from '../kernel-args.js';
+import { im2colSizes } from '../window.js';
 import { TASK_COL2IM, TASK_IM2COL, type WasmKernels } from './kernels.js';
 import { compileWasmPlan } from './plan.js';
 import {
@@ -91,7 +92,7 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
     conv2d(xs, w, bias, p) {
       return scoped(k, () => {
         const what = `a ${p.inChannels}→${p.outChannels} convolution at batch ${p.batch}, ${p.inH}×${p.inW}`;
-        const outSize = p.outChannels * p.outH * p.outW;
+        const { outSize } = im2colSizes(p);
         const xAt = arena.copyIn(xs, what);
         const wAt = arena.copyIn(w, what);
         const bAt = bias ? arena.copyIn(bias, what) : 0;
@@ -110,10 +111,7 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
     conv2dBackwardInput(gy, w, p) {
       return scoped(k, () => {
         const what = `the input gradient of a ${p.inChannels}→${p.outChannels} convolution at batch ${p.batch}`;
-        const plane = p.outH * p.outW;
-        const taps = p.inChannels * p.kernelH * p.kernelW;
-        const inSize = p.inChannels * p.inH * p.inW;
-        const outSize = p.outChannels * plane;
+        const { plane, taps, inSize, outSize } = im2colSizes(p);
         const gyAt = arena.copyIn(gy, what);
         const wAt = arena.copyIn(w, what);
         if (useWinograd(p)) {
@@ -161,10 +159,7 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
     conv2dBackwardWeight(gy, xs, p) {
       return scoped(k, () => {
         const what = `the weight gradient of a ${p.inChannels}→${p.outChannels} convolution at batch ${p.batch}`;
-        const plane = p.outH * p.outW;
-        const taps = p.inChannels * p.kernelH * p.kernelW;
-        const inSize = p.inChannels * p.inH * p.inW;
-        const outSize = p.outChannels * plane;
+        const { plane, taps, inSize, outSize } = im2colSizes(p);
         const gyAt = arena.copyIn(gy, what);
         const xAt = arena.copyIn(xs, what);
         const gw = arena.alloc(p.outChannels * taps * 4, what);

@@ -4,6 +4,7 @@
  */
 import type { Conv2dParams } from '../backend.js';
 import { windowArgs } from '../kernel-args.js';
+import { im2colSizes } from '../window.js';
 import {
   TASK_GEMM,
   TASK_IM2COL,
@@ -81,15 +82,14 @@ export function im2colConv(
   what: string,
 ): void {
   scoped(k, () => {
-    const plane = p.outH * p.outW;
-    const taps = p.inChannels * p.kernelH * p.kernelW;
+    const { plane, taps, inSize, outSize } = im2colSizes(p);
     const pointwise = isPointwise(p);
     const cols = pointwise ? 0 : k.arena.alloc(taps * plane * 4, what);
     const scratch = gemmScratch(k, what);
     for (let n = 0; n < p.batch; n++) {
-      const image = x + n * p.inChannels * p.inH * p.inW * 4;
+      const image = x + n * inSize * 4;
       if (!pointwise) k.run(TASK_IM2COL, [image, cols, ...im2colGeometry(p)]);
-      const yn = y + n * p.outChannels * plane * 4;
+      const yn = y + n * outSize * 4;
       if (bias) k.exports.fillBias(yn, bias, p.outChannels, plane);
       runGemm(
         k,
