@@ -283,33 +283,16 @@ describe('training runs', () => {
 
   it('vgg train on the command line', () => {
     const out = join(root, 'cli');
+    const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+    const model = ['--cfg', '8,M,16,M', '--batch-norm', '--hidden', '32', '--pool', '2'];
     const r = spawnSync(
       process.execPath,
-      [
-        join(repoRoot, 'dist', 'src', 'cli', 'main.js'),
-        'train',
-        '--data',
-        data,
-        '--cfg',
-        '8,M,16,M',
-        '--batch-norm',
-        '--hidden',
-        '32',
-        '--pool',
-        '2',
-        '--epochs',
-        '1',
-        '--batch-size',
-        '32',
-        '--out',
-        out,
-      ],
+      [cli, 'train', '--data', data, ...model, '--epochs', '1', '--batch-size', '32', '--out', out],
       { encoding: 'utf8' },
     );
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /epoch 1\/1: train loss [\d.]+ acc [\d.]+% \| test loss [\d.]+ acc [\d.]+%/);
     assert.ok(existsSync(join(out, 'best.safetensors')));
-    const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
     const again = spawnSync(process.execPath, [cli, 'train', '--data', data, '--out', out], { encoding: 'utf8' });
     assert.equal(again.status, 2);
     assert.match(
@@ -323,13 +306,7 @@ describe('training runs', () => {
         'train',
         '--data',
         data,
-        '--cfg',
-        '8,M,16,M',
-        '--batch-norm',
-        '--hidden',
-        '32',
-        '--pool',
-        '2',
+        ...model,
         '--epochs',
         '2',
         '--batch-size',
@@ -344,11 +321,9 @@ describe('training runs', () => {
     );
     assert.equal(changed.status, 2);
     assert.match(changed.stderr, /other settings \(lr: 0\.05 → 0\.1; batchSize: 32 → 16\); .*--allow-changes/);
-    const missing = spawnSync(
-      process.execPath,
-      [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'train', '--data', join(root, 'nope'), '--out', out],
-      { encoding: 'utf8' },
-    );
+    const missing = spawnSync(process.execPath, [cli, 'train', '--data', join(root, 'nope'), '--out', out], {
+      encoding: 'utf8',
+    });
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /the fashion-mnist train files are not in .*nope; allow downloading .*--download/);
   });
