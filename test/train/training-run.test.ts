@@ -473,16 +473,8 @@ describe('training runs', () => {
         }
       }
     }
-    const f = cli(
-      '--dataset',
-      'folder',
-      '--data',
-      join(root, 'folder'),
-      '--image-size',
-      '16',
-      '--out',
-      join(root, 'cli-folder'),
-    );
+    const folder = ['--dataset', 'folder', '--data', join(root, 'folder')];
+    const f = cli(...folder, '--image-size', '16', '--out', join(root, 'cli-folder'));
     assert.equal(f.status, 0, f.stderr);
     const saved = await loadModel(join(root, 'cli-folder', 'best.safetensors'));
     assert.deepEqual(saved.categories, ['cats', 'dogs']);
@@ -490,10 +482,7 @@ describe('training runs', () => {
     // Fine-tuning the RGB CIFAR-like model onto the two-class folder: new head, same features.
     const source = (await loadModel(join(root, 'cifar-run', 'best.safetensors'))).model;
     const t = cli(
-      '--dataset',
-      'folder',
-      '--data',
-      join(root, 'folder'),
+      ...folder,
       '--image-size',
       '16',
       '--finetune',
@@ -508,16 +497,7 @@ describe('training runs', () => {
       [['cats', 'dogs'], 2, 32],
     );
     assertSameState(tuned.model.features, snapshot(source.features), 'features after --finetune');
-    const stray = cli(
-      '--dataset',
-      'folder',
-      '--data',
-      join(root, 'folder'),
-      '--weights',
-      'DEFAULT',
-      '--out',
-      join(root, 'cli-stray'),
-    );
+    const stray = cli(...folder, '--weights', 'DEFAULT', '--out', join(root, 'cli-stray'));
     assert.equal(stray.status, 2);
     assert.match(stray.stderr, /--weights and --train-features go with --finetune/);
     const m = cli('--dataset', 'mnist', '--out', join(root, 'cli-mnist'));
