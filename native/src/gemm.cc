@@ -55,80 +55,58 @@ static inline void interleave_rows(const float* const* src, int64_t kc, float* d
     for (int r = 0; r < R; ++r) dst[k * R + r] = src[r][k];
 }
 
-template <int MR>
-static void pack_a_t(bool trans, const float* A, int64_t lda, int64_t i0, int64_t mc, int64_t k0,
-                     int64_t kc, float* Ap) {
-  if (trans) {
-    // op(A)(i,k) = A[k*lda + i]: row k of A holds all mc values; walk rows in
-    // order (sequential reads) and deal MR-wide pieces out to the panels.
-    const int64_t full = mc / MR, rem = mc % MR;
+// Packs n panel lines (rows of op(A) or columns of op(B)) from j0 over kc values of k from k0
+// into panels R lines wide: P[panel][k][R], a short last panel padded with zeros. kMajor: line
+// j's value at k is X[k*ld + j] (each k a contiguous run of lines); else X[j*ld + k].
+template <int R>
+static void pack_panels(bool kMajor, const float* X, int64_t ld, int64_t k0, int64_t kc, int64_t j0, int64_t n,
+                        float* P) {
+  if (kMajor) {
+    // Walk the rows of X in order (sequential reads) and deal R-wide pieces out to the panels.
+    const int64_t full = n / R, rem = n % R;
     for (int64_t k = 0; k < kc; ++k) {
-      const float* s = A + (k0 + k) * lda + i0;
-      float* d = Ap + k * MR;
-      for (int64_t p = 0; p < full; ++p, s += MR, d += kc * MR)
-        for (int r = 0; r < MR; ++r) d[r] = s[r];
+      const float* s = X + (k0 + k) * ld + j0;
+      float* d = P + k * R;
+      for (int64_t p = 0; p < full; ++p, s += R, d += kc * R)
+        for (int r = 0; r < R; ++r) d[r] = s[r];
       if (rem) {
         int r = 0;
         for (; r < rem; ++r) d[r] = s[r];
-        for (; r < MR; ++r) d[r] = 0.f;
+        for (; r < R; ++r) d[r] = 0.f;
       }
     }
     return;
   }
-  for (int64_t ip = 0; ip < mc; ip += MR, Ap += kc * MR) {
-    const int rows = static_cast<int>(std::min<int64_t>(MR, mc - ip));
-    const int64_t i = i0 + ip;
-    // op(A)(i,k) = A[i*lda + k]: interleave MR rows by k.
-    if (rows == MR) {
-      const float* src[MR];
-      for (int r = 0; r < MR; ++r) src[r] = A + (i + r) * lda + k0;
-      interleave_rows<MR>(src, kc, Ap);
+  for (int64_t jp = 0; jp < n; jp += R, P += kc * R) {
+    const int lines = static_cast<int>(std::min<int64_t>(R, n - jp));
+    const int64_t j = j0 + jp;
+    // Interleave R rows of X by k.
+    if (lines == R) {
+      const float* src[R];
+      for (int r = 0; r < R; ++r) src[r] = X + (j + r) * ld + k0;
+      interleave_rows<R>(src, kc, P);
     } else {
       for (int64_t k = 0; k < kc; ++k) {
         int r = 0;
-        for (; r < rows; ++r) Ap[k * MR + r] = A[(i + r) * lda + k0 + k];
-        for (; r < MR; ++r) Ap[k * MR + r] = 0.f;
+        for (; r < lines; ++r) P[k * R + r] = X[(j + r) * ld + k0 + k];
+        for (; r < R; ++r) P[k * R + r] = 0.f;
       }
     }
   }
 }
 
+// op(A)(i,k) is A[k*lda + i] when trans, else A[i*lda + k].
+template <int MR>
+static void pack_a_t(bool trans, const float* A, int64_t lda, int64_t i0, int64_t mc, int64_t k0,
+                     int64_t kc, float* Ap) {
+  pack_panels<MR>(trans, A, lda, k0, kc, i0, mc, Ap);
+}
+
+// op(B)(k,j) is B[j*ldb + k] when trans, else B[k*ldb + j].
 template <int NR>
 static void pack_b_t(bool trans, const float* B, int64_t ldb, int64_t k0, int64_t kc, int64_t j0,
                      int64_t nc, float* Bp) {
-  if (!trans) {
-    // op(B)(k,j) = B[k*ldb + j]: walk the rows of B in order (sequential reads)
-    // and deal NR-wide pieces out to the panels.
-    const int64_t full = nc / NR, rem = nc % NR;
-    for (int64_t k = 0; k < kc; ++k) {
-      const float* s = B + (k0 + k) * ldb + j0;
-      float* d = Bp + k * NR;
-      for (int64_t p = 0; p < full; ++p, s += NR, d += kc * NR)
-        for (int c = 0; c < NR; ++c) d[c] = s[c];
-      if (rem) {
-        int c = 0;
-        for (; c < rem; ++c) d[c] = s[c];
-        for (; c < NR; ++c) d[c] = 0.f;
-      }
-    }
-    return;
-  }
-  for (int64_t jp = 0; jp < nc; jp += NR, Bp += kc * NR) {
-    const int cols = static_cast<int>(std::min<int64_t>(NR, nc - jp));
-    const int64_t j = j0 + jp;
-    // op(B)(k,j) = B[j*ldb + k]: interleave NR rows of B by k.
-    if (cols == NR) {
-      const float* src[NR];
-      for (int c = 0; c < NR; ++c) src[c] = B + (j + c) * ldb + k0;
-      interleave_rows<NR>(src, kc, Bp);
-    } else {
-      for (int64_t k = 0; k < kc; ++k) {
-        int c = 0;
-        for (; c < cols; ++c) Bp[k * NR + c] = B[(j + c) * ldb + k0 + k];
-        for (; c < NR; ++c) Bp[k * NR + c] = 0.f;
-      }
-    }
-  }
+  pack_panels<NR>(!trans, B, ldb, k0, kc, j0, nc, Bp);
 }
 
 // ------------------------------------------------------ generic micro-kernel --

@@ -24,6 +24,24 @@ static inline void store_c(float* c, float v, float alpha, float beta) {
   *c = beta == 0.f ? alpha * v : alpha * v + beta * *c;
 }
 
+// One axpy block of columns [jb, jb + w): adds rows k0..K of B, one at a time, into the
+// accumulators (all of K for the portable kernel, the tail after the AVX2 kernel's steps of
+// four), then writes the block to C.
+template <int64_t W>
+static inline void axpy_finish_block(int64_t M, int64_t k0, int64_t K, float alpha, const float* A, int64_t lda,
+                                     const float* B, int64_t ldb, float beta, float* C, int64_t ldc, int64_t jb,
+                                     int64_t w, float (*acc)[W]) {
+  for (int64_t k = k0; k < K; ++k) {
+    const float* b = B + k * ldb + jb;
+    for (int64_t i = 0; i < M; ++i) {
+      const float a = A[i * lda + k];
+      for (int64_t l = 0; l < w; ++l) acc[i][l] += a * b[l];
+    }
+  }
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t l = 0; l < w; ++l) store_c(C + i * ldc + jb + l, acc[i][l], alpha, beta);
+}
+
 void small_dot_generic(int64_t M, int64_t K, float alpha, const float* A, int64_t lda, const float* B, int64_t ldb,
                        float beta, float* C, int64_t ldc, int64_t j0, int64_t j1) {
   for (int64_t j = j0; j < j1; ++j) {
@@ -49,15 +67,7 @@ void small_axpy_generic(int64_t M, int64_t K, float alpha, const float* A, int64
     const int64_t w = std::min<int64_t>(W, j1 - jb);
     for (int64_t i = 0; i < M; ++i)
       for (int64_t l = 0; l < W; ++l) acc[i][l] = 0.f;
-    for (int64_t k = 0; k < K; ++k) {
-      const float* b = B + k * ldb + jb;
-      for (int64_t i = 0; i < M; ++i) {
-        const float a = A[i * lda + k];
-        for (int64_t l = 0; l < w; ++l) acc[i][l] += a * b[l];
-      }
-    }
-    for (int64_t i = 0; i < M; ++i)
-      for (int64_t l = 0; l < w; ++l) store_c(C + i * ldc + jb + l, acc[i][l], alpha, beta);
+    axpy_finish_block(M, 0, K, alpha, A, lda, B, ldb, beta, C, ldc, jb, w, acc);
   }
 }
 
@@ -151,15 +161,7 @@ VGG_AVX2 void small_axpy_avx2(int64_t M, int64_t K, float alpha, const float* A,
         }
       }
     }
-    for (; k < K; ++k) {
-      const float* b = B + k * ldb + jb;
-      for (int64_t i = 0; i < M; ++i) {
-        const float a = A[i * lda + k];
-        for (int64_t l = 0; l < w; ++l) acc[i][l] += a * b[l];
-      }
-    }
-    for (int64_t i = 0; i < M; ++i)
-      for (int64_t l = 0; l < w; ++l) store_c(C + i * ldc + jb + l, acc[i][l], alpha, beta);
+    axpy_finish_block(M, k, K, alpha, A, lda, B, ldb, beta, C, ldc, jb, w, acc);
   }
 }
 

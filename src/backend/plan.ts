@@ -90,6 +90,12 @@ export function planInputChannels(
   return C;
 }
 
+/** The input channels a plan's first layer fixes, which outputShape needs; throws when it fixes none. */
+export function fixedInputChannels(plan: InferencePlan): number {
+  if (plan.inChannels === null) throw new Error('outputShape needs a plan whose first layer fixes the input channels');
+  return plan.inChannels;
+}
+
 /** InferencePlan.forward in terms of run(), for every backend's plans. */
 export function runPlanOnTensor(plan: InferencePlan, x: Tensor): Tensor {
   if (x.ndim !== 4) throw new ShapeError(`an inference plan expects input [N, C, H, W], got [${x.shape.join(', ')}]`);

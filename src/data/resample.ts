@@ -95,19 +95,23 @@ function clip8(sum: number): number {
 /** Planes of `height × width` values, `planes` of them back to back (CHW or NCHW). */
 type Planes = Float64Array | Float32Array | Uint8Array;
 
-/** Filters bytes along x with fixed-point weights: rows `[rowFirst, rowFirst + rows)` of every plane. */
-function horizontalBytes(
-  src: Uint8Array,
+/**
+ * Filters along x: rows `[rowFirst, rowFirst + rows)` of every plane. Byte output takes
+ * Pillow's fixed-point weights and rounding; float64 output keeps the weights as they are.
+ */
+function horizontal<T extends Float64Array | Uint8Array>(
+  src: Float32Array | Uint8Array,
   planes: number,
   height: number,
   width: number,
   rowFirst: number,
   rows: number,
   co: AxisCoefficients,
-  out: Uint8Array,
-): void {
+  out: T,
+): T {
   const outW = co.start.length;
-  const k = fixedPoint(co.weights);
+  const isInt = out instanceof Uint8Array;
+  const k = isInt ? fixedPoint(co.weights) : co.weights;
   const { start, count, ksize } = co;
   for (let p = 0; p < planes; p++) {
     for (let y = 0; y < rows; y++) {
@@ -117,41 +121,13 @@ function horizontalBytes(
         const s = inRow + start[i];
         const n = count[i];
         const kr = i * ksize;
-        let sum = HALF;
+        let sum = isInt ? HALF : 0;
         for (let x = 0; x < n; x++) sum += src[s + x] * k[kr + x];
-        out[outRow + i] = clip8(sum);
+        out[outRow + i] = isInt ? clip8(sum) : sum;
       }
     }
   }
-}
-
-/** The same in floating point. */
-function horizontalFloat(
-  src: Float32Array,
-  planes: number,
-  height: number,
-  width: number,
-  rowFirst: number,
-  rows: number,
-  co: AxisCoefficients,
-  out: Float64Array,
-): void {
-  const outW = co.start.length;
-  const { start, count, ksize, weights: k } = co;
-  for (let p = 0; p < planes; p++) {
-    for (let y = 0; y < rows; y++) {
-      const inRow = (p * height + rowFirst + y) * width;
-      const outRow = (p * rows + y) * outW;
-      for (let i = 0; i < outW; i++) {
-        const s = inRow + start[i];
-        const n = count[i];
-        const kr = i * ksize;
-        let sum = 0;
-        for (let x = 0; x < n; x++) sum += src[s + x] * k[kr + x];
-        out[outRow + i] = sum;
-      }
-    }
-  }
+  return out;
 }
 
 /** Filters along y; `rowOffset` is subtracted from the tap positions (rows the horizontal pass skipped). */
@@ -231,16 +207,9 @@ export function resamplePlanes<T extends Float32Array | Uint8Array>(
       last = coV.start[outH - 1] + coV.count[outH - 1];
     }
     const rows = last - first;
-    if (src instanceof Uint8Array) {
-      const tmp = new Uint8Array(planes * rows * outW);
-      horizontalBytes(src, planes, inH, inW, first, rows, coH, tmp);
-      cur = tmp;
-    } else {
-      // Between the passes the float path keeps float64 (torch keeps float32: differences ~1e-7).
-      const tmp = new Float64Array(planes * rows * outW);
-      horizontalFloat(src as Float32Array, planes, inH, inW, first, rows, coH, tmp);
-      cur = tmp;
-    }
+    // Between the passes the float path keeps float64 (torch keeps float32: differences ~1e-7).
+    const tmp = bytes ? new Uint8Array(planes * rows * outW) : new Float64Array(planes * rows * outW);
+    cur = horizontal(src, planes, inH, inW, first, rows, coH, tmp);
     curH = rows;
     rowOffset = first;
     if (!coV) {

@@ -323,6 +323,31 @@ interface Planned {
 }
 
 /**
+ * The fields a local header and its central directory record both hold, from "version needed
+ * to extract" to the name length; sizes live in the zip64 extra field when the entry needs it.
+ */
+function writeSharedHeaderFields(w: ByteWriter, e: Planned): void {
+  w.u16(e.zip64 ? 45 : 20); // version needed: 4.5 for zip64, else 2.0
+  w.u16(FLAG_UTF8);
+  w.u16(METHOD_STORED);
+  w.u16(0); // time
+  w.u16(0); // date
+  w.u32(e.crc);
+  w.u32(e.zip64 ? U32_MAX : e.data.length); // compressed size
+  w.u32(e.zip64 ? U32_MAX : e.data.length); // uncompressed size
+  w.u16(e.name.length);
+}
+
+/** The zip64 extended-information extra field: both sizes, then the header's offset in the central record. */
+function writeZip64Extra(w: ByteWriter, e: Planned, central: boolean): void {
+  w.u16(0x0001);
+  w.u16(central ? 24 : 16);
+  w.u64(e.data.length);
+  w.u64(e.data.length);
+  if (central) w.u64(e.offset);
+}
+
+/**
  * Writes STORED entries. Each local header carries an extra field with id "FB"
  * filled with 'Z' padding (PyTorch's convention) so the data starts on an
  * `align`-byte boundary.
@@ -354,23 +379,10 @@ export function writeZip(entries: Iterable<ZipWriteEntry>, options: ZipWriteOpti
   const w = new ByteWriter(total);
   for (const e of planned) {
     w.u32(SIG_LOCAL);
-    w.u16(e.zip64 ? 45 : 20); // version needed: 4.5 for zip64, else 2.0
-    w.u16(FLAG_UTF8);
-    w.u16(METHOD_STORED);
-    w.u16(0); // time
-    w.u16(0); // date
-    w.u32(e.crc);
-    w.u32(e.zip64 ? U32_MAX : e.data.length);
-    w.u32(e.zip64 ? U32_MAX : e.data.length);
-    w.u16(e.name.length);
+    writeSharedHeaderFields(w, e);
     w.u16((e.zip64 ? 20 : 0) + 4 + e.pad);
     w.raw(e.name);
-    if (e.zip64) {
-      w.u16(0x0001);
-      w.u16(16);
-      w.u64(e.data.length);
-      w.u64(e.data.length);
-    }
+    if (e.zip64) writeZip64Extra(w, e, false);
     w.u16(0x4246); // "FB"
     w.u16(e.pad);
     w.fill(0x5a, e.pad); // 'Z'
@@ -379,15 +391,7 @@ export function writeZip(entries: Iterable<ZipWriteEntry>, options: ZipWriteOpti
   for (const e of planned) {
     w.u32(SIG_CENTRAL);
     w.u16(e.zip64 ? 45 : 20); // version made by
-    w.u16(e.zip64 ? 45 : 20); // version needed
-    w.u16(FLAG_UTF8);
-    w.u16(METHOD_STORED);
-    w.u16(0);
-    w.u16(0);
-    w.u32(e.crc);
-    w.u32(e.zip64 ? U32_MAX : e.data.length);
-    w.u32(e.zip64 ? U32_MAX : e.data.length);
-    w.u16(e.name.length);
+    writeSharedHeaderFields(w, e);
     w.u16(e.zip64 ? 28 : 0);
     w.u16(0); // comment length
     w.u16(0); // disk
@@ -395,13 +399,7 @@ export function writeZip(entries: Iterable<ZipWriteEntry>, options: ZipWriteOpti
     w.u32(0); // external attributes
     w.u32(e.zip64 ? U32_MAX : e.offset);
     w.raw(e.name);
-    if (e.zip64) {
-      w.u16(0x0001);
-      w.u16(24);
-      w.u64(e.data.length);
-      w.u64(e.data.length);
-      w.u64(e.offset);
-    }
+    if (e.zip64) writeZip64Extra(w, e, true);
   }
   if (needZip64End) {
     const rec = w.pos;

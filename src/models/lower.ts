@@ -21,8 +21,7 @@ import { Sequential } from '../nn/layers/sequential.js';
 import { VGG } from './vgg.js';
 import { ArgumentError, VggError } from '../errors.js';
 import { asPair, type IntOrPair } from '../tensor/ops/pair.js';
-import { windowOutputSize } from '../tensor/ops/conv.js';
-import { poolOutputSize } from '../tensor/ops/pool.js';
+import { windowOutputSize } from '../backend/window.js';
 import type { AdaptiveOutputSize, LayerGraph, LayerStep, Pair, StepShape } from '../backend/graph.js';
 
 // A function, not a constant: VGG's forward reaches this module (through its plan cache), so VGG may not exist yet
@@ -244,7 +243,7 @@ class Walk {
     const out = (size: number | null, axis: 0 | 1): number | null =>
       size === null
         ? null
-        : poolOutputSize(size, kernel[axis], stride[axis], padding[axis], dilation[axis], m.ceilMode);
+        : windowOutputSize(size, kernel[axis], stride[axis], padding[axis], dilation[axis], m.ceilMode);
     const [outH, outW] = [out(h, 0), out(w, 1)];
     if ((outH !== null && outH < 1) || (outW !== null && outW < 1)) {
       this.fail(

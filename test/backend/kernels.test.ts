@@ -15,6 +15,7 @@ import { testBackends } from '../helpers/backends.js';
 import type { Conv2dParams } from '../../src/backend/backend.js';
 import { Generator } from '../../src/tensor/rng.js';
 import { relError } from '../helpers/golden.js';
+import { convParams } from '../helpers/native.js';
 
 const gen = new Generator(1234);
 const random = (n: number): Float32Array => {
@@ -25,27 +26,20 @@ const random = (n: number): Float32Array => {
 const int = (lo: number, hi: number): number => lo + gen.randint(hi - lo + 1);
 
 function randomConv(): Conv2dParams {
+  // Drawn in this order (the kernel first: the padding depends on it) so the cases stay the same.
   const kernelH = int(1, 4);
   const kernelW = int(1, 4);
-  const p = {
+  const p = convParams({
     batch: int(1, 3),
-    inChannels: int(1, 19),
-    outChannels: int(1, 21),
+    inC: int(1, 19),
+    outC: int(1, 21),
     inH: int(5, 17),
     inW: int(5, 17),
-    kernelH,
-    kernelW,
-    strideH: int(1, 3),
-    strideW: int(1, 3),
-    padH: int(0, kernelH),
-    padW: int(0, kernelW),
-    dilationH: int(1, 2),
-    dilationW: int(1, 2),
-    outH: 0,
-    outW: 0,
-  };
-  p.outH = Math.floor((p.inH + 2 * p.padH - p.dilationH * (kernelH - 1) - 1) / p.strideH) + 1;
-  p.outW = Math.floor((p.inW + 2 * p.padW - p.dilationW * (kernelW - 1) - 1) / p.strideW) + 1;
+    k: [kernelH, kernelW],
+    stride: [int(1, 3), int(1, 3)],
+    pad: [int(0, kernelH), int(0, kernelW)],
+    dilation: [int(1, 2), int(1, 2)],
+  });
   return p.outH >= 1 && p.outW >= 1 ? p : randomConv();
 }
 
@@ -205,23 +199,7 @@ for (const name of testBackends()) {
         [512, 512, 2, 1],
         [35, 13, 9, 31],
       ]) {
-        const p: Conv2dParams = {
-          batch: 1,
-          inChannels: C,
-          outChannels: O,
-          inH: H,
-          inW: W,
-          outH: H,
-          outW: W,
-          kernelH: 3,
-          kernelW: 3,
-          strideH: 1,
-          strideW: 1,
-          padH: 1,
-          padW: 1,
-          dilationH: 1,
-          dilationW: 1,
-        };
+        const p = convParams({ batch: 1, inC: C, outC: O, inH: H, inW: W, k: [3, 3], pad: [1, 1] });
         const x = random(C * H * W);
         const w = random(O * C * 9);
         const err = relError(b.conv2d(x, w, null, p), naiveConv2d(x, w, null, p));

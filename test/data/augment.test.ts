@@ -20,14 +20,10 @@ import { normalize, resize } from '../../src/data/transforms.js';
 import { Generator } from '../../src/tensor/rng.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { ShapeError } from '../../src/errors.js';
+import { positionCoded } from '../helpers/images.js';
 
 /** [C, H, W] with value c·100 + y·10 + x at (c, y, x). */
-function coded(C: number, H: number, W: number): Tensor {
-  const data = new Float32Array(C * H * W);
-  for (let c = 0; c < C; c++)
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data[(c * H + y) * W + x] = c * 100 + y * 10 + x;
-  return new Tensor(data, [C, H, W]);
-}
+const coded = (C: number, H: number, W: number): Tensor => positionCoded(C, H, W, 100, 10);
 
 /** The window of `img` padded by `pad` pixels of `fill`, at (top, left) of the padded image, computed pixel by pixel. */
 function window(img: Tensor, pad: number, fill: number, top: number, left: number, h: number, w: number): number[] {

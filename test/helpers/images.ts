@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { Tensor } from '../../src/tensor/tensor.js';
 import { repoRoot } from './paths.js';
 
 export const imagePath = (name: string): string => join(repoRoot, 'test', 'fixtures', 'images', name);
@@ -63,4 +64,12 @@ export function chwToHwc(chw: Uint8Array, h: number, w: number): Uint8Array {
   const out = new Uint8Array(chw.length);
   for (let i = 0; i < h * w; i++) for (let c = 0; c < 3; c++) out[i * 3 + c] = chw[c * h * w + i];
   return out;
+}
+
+/** [C, H, W] holding c·cStep + y·yStep + x at (c, y, x), so a test can read positions back from values. */
+export function positionCoded(C: number, H: number, W: number, cStep: number, yStep: number): Tensor {
+  const data = new Float32Array(C * H * W);
+  for (let c = 0; c < C; c++)
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data[(c * H + y) * W + x] = c * cStep + y * yStep + x;
+  return new Tensor(data, [C, H, W]);
 }

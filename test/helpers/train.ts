@@ -45,6 +45,12 @@ export function loadTensors(file: string): GoldenTensors {
   };
 }
 
+/** The tensors saved under `prefix` ('init.' for a model's starting state), by their names without it. */
+export function tensorsUnder(golden: GoldenTensors, prefix: string): Map<string, Tensor> {
+  const names = golden.names.filter((n) => n.startsWith(prefix));
+  return new Map(names.map((n) => [n.slice(prefix.length), golden.get(n)]));
+}
+
 export function loadJson<T>(file: string): T {
   return JSON.parse(readFileSync(trainFixture(file), 'utf8')) as T;
 }

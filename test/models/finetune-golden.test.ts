@@ -12,7 +12,7 @@ import { buildVgg, type VggArchitecture } from '../../src/models/vgg.js';
 import { replaceClassifierHead } from '../../src/models/finetune.js';
 import { freeze, trainableParameters } from '../../src/nn/freeze.js';
 import { CrossEntropyLoss } from '../../src/nn/loss.js';
-import { loadTensors, loadJson, makeOptimizer, assertClose, type OptimSpec } from '../helpers/train.js';
+import { loadTensors, loadJson, tensorsUnder, makeOptimizer, assertClose, type OptimSpec } from '../helpers/train.js';
 
 interface Run extends OptimSpec {
   name: string;
@@ -28,7 +28,7 @@ interface FinetuneMeta {
 
 const meta = loadJson<FinetuneMeta>('finetune.json');
 const golden = loadTensors('finetune.safetensors');
-const init = new Map(golden.names.filter((n) => n.startsWith('init.')).map((n) => [n.slice(5), golden.get(n)]));
+const init = tensorsUnder(golden, 'init.');
 const x = golden.get('x');
 const y = golden.get('y');
 

@@ -283,33 +283,16 @@ describe('training runs', () => {
 
   it('vgg train on the command line', () => {
     const out = join(root, 'cli');
+    const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+    const model = ['--cfg', '8,M,16,M', '--batch-norm', '--hidden', '32', '--pool', '2'];
     const r = spawnSync(
       process.execPath,
-      [
-        join(repoRoot, 'dist', 'src', 'cli', 'main.js'),
-        'train',
-        '--data',
-        data,
-        '--cfg',
-        '8,M,16,M',
-        '--batch-norm',
-        '--hidden',
-        '32',
-        '--pool',
-        '2',
-        '--epochs',
-        '1',
-        '--batch-size',
-        '32',
-        '--out',
-        out,
-      ],
+      [cli, 'train', '--data', data, ...model, '--epochs', '1', '--batch-size', '32', '--out', out],
       { encoding: 'utf8' },
     );
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /epoch 1\/1: train loss [\d.]+ acc [\d.]+% \| test loss [\d.]+ acc [\d.]+%/);
     assert.ok(existsSync(join(out, 'best.safetensors')));
-    const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
     const again = spawnSync(process.execPath, [cli, 'train', '--data', data, '--out', out], { encoding: 'utf8' });
     assert.equal(again.status, 2);
     assert.match(
@@ -323,13 +306,7 @@ describe('training runs', () => {
         'train',
         '--data',
         data,
-        '--cfg',
-        '8,M,16,M',
-        '--batch-norm',
-        '--hidden',
-        '32',
-        '--pool',
-        '2',
+        ...model,
         '--epochs',
         '2',
         '--batch-size',
@@ -344,11 +321,9 @@ describe('training runs', () => {
     );
     assert.equal(changed.status, 2);
     assert.match(changed.stderr, /other settings \(lr: 0\.05 → 0\.1; batchSize: 32 → 16\); .*--allow-changes/);
-    const missing = spawnSync(
-      process.execPath,
-      [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'train', '--data', join(root, 'nope'), '--out', out],
-      { encoding: 'utf8' },
-    );
+    const missing = spawnSync(process.execPath, [cli, 'train', '--data', join(root, 'nope'), '--out', out], {
+      encoding: 'utf8',
+    });
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /the fashion-mnist train files are not in .*nope; allow downloading .*--download/);
   });
@@ -498,16 +473,8 @@ describe('training runs', () => {
         }
       }
     }
-    const f = cli(
-      '--dataset',
-      'folder',
-      '--data',
-      join(root, 'folder'),
-      '--image-size',
-      '16',
-      '--out',
-      join(root, 'cli-folder'),
-    );
+    const folder = ['--dataset', 'folder', '--data', join(root, 'folder')];
+    const f = cli(...folder, '--image-size', '16', '--out', join(root, 'cli-folder'));
     assert.equal(f.status, 0, f.stderr);
     const saved = await loadModel(join(root, 'cli-folder', 'best.safetensors'));
     assert.deepEqual(saved.categories, ['cats', 'dogs']);
@@ -515,10 +482,7 @@ describe('training runs', () => {
     // Fine-tuning the RGB CIFAR-like model onto the two-class folder: new head, same features.
     const source = (await loadModel(join(root, 'cifar-run', 'best.safetensors'))).model;
     const t = cli(
-      '--dataset',
-      'folder',
-      '--data',
-      join(root, 'folder'),
+      ...folder,
       '--image-size',
       '16',
       '--finetune',
@@ -533,16 +497,7 @@ describe('training runs', () => {
       [['cats', 'dogs'], 2, 32],
     );
     assertSameState(tuned.model.features, snapshot(source.features), 'features after --finetune');
-    const stray = cli(
-      '--dataset',
-      'folder',
-      '--data',
-      join(root, 'folder'),
-      '--weights',
-      'DEFAULT',
-      '--out',
-      join(root, 'cli-stray'),
-    );
+    const stray = cli(...folder, '--weights', 'DEFAULT', '--out', join(root, 'cli-stray'));
     assert.equal(stray.status, 2);
     assert.match(stray.stderr, /--weights and --train-features go with --finetune/);
     const m = cli('--dataset', 'mnist', '--out', join(root, 'cli-mnist'));

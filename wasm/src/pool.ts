@@ -72,8 +72,21 @@ function binEnd(i: i32, out: i32, size: i32): i32 {
   return <i32>Math.ceil((<f64>(i + 1) * size) / out);
 }
 
-/** x[planes,H,W] -> y[planes,outH,outW], each the float64 mean of its adaptive bin. */
-export function adaptiveAvgPool2d(x: usize, y: usize, planes: i32, H: i32, W: i32, outH: i32, outW: i32): void {
+/**
+ * Walks the output cells of an adaptive pool over [planes,H,W] -> [planes,outH,outW] with
+ * their bins: forward, out[cell] = the float64 mean of `src` over the bin; backward (`src` the
+ * output gradient, `out` the zeroed input gradient), each src[cell] shared evenly over its bin.
+ */
+function adaptiveAvgWalk(
+  src: usize,
+  out: usize,
+  planes: i32,
+  H: i32,
+  W: i32,
+  outH: i32,
+  outW: i32,
+  backward: bool,
+): void {
   for (let c = 0; c < planes; c++) {
     for (let oy = 0; oy < outH; oy++) {
       const y0 = binStart(oy, outH, H);
@@ -81,14 +94,31 @@ export function adaptiveAvgPool2d(x: usize, y: usize, planes: i32, H: i32, W: i3
       for (let ox = 0; ox < outW; ox++) {
         const x0 = binStart(ox, outW, W);
         const x1 = binEnd(ox, outW, W);
-        let acc: f64 = 0;
-        for (let iy = y0; iy < y1; iy++) {
-          for (let ix = x0; ix < x1; ix++) acc += <f64>load<f32>(f32At(x, (c * H + iy) * W + ix));
+        const cell = f32At(backward ? src : out, (c * outH + oy) * outW + ox);
+        const count = <f64>((y1 - y0) * (x1 - x0));
+        if (backward) {
+          const share = <f64>load<f32>(cell) / count;
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = x0; ix < x1; ix++) {
+              const at = f32At(out, (c * H + iy) * W + ix);
+              store<f32>(at, <f32>(<f64>load<f32>(at) + share));
+            }
+          }
+        } else {
+          let acc: f64 = 0;
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = x0; ix < x1; ix++) acc += <f64>load<f32>(f32At(src, (c * H + iy) * W + ix));
+          }
+          store<f32>(cell, <f32>(acc / count));
         }
-        store<f32>(f32At(y, (c * outH + oy) * outW + ox), <f32>(acc / <f64>((y1 - y0) * (x1 - x0))));
       }
     }
   }
+}
+
+/** x[planes,H,W] -> y[planes,outH,outW], each the float64 mean of its adaptive bin. */
+export function adaptiveAvgPool2d(x: usize, y: usize, planes: i32, H: i32, W: i32, outH: i32, outW: i32): void {
+  adaptiveAvgWalk(x, y, planes, H, W, outH, outW, false);
 }
 
 /** gx[planes,H,W] (zeroed by the caller) += each gy value shared evenly over its bin. */
@@ -101,21 +131,5 @@ export function adaptiveAvgPool2dBackward(
   outH: i32,
   outW: i32,
 ): void {
-  for (let c = 0; c < planes; c++) {
-    for (let oy = 0; oy < outH; oy++) {
-      const y0 = binStart(oy, outH, H);
-      const y1 = binEnd(oy, outH, H);
-      for (let ox = 0; ox < outW; ox++) {
-        const x0 = binStart(ox, outW, W);
-        const x1 = binEnd(ox, outW, W);
-        const share = <f64>load<f32>(f32At(gy, (c * outH + oy) * outW + ox)) / <f64>((y1 - y0) * (x1 - x0));
-        for (let iy = y0; iy < y1; iy++) {
-          for (let ix = x0; ix < x1; ix++) {
-            const at = f32At(gx, (c * H + iy) * W + ix);
-            store<f32>(at, <f32>(<f64>load<f32>(at) + share));
-          }
-        }
-      }
-    }
-  }
+  adaptiveAvgWalk(gy, gx, planes, H, W, outH, outW, true);
 }

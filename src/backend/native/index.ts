@@ -19,7 +19,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArgumentError } from '../../errors.js';
 import { findPackageRoot } from '../../package-root.js';
-import type { Backend, BinaryOp, Conv2dParams, Pool2dParams, UnaryOp } from '../backend.js';
+import type { Backend, BinaryOp, Conv2dParams, UnaryOp } from '../backend.js';
+import { adamScalarArgs, poolArgs, windowArgs } from '../kernel-args.js';
 import { compileNativePlan, hasPlans } from './plan.js';
 
 export type NativeIsa = 'avx512' | 'avx2' | 'generic';
@@ -234,41 +235,7 @@ export function nativeInfo(): NativeInfo {
 }
 
 function convParams(p: Conv2dParams): number[] {
-  return [
-    p.batch,
-    p.inChannels,
-    p.outChannels,
-    p.inH,
-    p.inW,
-    p.outH,
-    p.outW,
-    p.kernelH,
-    p.kernelW,
-    p.strideH,
-    p.strideW,
-    p.padH,
-    p.padW,
-    p.dilationH,
-    p.dilationW,
-  ];
-}
-
-function poolParams(p: Pool2dParams): number[] {
-  return [
-    p.planes,
-    p.inH,
-    p.inW,
-    p.outH,
-    p.outW,
-    p.kernelH,
-    p.kernelW,
-    p.strideH,
-    p.strideW,
-    p.padH,
-    p.padW,
-    p.dilationH,
-    p.dilationW,
-  ];
+  return [p.batch, p.inChannels, p.outChannels, ...windowArgs(p)];
 }
 
 /**
@@ -309,13 +276,13 @@ export function createNativeBackend(addon: NativeAddon, fallback?: Backend): Bac
       const n = p.planes * p.outH * p.outW;
       const y = new Float32Array(n);
       const indices = new Int32Array(n);
-      addon.maxPool2d(x, y, indices, poolParams(p));
+      addon.maxPool2d(x, y, indices, poolArgs(p));
       return { y, indices };
     },
 
     maxPool2dBackward(gy, indices, p) {
       const gx = new Float32Array(p.planes * p.inH * p.inW);
-      addon.maxPool2dBackward(gy, indices, gx, poolParams(p));
+      addon.maxPool2dBackward(gy, indices, gx, poolArgs(p));
       return gx;
     },
 
@@ -365,17 +332,7 @@ export function createNativeBackend(addon: NativeAddon, fallback?: Backend): Bac
     },
 
     adamStep(w, grad, m, v, vMax, s) {
-      const scalars = Float32Array.of(
-        s.b1,
-        s.b2,
-        s.oneMinusB1,
-        s.oneMinusB2,
-        s.eps,
-        s.wd,
-        s.decay,
-        s.negStepSize,
-        s.bc2Sqrt,
-      );
+      const scalars = Float32Array.from(adamScalarArgs(s));
       addon.adamStep(w, grad, m, v, vMax, scalars, s.l2, s.decoupled, s.amsgrad, s.maximize);
     },
 

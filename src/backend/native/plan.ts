@@ -29,9 +29,10 @@
  * collector does when the plan is unreachable. Transferring a Linear weight's
  * ArrayBuffer away (postMessage with a transfer list) makes later runs throw.
  */
-import type { PlanGraph, PlanOp } from '../graph.js';
+import type { Pair, PlanGraph, PlanOp } from '../graph.js';
 import {
   planInputChannels,
+  fixedInputChannels,
   runPlanOnTensor,
   type CompileInferencePlanOptions,
   type InferencePlan,
@@ -46,39 +47,36 @@ import type { NativeAddon } from './index.js';
 
 type PlanHandle = object & { readonly __planHandle?: never };
 
+/** A window's kernel, stride, padding and dilation, [height, width] each. */
+interface WindowSpec {
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  ph: number;
+  pw: number;
+  dh: number;
+  dw: number;
+}
+
+function windowSpec(g: { kernel: Pair; stride: Pair; padding: Pair; dilation: Pair }): WindowSpec {
+  const [[kh, kw], [sh, sw], [ph, pw], [dh, dw]] = [g.kernel, g.stride, g.padding, g.dilation];
+  return { kh, kw, sh, sw, ph, pw, dh, dw };
+}
+
 type PlanOpSpec =
-  | {
+  | (WindowSpec & {
       kind: 'conv';
       label: string;
       C: number;
       K: number;
-      kh: number;
-      kw: number;
-      sh: number;
-      sw: number;
-      ph: number;
-      pw: number;
-      dh: number;
-      dw: number;
       relu: boolean;
       pool: boolean;
       algo: PlanConvAlgo;
       w: Float32Array;
       bias: Float32Array | null;
-    }
-  | {
-      kind: 'maxpool';
-      label: string;
-      kh: number;
-      kw: number;
-      sh: number;
-      sw: number;
-      ph: number;
-      pw: number;
-      dh: number;
-      dw: number;
-      ceil: boolean;
-    }
+    })
+  | (WindowSpec & { kind: 'maxpool'; label: string; ceil: boolean })
   | { kind: 'avgpool'; label: string; oh: number; ow: number }
   | { kind: 'affine'; label: string; C: number; scale: Float32Array; shift: Float32Array; relu: boolean }
   | { kind: 'relu'; label: string }
@@ -121,14 +119,11 @@ function opSpec(op: PlanOp, algo: PlanConvAlgo): PlanOpSpec {
   const label = op.label;
   switch (op.op) {
     case 'conv': {
-      const [[kh, kw], [sh, sw], [ph, pw], [dh, dw]] = [op.kernel, op.stride, op.padding, op.dilation];
       const { inChannels: C, outChannels: K, relu, pool2x2: pool, weight: w, bias } = op;
-      return { kind: 'conv', label, C, K, kh, kw, sh, sw, ph, pw, dh, dw, relu, pool, algo, w, bias };
+      return { kind: 'conv', label, C, K, ...windowSpec(op), relu, pool, algo, w, bias };
     }
-    case 'maxpool': {
-      const [[kh, kw], [sh, sw], [ph, pw], [dh, dw]] = [op.kernel, op.stride, op.padding, op.dilation];
-      return { kind: 'maxpool', label, kh, kw, sh, sw, ph, pw, dh, dw, ceil: op.ceilMode };
-    }
+    case 'maxpool':
+      return { kind: 'maxpool', label, ...windowSpec(op), ceil: op.ceilMode };
     case 'adaptiveavgpool':
       // 0 keeps that input size.
       return { kind: 'avgpool', label, oh: op.outputSize[0] ?? 0, ow: op.outputSize[1] ?? 0 };
@@ -191,9 +186,7 @@ class NativeInferencePlan implements InferencePlan {
 
   outputShape(batch: number, inH: number, inW: number): number[] {
     this.check();
-    if (this.inChannels === null)
-      throw new Error('outputShape needs a plan whose first layer fixes the input channels');
-    return this.addon.planOutputShape(this.handle, batch, this.inChannels, inH, inW);
+    return this.addon.planOutputShape(this.handle, batch, fixedInputChannels(this), inH, inW);
   }
 
   profile(x: Float32Array, batch: number, inH: number, inW: number): PlanOpTiming[] {

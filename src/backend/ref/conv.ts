@@ -7,6 +7,7 @@
  *   gcols = Wᵀ · gy[n], scattered back by col2im      (input gradient)
  */
 import type { Conv2dParams } from '../backend.js';
+import { im2colSizes } from '../window.js';
 import { gemmBlocked } from './gemm.js';
 
 /**
@@ -48,21 +49,17 @@ function walkColumns(x: Float32Array, p: Conv2dParams, cols: Float32Array, scatt
 const im2col = (x: Float32Array, p: Conv2dParams, cols: Float32Array): void => walkColumns(x, p, cols, false);
 const col2im = (cols: Float32Array, p: Conv2dParams, gx: Float32Array): void => walkColumns(gx, p, cols, true);
 
-const taps = (p: Conv2dParams): number => p.inChannels * p.kernelH * p.kernelW;
-
 export function conv2dIm2col(
   x: Float32Array,
   w: Float32Array,
   bias: Float32Array | null,
   p: Conv2dParams,
 ): Float32Array {
-  const plane = p.outH * p.outW;
-  const K = taps(p);
+  const { plane, taps: K, inSize, outSize } = im2colSizes(p);
   const cols = new Float32Array(K * plane);
-  const y = new Float32Array(p.batch * p.outChannels * plane);
-  const inSize = p.inChannels * p.inH * p.inW;
+  const y = new Float32Array(p.batch * outSize);
   for (let n = 0; n < p.batch; n++) {
-    const yn = y.subarray(n * p.outChannels * plane, (n + 1) * p.outChannels * plane);
+    const yn = y.subarray(n * outSize, (n + 1) * outSize);
     if (bias) for (let o = 0; o < p.outChannels; o++) yn.fill(bias[o], o * plane, (o + 1) * plane);
     im2col(x.subarray(n * inSize, (n + 1) * inSize), p, cols);
     gemmBlocked(false, false, p.outChannels, plane, K, 1, w, cols, bias ? 1 : 0, yn);
@@ -71,49 +68,23 @@ export function conv2dIm2col(
 }
 
 export function conv2dIm2colBackwardInput(gy: Float32Array, w: Float32Array, p: Conv2dParams): Float32Array {
-  const plane = p.outH * p.outW;
-  const K = taps(p);
-  const inSize = p.inChannels * p.inH * p.inW;
+  const { plane, taps: K, inSize, outSize } = im2colSizes(p);
   const gcols = new Float32Array(K * plane);
   const gx = new Float32Array(p.batch * inSize);
   for (let n = 0; n < p.batch; n++) {
-    gemmBlocked(
-      true,
-      false,
-      K,
-      plane,
-      p.outChannels,
-      1,
-      w,
-      gy.subarray(n * p.outChannels * plane, (n + 1) * p.outChannels * plane),
-      0,
-      gcols,
-    );
+    gemmBlocked(true, false, K, plane, p.outChannels, 1, w, gy.subarray(n * outSize, (n + 1) * outSize), 0, gcols);
     col2im(gcols, p, gx.subarray(n * inSize, (n + 1) * inSize));
   }
   return gx;
 }
 
 export function conv2dIm2colBackwardWeight(gy: Float32Array, x: Float32Array, p: Conv2dParams): Float32Array {
-  const plane = p.outH * p.outW;
-  const K = taps(p);
-  const inSize = p.inChannels * p.inH * p.inW;
+  const { plane, taps: K, inSize, outSize } = im2colSizes(p);
   const cols = new Float32Array(K * plane);
   const gw = new Float32Array(p.outChannels * K);
   for (let n = 0; n < p.batch; n++) {
     im2col(x.subarray(n * inSize, (n + 1) * inSize), p, cols);
-    gemmBlocked(
-      false,
-      true,
-      p.outChannels,
-      K,
-      plane,
-      1,
-      gy.subarray(n * p.outChannels * plane, (n + 1) * p.outChannels * plane),
-      cols,
-      1,
-      gw,
-    );
+    gemmBlocked(false, true, p.outChannels, K, plane, 1, gy.subarray(n * outSize, (n + 1) * outSize), cols, 1, gw);
   }
   return gw;
 }

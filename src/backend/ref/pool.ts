@@ -50,6 +50,29 @@ export function maxPool2dBackward(gy: Float32Array, indices: Int32Array, p: Pool
   return gx;
 }
 
+/**
+ * Visits every output cell `o` of an adaptive pool over [planes, H, W] -> [planes, outH, outW]
+ * with its input bin: rows [y0, y1) and columns [x0, x1) of plane `c`.
+ */
+function forEachAdaptiveCell(
+  planes: number,
+  H: number,
+  W: number,
+  outH: number,
+  outW: number,
+  visit: (c: number, y0: number, y1: number, x0: number, x1: number, o: number) => void,
+): void {
+  for (let c = 0; c < planes; c++) {
+    for (let oy = 0; oy < outH; oy++) {
+      const [y0, y1] = adaptiveBin(oy, outH, H);
+      for (let ox = 0; ox < outW; ox++) {
+        const [x0, x1] = adaptiveBin(ox, outW, W);
+        visit(c, y0, y1, x0, x1, (c * outH + oy) * outW + ox);
+      }
+    }
+  }
+}
+
 export function adaptiveAvgPool2d(
   x: Float32Array,
   planes: number,
@@ -59,19 +82,13 @@ export function adaptiveAvgPool2d(
   outW: number,
 ): Float32Array {
   const y = new Float32Array(planes * outH * outW);
-  for (let c = 0; c < planes; c++) {
-    for (let oy = 0; oy < outH; oy++) {
-      const [y0, y1] = adaptiveBin(oy, outH, H);
-      for (let ox = 0; ox < outW; ox++) {
-        const [x0, x1] = adaptiveBin(ox, outW, W);
-        let acc = 0;
-        for (let iy = y0; iy < y1; iy++) {
-          for (let ix = x0; ix < x1; ix++) acc += x[(c * H + iy) * W + ix];
-        }
-        y[(c * outH + oy) * outW + ox] = acc / ((y1 - y0) * (x1 - x0));
-      }
+  forEachAdaptiveCell(planes, H, W, outH, outW, (c, y0, y1, x0, x1, o) => {
+    let acc = 0;
+    for (let iy = y0; iy < y1; iy++) {
+      for (let ix = x0; ix < x1; ix++) acc += x[(c * H + iy) * W + ix];
     }
-  }
+    y[o] = acc / ((y1 - y0) * (x1 - x0));
+  });
   return y;
 }
 
@@ -84,17 +101,11 @@ export function adaptiveAvgPool2dBackward(
   outW: number,
 ): Float32Array {
   const gx = new Float32Array(planes * H * W);
-  for (let c = 0; c < planes; c++) {
-    for (let oy = 0; oy < outH; oy++) {
-      const [y0, y1] = adaptiveBin(oy, outH, H);
-      for (let ox = 0; ox < outW; ox++) {
-        const [x0, x1] = adaptiveBin(ox, outW, W);
-        const share = gy[(c * outH + oy) * outW + ox] / ((y1 - y0) * (x1 - x0));
-        for (let iy = y0; iy < y1; iy++) {
-          for (let ix = x0; ix < x1; ix++) gx[(c * H + iy) * W + ix] += share;
-        }
-      }
+  forEachAdaptiveCell(planes, H, W, outH, outW, (c, y0, y1, x0, x1, o) => {
+    const share = gy[o] / ((y1 - y0) * (x1 - x0));
+    for (let iy = y0; iy < y1; iy++) {
+      for (let ix = x0; ix < x1; ix++) gx[(c * H + iy) * W + ix] += share;
     }
-  }
+  });
   return gx;
 }

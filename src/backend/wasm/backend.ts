@@ -3,7 +3,9 @@
  * module's memory, runs there (the GEMM and im2col/col2im on the worker threads too) and copies the
  * results out; every block it took is released before it returns.
  */
-import type { Backend, BinaryOp, Conv2dParams, Pool2dParams, UnaryOp } from '../backend.js';
+import type { Backend, BinaryOp, Conv2dParams, UnaryOp } from '../backend.js';
+import { adamScalarArgs, poolArgs } from '../kernel-args.js';
+import { im2colSizes } from '../window.js';
 import { TASK_COL2IM, TASK_IM2COL, type WasmKernels } from './kernels.js';
 import { compileWasmPlan } from './plan.js';
 import {
@@ -15,7 +17,6 @@ import {
   scoped,
   winogradConv,
   winogradTransformWeights,
-  windowArgs,
   type GemmCall,
 } from './ops.js';
 
@@ -68,8 +69,6 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
   const runGemm = (g: GemmCall, scratch: number): void => runGemmTask(k, g, scratch);
   const geometry = im2colGeometry;
 
-  const poolParams = (p: Pool2dParams): number[] => [p.planes, ...windowArgs(p)];
-
   const copyOut = (at: number, n: number): Float32Array => arena.f32(at, n).slice();
 
   return {
@@ -93,7 +92,7 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
     conv2d(xs, w, bias, p) {
       return scoped(k, () => {
         const what = `a ${p.inChannels}→${p.outChannels} convolution at batch ${p.batch}, ${p.inH}×${p.inW}`;
-        const outSize = p.outChannels * p.outH * p.outW;
+        const { outSize } = im2colSizes(p);
         const xAt = arena.copyIn(xs, what);
         const wAt = arena.copyIn(w, what);
         const bAt = bias ? arena.copyIn(bias, what) : 0;
@@ -112,10 +111,7 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
     conv2dBackwardInput(gy, w, p) {
       return scoped(k, () => {
         const what = `the input gradient of a ${p.inChannels}→${p.outChannels} convolution at batch ${p.batch}`;
-        const plane = p.outH * p.outW;
-        const taps = p.inChannels * p.kernelH * p.kernelW;
-        const inSize = p.inChannels * p.inH * p.inW;
-        const outSize = p.outChannels * plane;
+        const { plane, taps, inSize, outSize } = im2colSizes(p);
         const gyAt = arena.copyIn(gy, what);
         const wAt = arena.copyIn(w, what);
         if (useWinograd(p)) {
@@ -163,10 +159,7 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
     conv2dBackwardWeight(gy, xs, p) {
       return scoped(k, () => {
         const what = `the weight gradient of a ${p.inChannels}→${p.outChannels} convolution at batch ${p.batch}`;
-        const plane = p.outH * p.outW;
-        const taps = p.inChannels * p.kernelH * p.kernelW;
-        const inSize = p.inChannels * p.inH * p.inW;
-        const outSize = p.outChannels * plane;
+        const { plane, taps, inSize, outSize } = im2colSizes(p);
         const gyAt = arena.copyIn(gy, what);
         const xAt = arena.copyIn(xs, what);
         const gw = arena.alloc(p.outChannels * taps * 4, what);
@@ -207,7 +200,7 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
         const xAt = arena.copyIn(xs, what);
         const y = arena.alloc(n * 4, what);
         const idx = arena.alloc(n * 4, what);
-        x.maxPool2d(xAt, y, idx, ...poolParams(p));
+        x.maxPool2d(xAt, y, idx, ...poolArgs(p));
         return { y: copyOut(y, n), indices: arena.i32(idx, n).slice() };
       });
     },
@@ -343,26 +336,7 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
         const mAt = arena.copyIn(m, what);
         const vAt = arena.copyIn(v, what);
         const vMaxAt = vMax ? arena.copyIn(vMax, what) : 0;
-        x.adamStep(
-          wAt,
-          gAt,
-          mAt,
-          vAt,
-          vMaxAt,
-          w.length,
-          s.b1,
-          s.b2,
-          s.oneMinusB1,
-          s.oneMinusB2,
-          s.eps,
-          s.wd,
-          s.decay,
-          s.negStepSize,
-          s.bc2Sqrt,
-          +s.l2,
-          +s.decoupled,
-          +s.maximize,
-        );
+        x.adamStep(wAt, gAt, mAt, vAt, vMaxAt, w.length, ...adamScalarArgs(s), +s.l2, +s.decoupled, +s.maximize);
         w.set(arena.f32(wAt, w.length));
         m.set(arena.f32(mAt, m.length));
         v.set(arena.f32(vAt, v.length));

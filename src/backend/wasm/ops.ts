@@ -2,7 +2,9 @@
  * Convolution and GEMM steps on addresses in a WasmKernels memory, shared by the eager kernels
  * (backend.ts) and the inference plan (plan.ts): the task argument layouts of wasm/src live here.
  */
-import type { Conv2dParams, Window2d } from '../backend.js';
+import type { Conv2dParams } from '../backend.js';
+import { windowArgs } from '../kernel-args.js';
+import { im2colSizes } from '../window.js';
 import {
   TASK_GEMM,
   TASK_IM2COL,
@@ -56,24 +58,6 @@ export function runGemm(k: WasmKernels, g: GemmCall, scratch: number): void {
   k.run(TASK_GEMM, [...args, scratch, k.exports.gemmScratchFloats() * 4], macs < PARALLEL_MIN_MACS ? 1 : k.threads);
 }
 
-/** A window's sizes in the order the module's kernels take them (wasm/src/conv.ts, pool.ts). */
-export function windowArgs(w: Window2d): number[] {
-  return [
-    w.inH,
-    w.inW,
-    w.outH,
-    w.outW,
-    w.kernelH,
-    w.kernelW,
-    w.strideH,
-    w.strideW,
-    w.padH,
-    w.padW,
-    w.dilationH,
-    w.dilationW,
-  ];
-}
-
 /** The im2col task's geometry slots after image and cols (wasm/src/conv.ts). */
 export function im2colGeometry(p: Conv2dParams): number[] {
   return [p.inChannels, ...windowArgs(p)];
@@ -98,15 +82,14 @@ export function im2colConv(
   what: string,
 ): void {
   scoped(k, () => {
-    const plane = p.outH * p.outW;
-    const taps = p.inChannels * p.kernelH * p.kernelW;
+    const { plane, taps, inSize, outSize } = im2colSizes(p);
     const pointwise = isPointwise(p);
     const cols = pointwise ? 0 : k.arena.alloc(taps * plane * 4, what);
     const scratch = gemmScratch(k, what);
     for (let n = 0; n < p.batch; n++) {
-      const image = x + n * p.inChannels * p.inH * p.inW * 4;
+      const image = x + n * inSize * 4;
       if (!pointwise) k.run(TASK_IM2COL, [image, cols, ...im2colGeometry(p)]);
-      const yn = y + n * p.outChannels * plane * 4;
+      const yn = y + n * outSize * 4;
       if (bias) k.exports.fillBias(yn, bias, p.outChannels, plane);
       runGemm(
         k,

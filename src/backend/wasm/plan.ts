@@ -19,9 +19,11 @@
 import { ShapeError } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Conv2dParams } from '../backend.js';
+import { window2d, windowOutputSize } from '../window.js';
 import type { ConvPlanOp, LinearPlanOp, PlanGraph, PlanOp } from '../graph.js';
 import {
   planInputChannels,
+  fixedInputChannels,
   runPlanOnTensor,
   type CompileInferencePlanOptions,
   type InferencePlan,
@@ -55,25 +57,10 @@ type Prepared = PreparedConv | PreparedLinear | { op: Exclude<PlanOp, ConvPlanOp
 
 const sizeOf = (s: MapShape): number => s.reduce((p, d) => p * d, 1);
 
-/** PyTorch's max-pool output size (with ceil mode, the last window must start inside the input or left padding). */
-function poolOutputSize(
-  size: number,
-  kernel: number,
-  stride: number,
-  pad: number,
-  dilation: number,
-  ceil: boolean,
-): number {
-  const span = size + 2 * pad - dilation * (kernel - 1) - 1;
-  let out = (ceil ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
-  if (ceil && (out - 1) * stride >= size + pad) out--;
-  return out;
-}
-
 function convParams(op: ConvPlanOp, batch: number, [C, H, W]: MapShape, label: string): Conv2dParams {
   if (C !== op.inChannels) throw new ShapeError(`${label}: expected ${op.inChannels} input channels, got ${C}`);
   const out = (size: number, axis: 0 | 1): number =>
-    Math.floor((size + 2 * op.padding[axis] - op.dilation[axis] * (op.kernel[axis] - 1) - 1) / op.stride[axis]) + 1;
+    windowOutputSize(size, op.kernel[axis], op.stride[axis], op.padding[axis], op.dilation[axis]);
   const [outH, outW] = [out(H, 0), out(W, 1)];
   if (outH < 1 || outW < 1)
     throw new ShapeError(`${label}: a ${H}×${W} map is too small for a ${op.kernel.join('×')} convolution`);
@@ -81,18 +68,7 @@ function convParams(op: ConvPlanOp, batch: number, [C, H, W]: MapShape, label: s
     batch,
     inChannels: C,
     outChannels: op.outChannels,
-    inH: H,
-    inW: W,
-    outH,
-    outW,
-    kernelH: op.kernel[0],
-    kernelW: op.kernel[1],
-    strideH: op.stride[0],
-    strideW: op.stride[1],
-    padH: op.padding[0],
-    padW: op.padding[1],
-    dilationH: op.dilation[0],
-    dilationW: op.dilation[1],
+    ...window2d([H, W], [outH, outW], op.kernel, op.stride, op.padding, op.dilation),
   };
 }
 
@@ -109,7 +85,14 @@ function outShape(op: PlanOp, s: MapShape): MapShape {
     case 'maxpool': {
       if (s.length !== 3) throw new ShapeError(`${op.label}: expected a feature map, got [${s.join(', ')}]`);
       const size = (axis: 0 | 1): number =>
-        poolOutputSize(s[axis + 1], op.kernel[axis], op.stride[axis], op.padding[axis], op.dilation[axis], op.ceilMode);
+        windowOutputSize(
+          s[axis + 1],
+          op.kernel[axis],
+          op.stride[axis],
+          op.padding[axis],
+          op.dilation[axis],
+          op.ceilMode,
+        );
       const [h, w] = [size(0), size(1)];
       if (h < 1 || w < 1) throw new ShapeError(`${op.label}: a ${s[1]}×${s[2]} map is too small for this max-pool`);
       return [s[0], h, w];
@@ -166,9 +149,7 @@ class WasmInferencePlan implements InferencePlan {
 
   outputShape(batch: number, inH: number, inW: number): number[] {
     this.check();
-    if (this.inChannels === null)
-      throw new Error('outputShape needs a plan whose first layer fixes the input channels');
-    const shapes = this.shapes([this.inChannels, inH, inW]);
+    const shapes = this.shapes([fixedInputChannels(this), inH, inW]);
     return [batch, ...shapes[shapes.length - 1]];
   }
 

@@ -91,20 +91,17 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
   }
 }
 
+/** PyTorch's defaults for both classes; only weightDecay differs. Fresh each call (betas is an array). */
+function adamDefaults(weightDecay: number): AdamOptions {
+  return { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay, amsgrad: false, maximize: false };
+}
+
 /** torch.optim.Adam (defaults: lr 1e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0). */
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
 
   constructor(params: ParamsInput<AdamOptions>, opts: Partial<AdamOptions> = {}) {
-    super(params, {
-      lr: 1e-3,
-      betas: [0.9, 0.999],
-      eps: 1e-8,
-      weightDecay: 0,
-      amsgrad: false,
-      maximize: false,
-      ...opts,
-    });
+    super(params, { ...adamDefaults(0), ...opts });
   }
 }
 
@@ -113,14 +110,6 @@ export class AdamW extends AdamBase {
   protected readonly decoupled = true;
 
   constructor(params: ParamsInput<AdamOptions>, opts: Partial<AdamOptions> = {}) {
-    super(params, {
-      lr: 1e-3,
-      betas: [0.9, 0.999],
-      eps: 1e-8,
-      weightDecay: 1e-2,
-      amsgrad: false,
-      maximize: false,
-      ...opts,
-    });
+    super(params, { ...adamDefaults(1e-2), ...opts });
   }
 }

@@ -1,6 +1,7 @@
 /** 2-D convolution over NCHW input, with both gradients. */
 import { backend } from '../../backend/registry.js';
 import type { Conv2dParams } from '../../backend/backend.js';
+import { window2d, windowOutputSize } from '../../backend/window.js';
 import { ShapeError } from '../../errors.js';
 import { record } from '../autograd.js';
 import { Tensor } from '../tensor.js';
@@ -14,11 +15,6 @@ export interface Conv2dOptions {
   dilation?: IntOrPair;
   /** false builds the layer without a bias. */
   bias?: boolean;
-}
-
-/** Output size of a sliding window along one axis (floor mode), as PyTorch computes it. */
-export function windowOutputSize(size: number, kernel: number, stride: number, pad: number, dilation: number): number {
-  return Math.floor((size + 2 * pad - dilation * (kernel - 1) - 1) / stride) + 1;
 }
 
 /** x[N,Cin,H,W] (or unbatched [Cin,H,W]), weight[Cout,Cin,kh,kw], bias[Cout] -> [N,Cout,outH,outW]. */
@@ -56,18 +52,7 @@ export function conv2d(
     batch: N,
     inChannels: C,
     outChannels: O,
-    inH: H,
-    inW: W,
-    outH,
-    outW,
-    kernelH: KH,
-    kernelW: KW,
-    strideH: sh,
-    strideW: sw,
-    padH: ph,
-    padW: pw,
-    dilationH: dh,
-    dilationW: dw,
+    ...window2d([H, W], [outH, outW], [KH, KW], [sh, sw], [ph, pw], [dh, dw]),
   };
   const y = new Tensor(backend().conv2d(x.data, weight.data, bias ? bias.data : null, p), [N, O, outH, outW]);
   const inputs = bias ? [x, weight, bias] : [x, weight];

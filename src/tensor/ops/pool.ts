@@ -1,6 +1,7 @@
 /** Max pooling and adaptive average pooling over NCHW input, with gradients. */
 import { backend } from '../../backend/registry.js';
 import type { Pool2dParams } from '../../backend/backend.js';
+import { window2d, windowOutputSize } from '../../backend/window.js';
 import { ArgumentError, ShapeError } from '../../errors.js';
 import { record } from '../autograd.js';
 import { Tensor } from '../tensor.js';
@@ -12,21 +13,6 @@ export interface MaxPool2dOptions {
   padding?: IntOrPair;
   dilation?: IntOrPair;
   ceilMode?: boolean;
-}
-
-/** PyTorch's pooling output size, including the ceil-mode rule that the last window must start inside the input or left padding. */
-export function poolOutputSize(
-  size: number,
-  kernel: number,
-  stride: number,
-  pad: number,
-  dilation: number,
-  ceilMode: boolean,
-): number {
-  const span = size + 2 * pad - dilation * (kernel - 1) - 1;
-  let out = (ceilMode ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
-  if (ceilMode && (out - 1) * stride >= size + pad) out--;
-  return out;
 }
 
 /** Splits NCHW (or CHW) into planes for the kernels, remembering the leading shape. */
@@ -48,28 +34,14 @@ export function maxPool2d(x: Tensor, kernelSize: IntOrPair, opts: MaxPool2dOptio
     );
   const { lead, planes, H, W } = planesOf(x, 'max_pool2d');
   const ceil = opts.ceilMode ?? false;
-  const outH = poolOutputSize(H, kh, sh, ph, dh, ceil);
-  const outW = poolOutputSize(W, kw, sw, pw, dw, ceil);
+  const outH = windowOutputSize(H, kh, sh, ph, dh, ceil);
+  const outW = windowOutputSize(W, kw, sw, pw, dw, ceil);
   if (outH < 1 || outW < 1) {
     throw new ShapeError(
       `input ${shapeToString(x.shape)} is too small for max pooling with kernel (${kh}, ${kw}), stride (${sh}, ${sw}): output would be ${outH}x${outW}`,
     );
   }
-  const p: Pool2dParams = {
-    planes,
-    inH: H,
-    inW: W,
-    outH,
-    outW,
-    kernelH: kh,
-    kernelW: kw,
-    strideH: sh,
-    strideW: sw,
-    padH: ph,
-    padW: pw,
-    dilationH: dh,
-    dilationW: dw,
-  };
+  const p: Pool2dParams = { planes, ...window2d([H, W], [outH, outW], [kh, kw], [sh, sw], [ph, pw], [dh, dw]) };
   const { y, indices } = backend().maxPool2d(x.data, p);
   return record(new Tensor(y, [...lead, outH, outW]), 'MaxPool2DBackward', [x], (g) => [
     new Tensor(backend().maxPool2dBackward(g.data, indices, p), x.shape),

@@ -4,11 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Backend, Conv2dParams } from '../../../src/backend/backend.js';
+import type { Backend } from '../../../src/backend/backend.js';
 import { createWasmBackend } from '../../../src/backend/wasm/index.js';
 import type { WasmKernels } from '../../../src/backend/wasm/kernels.js';
 import { loadWasmKernels } from '../../../src/backend/wasm/load-node.js';
 import { Generator } from '../../../src/tensor/rng.js';
+import { convParams } from '../../helpers/native.js';
 import { allThreadsReady } from './helpers.js';
 
 const gen = new Generator(77);
@@ -17,26 +18,6 @@ const random = (n: number): Float32Array => {
   gen.fillUniform(a, -1, 1);
   return a;
 };
-
-function conv(
-  p: Partial<Conv2dParams> & Pick<Conv2dParams, 'inChannels' | 'outChannels' | 'inH' | 'inW'>,
-): Conv2dParams {
-  const q = {
-    batch: 2,
-    kernelH: 3,
-    kernelW: 3,
-    strideH: 1,
-    strideW: 1,
-    padH: 1,
-    padW: 1,
-    dilationH: 1,
-    dilationW: 1,
-    ...p,
-  };
-  const outH = Math.floor((q.inH + 2 * q.padH - q.dilationH * (q.kernelH - 1) - 1) / q.strideH) + 1;
-  const outW = Math.floor((q.inW + 2 * q.padW - q.dilationW * (q.kernelW - 1) - 1) / q.strideW) + 1;
-  return { ...q, outH, outW };
-}
 
 describe('wasm backend: 3 threads give the 1-thread results bit for bit', () => {
   let one: WasmKernels;
@@ -79,9 +60,9 @@ describe('wasm backend: 3 threads give the 1-thread results bit for bit', () => 
 
   it('conv2d and both gradients', () => {
     for (const p of [
-      conv({ inChannels: 5, outChannels: 7, inH: 13, inW: 11 }),
-      conv({ inChannels: 3, outChannels: 4, inH: 9, inW: 10, strideH: 2, padW: 0, kernelW: 2 }),
-      conv({ inChannels: 6, outChannels: 5, inH: 7, inW: 7, kernelH: 1, kernelW: 1, padH: 0, padW: 0 }),
+      convParams({ batch: 2, inC: 5, outC: 7, inH: 13, inW: 11, k: [3, 3], pad: [1, 1] }),
+      convParams({ batch: 2, inC: 3, outC: 4, inH: 9, inW: 10, k: [3, 2], stride: [2, 1], pad: [1, 0] }),
+      convParams({ batch: 2, inC: 6, outC: 5, inH: 7, inW: 7, k: [1, 1] }),
     ]) {
       const x = random(p.batch * p.inChannels * p.inH * p.inW);
       const w = random(p.outChannels * p.inChannels * p.kernelH * p.kernelW);

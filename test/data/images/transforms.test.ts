@@ -16,14 +16,10 @@ import {
 } from '../../../src/data/transforms.js';
 import { ArgumentError, ShapeError } from '../../../src/errors.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
+import { positionCoded } from '../../helpers/images.js';
 
 /** [C, H, W] with value c*1000 + y*100 + x, to read positions back. */
-function positions(c: number, h: number, w: number): Tensor {
-  const data = new Float32Array(c * h * w);
-  for (let k = 0; k < c; k++)
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[(k * h + y) * w + x] = k * 1000 + y * 100 + x;
-  return new Tensor(data, [c, h, w]);
-}
+const positions = (c: number, h: number, w: number): Tensor => positionCoded(c, h, w, 1000, 100);
 
 function bytesImage(h: number, w: number, seed = 1): Tensor {
   let s = seed;

@@ -31,6 +31,7 @@ import {
   assertLrs,
   type OptimSpec,
   type SchedSpec,
+  tensorsUnder,
 } from '../../helpers/train.js';
 
 interface Run extends OptimSpec {
@@ -53,7 +54,7 @@ interface TrainMeta {
 
 const meta = loadJson<TrainMeta>('train.json');
 const golden = loadTensors('train.safetensors');
-const init = new Map(golden.names.filter((n) => n.startsWith('init.')).map((n) => [n.slice(5), golden.get(n)]));
+const init = tensorsUnder(golden, 'init.');
 const batches = Array.from({ length: meta.batches }, (_, b) => ({ x: golden.get(`x.${b}`), y: golden.get(`y.${b}`) }));
 
 const WEIGHT_TOL = 1e-4;
