@@ -1,30 +1,5 @@
-export { Tensor, type NestedArray } from './tensor/tensor.js';
-export { tensor, zeros, ones, full, randn, rand, arange, zerosLike, onesLike } from './tensor/creation.js';
-export { Generator, manualSeed, defaultGenerator, type GeneratorState } from './tensor/rng.js';
-export { noGrad, enableGrad, isGradEnabled } from './tensor/autograd.js';
-export { VggError, ShapeError, StateDictError, ArgumentError } from './errors.js';
-export { backend, setBackend, listBackends, registerBackend, withBackend } from './backend/registry.js';
-export { WasmOutOfMemoryError, WasmUnsupportedError } from './backend/wasm/errors.js';
-export type { Backend, Conv2dParams, Pool2dParams } from './backend/backend.js';
-export * as nn from './nn/index.js';
-export {
-  VGG,
-  makeLayers,
-  cfgs,
-  vgg11,
-  vgg11_bn,
-  vgg13,
-  vgg13_bn,
-  vgg16,
-  vgg16_bn,
-  vgg19,
-  vgg19_bn,
-  vggBuilders,
-  type VggConfig,
-  type VggOptions,
-  type MakeLayersOptions,
-} from './models/vgg.js';
-export { summarize, type LayerSummary, type ModelSummary } from './models/summary.js';
+/** vgg-ts for Node: the shared core (core.ts) and Node's edges (files, network, sharp, the addon, worker threads). */
+export * from './core.js';
 export { lowerModel, LoweringError } from './models/lower.js';
 export type { LayerGraph, LayerStep, StepShape } from './backend/graph.js';
 export {
@@ -37,11 +12,6 @@ export {
   type LoadCheckpointOptions,
   type SafetensorsOptions,
 } from './io/checkpoint.js';
-export { CheckpointError, ZipError, PickleError, SafetensorsError, ForbiddenGlobalError } from './io/errors.js';
-export { decodeRawSafetensors, encodeRawSafetensors } from './io/safetensors.js';
-export { decodeRawPth } from './io/pth.js';
-export { encodeRawPth } from './io/pth-writer.js';
-export { detectFormat, decodeRawStateDict, type CheckpointFormat } from './io/load.js';
 export type { RawTensor, DType } from './io/raw-tensor.js';
 export {
   hubDir,
@@ -52,27 +22,10 @@ export {
   HashMismatchError,
   OfflineError,
 } from './io/hub.js';
-export {
-  Weights,
-  VGG11_Weights,
-  VGG11_BN_Weights,
-  VGG13_Weights,
-  VGG13_BN_Weights,
-  VGG16_Weights,
-  VGG16_BN_Weights,
-  VGG19_Weights,
-  VGG19_BN_Weights,
-  getWeight,
-  listWeightNames,
-  resolveWeights,
-  type WeightsMeta,
-  type TransformsSpec,
-} from './models/weights.js';
-export { IMAGENET_CATEGORIES } from './models/imagenet.js';
+export { resolveWeights, type TransformsSpec } from './models/weights.js';
 export { getModel, listModels, loadEmbeddedModel, isEmbeddedModel, type GetModelOptions } from './models/registry.js';
 export { WeightsNotCachedError } from './models/pretrained.js';
 export { exportOnnx, exportOnnxBytes, OnnxExportError, type ExportOnnxOptions } from './io/onnx.js';
-export * as optim from './nn/optim/index.js';
 export {
   featureLayerNames,
   createFeatureExtractor,
@@ -84,10 +37,8 @@ export {
   type PerceptualLossOptions,
 } from './models/features.js';
 export * from './data/image.js';
-export * from './data/transforms.js';
 export { classify, topK, stack, type Classification, type ClassifyOptions, type TopK } from './models/classify.js';
 export { saveModel, loadModel, type ModelInfo, type LoadedModel } from './models/saved.js';
-export { buildVgg, type VggArchitecture } from './models/vgg.js';
 export {
   replaceClassifierHead,
   prepareFineTune,
@@ -139,16 +90,4 @@ export {
 } from './data/augment.js';
 export { Trainer, type TrainOptions, type TrainResult } from './train/trainer.js';
 export { trainingPreset, type TrainingPreset, type PresetName, type PresetOptions } from './train/presets.js';
-export {
-  compileInferencePlan,
-  tryCompileInferencePlan,
-  compileInferencePlanOrThrow,
-  inferencePlanUnavailable,
-  PlanUnsupportedError,
-  type InferencePlan,
-  type CompileInferencePlanOptions,
-  type PlanConvAlgo,
-  type PlanOpTiming,
-  type PlanMemory,
-  type TryCompileResult,
-} from './models/plan.js';
+export { type PlanOpTiming, type PlanMemory, type TryCompileResult } from './models/plan.js';
