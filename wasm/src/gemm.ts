@@ -70,7 +70,7 @@ function storeRow(c: usize, lo: v128, hi: v128, va: v128, vb: v128, beta: f32): 
 }
 
 /** C[MR,NR] (row stride ldc floats) = alpha · Ap[kc][MR]ᵀ · Bp[kc][NR] + beta · C. */
-function microKernel(kc: i32, Ap: usize, Bp: usize, C: usize, ldc: i32, alpha: f32, beta: f32): void {
+export function microKernel(kc: i32, Ap: usize, Bp: usize, C: usize, ldc: i32, alpha: f32, beta: f32): void {
   if (ASC_FEATURE_SIMD) {
     const zero = f32x4.splat(0);
     let c00 = zero,

@@ -2,7 +2,7 @@
 // from JavaScript: the module keeps no heap and no mutable globals, so every worker thread instantiates
 // it on the same shared memory. Parallel kernels run as tasks: runTask(code, args, tid, nt) does thread
 // tid's share of nt, with the task's arguments in an f64 block at `args`.
-import { GEMM_SCRATCH_FLOATS, gemmTask } from './gemm';
+import { GEMM_SCRATCH_FLOATS, MR, NR, gemmTask } from './gemm';
 import { col2imTask, im2colTask } from './conv';
 import { WINO_SCRATCH_FLOATS, winoGemmTask, winoInputTask, winoOutputTask, winoWeightsTask } from './winograd';
 
@@ -68,4 +68,14 @@ export function gemmScratchFloats(): i32 {
 /** Floats of per-thread Winograd transform scratch. */
 export function winoScratchFloats(): i32 {
   return WINO_SCRATCH_FLOATS;
+}
+
+/** Rows of the GEMM register tile: Winograd weights are stored in panels of this many output channels. */
+export function gemmTileRows(): i32 {
+  return MR;
+}
+
+/** Columns of the GEMM register tile: transformed Winograd inputs are stored in panels of this many tiles. */
+export function gemmTileCols(): i32 {
+  return NR;
 }

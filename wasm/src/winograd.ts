@@ -3,12 +3,20 @@
 // ±2 rows are split between the transforms). Each 4×4 output tile reads a 6×6 input patch d; with U = G g Gᵀ per
 // (output, input) channel pair and V = Bᵀ d B per (input channel, tile), the 36 products
 // M[ξ][k][t] = Σ_c U[ξ][k][c] · V[ξ][c][t] are 36 GEMMs, and y = Aᵀ M A (+ bias) per tile.
-// Layouts: U[36][K][C], V[36][C][T], M[36][K][T], tiles t = (n·tilesH + th)·tilesW + tw.
-import { GEMM_SCRATCH_FLOATS, gemmSerial } from './gemm';
+// U and V are stored already packed as the GEMM micro-kernel reads them, so the products run without
+// packing: U as panels of MR output channels [36][Kp/MR][C][MR] (Kp = K rounded up to MR, the extra
+// rows zero), V as panels of NR tiles [36][Tp/NR][C][NR] (Tp = T rounded up to NR, the extra lanes
+// zero); M is [36][Kp][Tp], row-major. Tiles t = (n·tilesH + th)·tilesW + tw.
+import { KC, MC, MR, NR, microKernel } from './gemm';
 import { int, ptr, shareOf } from './simd';
 
-/** Floats of per-thread scratch the transforms need: two 6×6 tiles of four lanes (one lane per tile). */
-export const WINO_SCRATCH_FLOATS = 288;
+/** Floats of per-thread scratch the transforms need: three 6×6 tiles of four lanes (one lane per tile) and one 4×4 tile. */
+export const WINO_SCRATCH_FLOATS = 448;
+
+/** n rounded up to a multiple of m. */
+function roundUp(n: i32, m: i32): i32 {
+  return ((n + m - 1) / m) * m;
+}
 
 function f32At(base: usize, index: i64): usize {
   return base + ((<usize>index) << 2);
@@ -114,6 +122,31 @@ function pixel(row: usize, rowIn: bool, x: i32, W: i32): f32 {
 }
 
 /**
+ * The 6 columns ix0 + 4l + j (j = 0…5) of four horizontally adjacent tiles (lane l) from one row:
+ * four vector loads, a 4×4 transpose and two lane shifts. Needs ix0 ≥ 0 and ix0 + 18 ≤ W.
+ */
+function rowColumns4(row: usize, ix0: i32, d: usize): void {
+  const at = f32At(row, ix0);
+  const a = v128.load(at);
+  const b = v128.load(at, 16);
+  const c = v128.load(at, 32);
+  const e = v128.load(at, 48);
+  const f = v128.load64_zero(at, 64);
+  const ab0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
+  const ab1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
+  const ce0 = v128.shuffle<f32>(c, e, 0, 4, 1, 5);
+  const ce1 = v128.shuffle<f32>(c, e, 2, 6, 3, 7);
+  const col0 = v128.shuffle<f32>(ab0, ce0, 0, 1, 4, 5);
+  const col1 = v128.shuffle<f32>(ab0, ce0, 2, 3, 6, 7);
+  v128.store(d, col0);
+  v128.store(d, col1, 16);
+  v128.store(d, v128.shuffle<f32>(ab1, ce1, 0, 1, 4, 5), 32);
+  v128.store(d, v128.shuffle<f32>(ab1, ce1, 2, 3, 6, 7), 48);
+  v128.store(d, v128.shuffle<f32>(col0, f, 1, 2, 3, 4), 64);
+  v128.store(d, v128.shuffle<f32>(col1, f, 1, 2, 3, 5), 80);
+}
+
+/**
  * Four horizontally adjacent tiles (columns ix0 + 4l … + 5 for lane l, rows iy0 … iy0 + 5 of a [H,W]
  * plane, zero outside) -> Bᵀ d B of each, lane l of dst + ξ·ds (ds in bytes). d, t: 36 vectors each.
  */
@@ -132,42 +165,78 @@ function inputTiles4(
   for (let i = 0; i < 6; i++) {
     const iy = iy0 + i;
     const row = f32At(plane, <i64>iy * W);
+    const di = d + <usize>i * 96;
+    if (inside) {
+      rowColumns4(row, ix0, di);
+      continue;
+    }
+    const rowIn = iy >= 0 && iy < H;
     for (let j = 0; j < 6; j++) {
       const ix = ix0 + j;
-      let v: v128;
-      if (inside) {
-        v = f32x4(
-          load<f32>(f32At(row, ix)),
-          load<f32>(f32At(row, ix + 4)),
-          load<f32>(f32At(row, ix + 8)),
-          load<f32>(f32At(row, ix + 12)),
-        );
-      } else {
-        const rowIn = iy >= 0 && iy < H;
-        v = f32x4(
-          pixel(row, rowIn, ix, W),
-          pixel(row, rowIn, ix + 4, W),
-          pixel(row, rowIn, ix + 8, W),
-          pixel(row, rowIn, ix + 12, W),
-        );
-      }
-      v128.store(d + ((<usize>(6 * i + j)) << 4), v);
+      const v = f32x4(
+        pixel(row, rowIn, ix, W),
+        pixel(row, rowIn, ix + 4, W),
+        pixel(row, rowIn, ix + 8, W),
+        pixel(row, rowIn, ix + 12, W),
+      );
+      v128.store(di + ((<usize>j) << 4), v);
     }
   }
   for (let j = 0; j < 6; j++) inputTransform6x4(d + ((<usize>j) << 4), 96, t + ((<usize>j) << 4), 96);
   for (let i = 0; i < 6; i++) inputTransform6x4(t + <usize>i * 96, 16, dst + <usize>(6 * i) * ds, ds);
 }
 
-/** y = v + b, clamped to 0 unless positive or NaN when relu, stored at row[x] when x < OW. */
-function storeOutput(row: usize, x: i32, OW: i32, v: f32, b: f32, relu: bool): void {
-  if (x >= OW) return;
+/** Byte offset of V[ξ = 0][c][t] in the panel layout (panels of NR tiles, C rows each). */
+function vOffset(t: i32, c: i32, C: i32): usize {
+  return (<usize>(<i64>(t >> 3) * C * NR + <i64>c * NR + (t & 7))) << 2;
+}
+
+/** The activation of one output value: v + b, clamped to 0 unless positive or NaN when relu. */
+function activate(v: f32, b: f32, relu: bool): f32 {
   const y = v + b;
-  store<f32>(f32At(row, x), relu && !(y > 0) && !isNaN(y) ? 0 : y);
+  return relu && !(y > 0) && !isNaN(y) ? 0 : y;
+}
+
+/**
+ * One 4×4 output tile s (16 floats, before bias) at rows oy0…, columns ox0… of an [OH,OW] output ->
+ * y, clipped; with pool, its 2×2 max-pools go to a [OH/2, OW/2] plane instead (NaN wins, as in maxPool2d).
+ */
+function emitTile(s: usize, plane: usize, OH: i32, OW: i32, oy0: i32, ox0: i32, b: f32, relu: bool, pool: bool): void {
+  if (!pool) {
+    const rows = min(4, OH - oy0);
+    const cols = min(4, OW - ox0);
+    for (let p = 0; p < rows; p++) {
+      const row = f32At(plane, <i64>(oy0 + p) * OW + ox0);
+      for (let q = 0; q < cols; q++) store<f32>(f32At(row, q), activate(load<f32>(f32At(s, 4 * p + q)), b, relu));
+    }
+    return;
+  }
+  const PH = OH >> 1;
+  const PW = OW >> 1;
+  for (let pp = 0; pp < 2; pp++) {
+    const py = (oy0 >> 1) + pp;
+    if (py >= PH) break;
+    for (let qq = 0; qq < 2; qq++) {
+      const px = (ox0 >> 1) + qq;
+      if (px >= PW) break;
+      const top = f32At(s, 8 * pp + 2 * qq);
+      const m0 = max(load<f32>(top), load<f32>(top, 4));
+      const m1 = max(load<f32>(top, 16), load<f32>(top, 20));
+      store<f32>(f32At(plane, <i64>py * PW + px), activate(max(m0, m1), b, relu));
+    }
+  }
+}
+
+/** v + b per lane, clamped to 0 where negative when relu (NaN kept). */
+function activate4(v: v128, b: v128, relu: bool): v128 {
+  const y = f32x4.add(v, b);
+  return relu ? f32x4.pmax(y, f32x4.splat(0)) : y;
 }
 
 /**
  * Four horizontally adjacent output tiles from their products (lane l of src + ξ·ss, ss in bytes)
- * -> Aᵀ m A + b into rows oy0 … and columns ox0 + 4l … of a [OH,OW] plane, clipped. m, t: scratch.
+ * -> Aᵀ m A + b into rows oy0 … and columns ox0 + 4l … of a [OH,OW] plane, or their 2×2 max-pools
+ * into an [OH/2, OW/2] plane when pool. m, t: scratch (36 and 24 vectors), s: 16 floats.
  */
 function outputTiles4(
   src: usize,
@@ -179,28 +248,60 @@ function outputTiles4(
   ox0: i32,
   b: f32,
   relu: bool,
+  pool: bool,
   m: usize,
   t: usize,
+  s: usize,
 ): void {
   for (let xi = 0; xi < 36; xi++) v128.store(m + ((<usize>xi) << 4), v128.load(src + <usize>xi * ss));
   for (let j = 0; j < 6; j++) outputTransform6x4(m + ((<usize>j) << 4), 96, t + ((<usize>j) << 4), 96);
   for (let p = 0; p < 4; p++) outputTransform6x4(t + <usize>p * 96, 16, m + <usize>p * 64, 16);
-  const rows = min(4, OH - oy0);
-  for (let p = 0; p < rows; p++) {
-    const row = f32At(plane, <i64>(oy0 + p) * OW);
-    for (let q = 0; q < 4; q++) {
-      const v = v128.load(m + <usize>(p * 4 + q) * 16);
-      storeOutput(row, ox0 + q, OW, f32x4.extract_lane(v, 0), b, relu);
-      storeOutput(row, ox0 + 4 + q, OW, f32x4.extract_lane(v, 1), b, relu);
-      storeOutput(row, ox0 + 8 + q, OW, f32x4.extract_lane(v, 2), b, relu);
-      storeOutput(row, ox0 + 12 + q, OW, f32x4.extract_lane(v, 3), b, relu);
+  // m[p][q] (at m + 64p + 16q) now holds output (oy0 + p, ox0 + 4l + q) in lane l.
+  const vb = f32x4.splat(b);
+  if (oy0 + 4 <= OH && ox0 + 16 <= OW) {
+    if (!pool) {
+      for (let p = 0; p < 4; p++) {
+        const r = m + <usize>p * 64;
+        const q0 = v128.load(r);
+        const q1 = v128.load(r, 16);
+        const q2 = v128.load(r, 32);
+        const q3 = v128.load(r, 48);
+        const lo01 = v128.shuffle<f32>(q0, q1, 0, 4, 1, 5);
+        const hi01 = v128.shuffle<f32>(q0, q1, 2, 6, 3, 7);
+        const lo23 = v128.shuffle<f32>(q2, q3, 0, 4, 1, 5);
+        const hi23 = v128.shuffle<f32>(q2, q3, 2, 6, 3, 7);
+        const row = f32At(plane, <i64>(oy0 + p) * OW + ox0);
+        v128.store(row, activate4(v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5), vb, relu));
+        v128.store(row, activate4(v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7), vb, relu), 16);
+        v128.store(row, activate4(v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5), vb, relu), 32);
+        v128.store(row, activate4(v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7), vb, relu), 48);
+      }
+      return;
     }
+    const PW = OW >> 1;
+    for (let pp = 0; pp < 2; pp++) {
+      const r = m + <usize>pp * 128;
+      const left = f32x4.max(f32x4.max(v128.load(r), v128.load(r, 16)), f32x4.max(v128.load(r, 64), v128.load(r, 80)));
+      const right = f32x4.max(
+        f32x4.max(v128.load(r, 32), v128.load(r, 48)),
+        f32x4.max(v128.load(r, 96), v128.load(r, 112)),
+      );
+      const row = f32At(plane, <i64>((oy0 >> 1) + pp) * PW + (ox0 >> 1));
+      v128.store(row, activate4(v128.shuffle<f32>(left, right, 0, 4, 1, 5), vb, relu));
+      v128.store(row, activate4(v128.shuffle<f32>(left, right, 2, 6, 3, 7), vb, relu), 16);
+    }
+    return;
+  }
+  for (let l = 0; l < 4; l++) {
+    for (let i = 0; i < 16; i++) store<f32>(f32At(s, i), load<f32>(m + ((<usize>i) << 4) + ((<usize>l) << 2)));
+    emitTile(s, plane, OH, OW, oy0, ox0 + 4 * l, b, relu, pool);
   }
 }
 
 /**
- * Thread tid's output channels of U. Arguments: w, U, K, C, wsk, wsc, flip: g(k,c,u,v) =
- * w[k·wsk + c·wsc + u·3 + v], or w[… + (2−u)·3 + (2−v)] when flip (the input gradient's kernel).
+ * Thread tid's output channels of U (panel layout; the caller zeroes the rows past K). Arguments:
+ * w, U, K, C, wsk, wsc, flip: g(k,c,u,v) = w[k·wsk + c·wsc + u·3 + v], or w[… + (2−u)·3 + (2−v)]
+ * when flip (the input gradient's kernel).
  */
 export function winoWeightsTask(args: usize, tid: i32, nt: i32): void {
   const w = ptr(args, 0);
@@ -214,19 +315,40 @@ export function winoWeightsTask(args: usize, tid: i32, nt: i32): void {
   const g = scratch;
   const t = f32At(scratch, 9);
   const u = f32At(scratch, 27);
+  const perXi = <i64>roundUp(K, MR) * C;
   const range = shareOf(K, 1, tid, nt);
   for (let k = <i32>(range >> 32); k < <i32>(range & 0xffffffff); k++) {
+    const panel = <i64>(k / MR) * C * MR + (k % MR);
     for (let c = 0; c < C; c++) {
       const src = f32At(w, <i64>k * wsk + <i64>c * wsc);
       for (let i = 0; i < 9; i++) store<f32>(f32At(g, i), load<f32>(f32At(src, flip ? 8 - i : i)));
       for (let v = 0; v < 3; v++) weightTransform3(f32At(g, v), 3, f32At(t, v), 3);
       for (let i = 0; i < 6; i++) weightTransform3(f32At(t, 3 * i), 1, f32At(u, 6 * i), 1);
-      for (let xi = 0; xi < 36; xi++) store<f32>(f32At(U, (<i64>xi * K + k) * C + c), load<f32>(f32At(u, xi)));
+      const at = panel + <i64>c * MR;
+      for (let xi = 0; xi < 36; xi++) store<f32>(f32At(U, xi * perXi + at), load<f32>(f32At(u, xi)));
     }
   }
 }
 
-/** Thread tid's input channels of V. Arguments: x, V, N, C, H, W, padH, padW, tilesH, tilesW, scratch. */
+/** The 6×6 patch of tile (iy0, ix0) of a [H,W] plane (zero outside) -> Bᵀ d B, ξ by ξ at dst + ξ·ds (bytes). d, t: 36 floats. */
+function inputTile(plane: usize, H: i32, W: i32, iy0: i32, ix0: i32, dst: usize, ds: usize, d: usize, t: usize): void {
+  for (let i = 0; i < 6; i++) {
+    const iy = iy0 + i;
+    for (let j = 0; j < 6; j++) {
+      const ix = ix0 + j;
+      const inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
+      store<f32>(f32At(d, 6 * i + j), inside ? load<f32>(f32At(plane, <i64>iy * W + ix)) : 0);
+    }
+  }
+  for (let j = 0; j < 6; j++) inputTransform6(f32At(d, j), 6, f32At(t, j), 6);
+  for (let i = 0; i < 6; i++) inputTransform6(f32At(t, 6 * i), 1, f32At(d, 6 * i), 1);
+  for (let xi = 0; xi < 36; xi++) store<f32>(dst + <usize>xi * ds, load<f32>(f32At(d, xi)));
+}
+
+/**
+ * Thread tid's panels of V (whole panels of NR tiles, every input channel, so that each thread fills
+ * its panels front to back). Arguments: x, V, N, C, H, W, padH, padW, tilesH, tilesW, scratch.
+ */
 export function winoInputTask(args: usize, tid: i32, nt: i32): void {
   const x = ptr(args, 0);
   const V = ptr(args, 1);
@@ -240,63 +362,96 @@ export function winoInputTask(args: usize, tid: i32, nt: i32): void {
   const tilesW = int(args, 9);
   const scratch = ptr(args, 10) + <usize>tid * (WINO_SCRATCH_FLOATS << 2);
   const d = scratch;
-  const t = f32At(scratch, 36);
-  const T = <i64>N * tilesH * tilesW;
-  const range = shareOf(C, 1, tid, nt);
-  for (let c = <i32>(range >> 32); c < <i32>(range & 0xffffffff); c++) {
-    let tile: i64 = 0;
-    for (let n = 0; n < N; n++) {
-      const plane = f32At(x, (<i64>n * C + c) * H * W);
-      for (let th = 0; th < tilesH; th++) {
-        let tw = 0;
-        if (ASC_FEATURE_SIMD) {
-          const ds = (<usize>(<i64>C * T)) << 2;
-          for (; tw + 4 <= tilesW; tw += 4, tile += 4) {
-            const dst = f32At(V, <i64>c * T + tile);
-            inputTiles4(plane, H, W, 4 * th - padH, 4 * tw - padW, dst, ds, scratch, scratch + 576);
+  const t = f32At(scratch, 144);
+  const u = f32At(scratch, 288);
+  const perImage = tilesH * tilesW;
+  const T = N * perImage;
+  const Tp = roundUp(T, NR);
+  const ds = (<usize>(<i64>C * Tp)) << 2;
+  const plane = <i64>H * W;
+  const range = shareOf(Tp, NR, tid, nt);
+  const end = <i32>(range & 0xffffffff);
+  let tile = <i32>(range >> 32);
+  while (tile < end) {
+    if (tile >= T) {
+      for (let c = 0; c < C; c++) {
+        const dst = V + vOffset(tile, c, C);
+        for (let xi = 0; xi < 36; xi++) store<f32>(dst + <usize>xi * ds, 0);
+      }
+      tile++;
+      continue;
+    }
+    const n = tile / perImage;
+    const th = (tile % perImage) / tilesW;
+    const tw = tile % tilesW;
+    const iy0 = 4 * th - padH;
+    const ix0 = 4 * tw - padW;
+    const image = f32At(x, <i64>n * C * plane);
+    if (ASC_FEATURE_SIMD && tw + 4 <= tilesW && tile + 4 <= end) {
+      const aligned = (tile & 3) == 0;
+      for (let c = 0; c < C; c++) {
+        const p = f32At(image, <i64>c * plane);
+        if (aligned) {
+          inputTiles4(p, H, W, iy0, ix0, V + vOffset(tile, c, C), ds, d, t);
+          continue;
+        }
+        // The four tiles straddle two panels: transform into scratch, then place lane by lane.
+        inputTiles4(p, H, W, iy0, ix0, u, 16, d, t);
+        for (let l = 0; l < 4; l++) {
+          const dst = V + vOffset(tile + l, c, C);
+          for (let xi = 0; xi < 36; xi++) {
+            store<f32>(dst + <usize>xi * ds, load<f32>(u + ((<usize>xi) << 4) + ((<usize>l) << 2)));
           }
         }
-        for (; tw < tilesW; tw++, tile++) {
-          const iy0 = 4 * th - padH;
-          const ix0 = 4 * tw - padW;
-          for (let i = 0; i < 6; i++) {
-            const iy = iy0 + i;
-            for (let j = 0; j < 6; j++) {
-              const ix = ix0 + j;
-              const inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
-              store<f32>(f32At(d, 6 * i + j), inside ? load<f32>(f32At(plane, <i64>iy * W + ix)) : 0);
-            }
-          }
-          for (let j = 0; j < 6; j++) inputTransform6(f32At(d, j), 6, f32At(t, j), 6);
-          for (let i = 0; i < 6; i++) inputTransform6(f32At(t, 6 * i), 1, f32At(d, 6 * i), 1);
-          for (let xi = 0; xi < 36; xi++) store<f32>(f32At(V, (<i64>xi * C + c) * T + tile), load<f32>(f32At(d, xi)));
+      }
+      tile += 4;
+      continue;
+    }
+    for (let c = 0; c < C; c++) {
+      inputTile(f32At(image, <i64>c * plane), H, W, iy0, ix0, V + vOffset(tile, c, C), ds, d, t);
+    }
+    tile++;
+  }
+}
+
+/**
+ * M[Kp][Tp] = U[Kp/MR][C][MR] · V[Tp/NR][C][NR], both already packed: a block of MC output channels
+ * stays in L2 while each panel of NR tiles (KC deep) stays in L1.
+ */
+function panelGemm(U: usize, V: usize, M: usize, Kp: i32, C: i32, Tp: i32): void {
+  for (let pc = 0; pc < C; pc += KC) {
+    const kc = min(KC, C - pc);
+    const beta: f32 = pc == 0 ? 0 : 1;
+    for (let ic = 0; ic < Kp; ic += MC) {
+      const mc = min(MC, Kp - ic);
+      for (let jp = 0; jp < Tp; jp += NR) {
+        const b = f32At(V, <i64>jp * C + pc * NR);
+        for (let ip = ic; ip < ic + mc; ip += MR) {
+          microKernel(kc, f32At(U, <i64>ip * C + pc * MR), b, f32At(M, <i64>ip * Tp + jp), Tp, 1, beta);
         }
       }
     }
   }
 }
 
-/** Thread tid's share of the 36 products M[ξ] = U[ξ]·V[ξ]. Arguments: U, V, M, K, C, T, gemm scratch. */
+/** Thread tid's share of the 36 products M[ξ] = U[ξ]·V[ξ]. Arguments: U, V, M, K, C, T. */
 export function winoGemmTask(args: usize, tid: i32, nt: i32): void {
   const U = ptr(args, 0);
   const V = ptr(args, 1);
   const M = ptr(args, 2);
-  const K = int(args, 3);
+  const Kp = roundUp(int(args, 3), MR);
   const C = int(args, 4);
-  const T = int(args, 5);
-  const scratch = ptr(args, 6) + <usize>tid * ((<usize>GEMM_SCRATCH_FLOATS) << 2);
+  const Tp = roundUp(int(args, 5), NR);
   const range = shareOf(36, 1, tid, nt);
   for (let xi = <i32>(range >> 32); xi < <i32>(range & 0xffffffff); xi++) {
-    const u = f32At(U, <i64>xi * K * C);
-    const v = f32At(V, <i64>xi * C * T);
-    const m = f32At(M, <i64>xi * K * T);
-    gemmSerial(false, false, K, T, C, 1, u, C, v, T, 0, m, T, scratch);
+    panelGemm(f32At(U, <i64>xi * Kp * C), f32At(V, <i64>xi * C * Tp), f32At(M, <i64>xi * Kp * Tp), Kp, C, Tp);
   }
 }
 
 /**
  * Thread tid's output channels of y. Arguments: M, y, bias (0: none), N, K, OH, OW, tilesH, tilesW,
- * scratch, relu (clamps negatives to 0 as the values are written, NaN kept).
+ * scratch, relu (clamps negatives to 0 as the values are written, NaN kept), pool (writes the 2×2
+ * max-pool of the output, [N,K,OH/2,OW/2], instead of the output).
  */
 export function winoOutputTask(args: usize, tid: i32, nt: i32): void {
   const M = ptr(args, 0);
@@ -310,37 +465,33 @@ export function winoOutputTask(args: usize, tid: i32, nt: i32): void {
   const tilesW = int(args, 8);
   const scratch = ptr(args, 9) + <usize>tid * (WINO_SCRATCH_FLOATS << 2);
   const relu = int(args, 10) != 0;
+  const pool = int(args, 11) != 0;
   const m = scratch;
-  const t = f32At(scratch, 36);
+  const t = f32At(scratch, 144);
+  const s = f32At(scratch, 432);
   const T = <i64>N * tilesH * tilesW;
+  const Tp = <i64>roundUp(<i32>T, NR);
+  const ss = (<usize>(<i64>roundUp(K, MR) * Tp)) << 2;
+  const outPlane = pool ? <i64>(OH >> 1) * (OW >> 1) : <i64>OH * OW;
   const range = shareOf(K, 1, tid, nt);
   for (let k = <i32>(range >> 32); k < <i32>(range & 0xffffffff); k++) {
     const b: f32 = bias ? load<f32>(f32At(bias, k)) : 0;
     let tile: i64 = 0;
     for (let n = 0; n < N; n++) {
-      const plane = f32At(y, (<i64>n * K + k) * OH * OW);
+      const plane = f32At(y, (<i64>n * K + k) * outPlane);
       for (let th = 0; th < tilesH; th++) {
         let tw = 0;
         if (ASC_FEATURE_SIMD) {
-          const ss = (<usize>(<i64>K * T)) << 2;
           for (; tw + 4 <= tilesW; tw += 4, tile += 4) {
-            const src = f32At(M, <i64>k * T + tile);
-            outputTiles4(src, ss, plane, OH, OW, 4 * th, 4 * tw, b, relu, scratch, scratch + 576);
+            const src = f32At(M, <i64>k * Tp + tile);
+            outputTiles4(src, ss, plane, OH, OW, 4 * th, 4 * tw, b, relu, pool, m, t, s);
           }
         }
         for (; tw < tilesW; tw++, tile++) {
-          for (let xi = 0; xi < 36; xi++) store<f32>(f32At(m, xi), load<f32>(f32At(M, (<i64>xi * K + k) * T + tile)));
+          for (let xi = 0; xi < 36; xi++) store<f32>(f32At(m, xi), load<f32>(f32At(M, <i64>k * Tp + tile) + xi * ss));
           for (let j = 0; j < 6; j++) outputTransform6(f32At(m, j), 6, f32At(t, j), 6);
-          for (let i = 0; i < 4; i++) outputTransform6(f32At(t, 6 * i), 1, f32At(m, 4 * i), 1);
-          const rows = min(4, OH - 4 * th);
-          const cols = min(4, OW - 4 * tw);
-          for (let p = 0; p < rows; p++) {
-            const row = f32At(plane, <i64>(4 * th + p) * OW + 4 * tw);
-            for (let q = 0; q < cols; q++) {
-              const v = load<f32>(f32At(m, 4 * p + q)) + b;
-              store<f32>(f32At(row, q), relu && !(v > 0) && !isNaN(v) ? 0 : v);
-            }
-          }
+          for (let i = 0; i < 4; i++) outputTransform6(f32At(t, 6 * i), 1, f32At(s, 4 * i), 1);
+          emitTile(s, plane, OH, OW, 4 * th, 4 * tw, b, relu, pool);
         }
       }
     }

@@ -27,6 +27,8 @@ export interface WasmExports {
   heapBase(): number;
   gemmScratchFloats(): number;
   winoScratchFloats(): number;
+  gemmTileRows(): number;
+  gemmTileCols(): number;
   fillBias(y: number, bias: number, C: number, plane: number): void;
   maxPool2d(x: number, y: number, idx: number, ...params: number[]): void;
   maxPool2dBackward(gy: number, idx: number, gx: number, planes: number, inPlane: number, outPlane: number): void;

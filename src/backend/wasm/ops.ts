@@ -124,9 +124,16 @@ export interface WinogradWeights {
   flip: boolean;
 }
 
-/** U[36][K][C] = G g Gᵀ for every channel pair, in a block taken from the arena. */
+/** n rounded up to a multiple of m. */
+const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
+
+/**
+ * U = G g Gᵀ for every channel pair, in a block taken from the arena: [36][Kp/MR][C][MR], panels of
+ * the GEMM tile's MR output channels (Kp = K rounded up to MR, the extra rows zero), as the products read it.
+ */
 export function winogradTransformWeights(k: WasmKernels, g: WinogradWeights, what: string): number {
-  const U = k.arena.alloc(36 * g.K * g.C * 4, what);
+  const Kp = roundUp(g.K, k.exports.gemmTileRows());
+  const U = Kp === g.K ? k.arena.alloc(36 * Kp * g.C * 4, what) : k.arena.zeros(36 * Kp * g.C, what);
   scoped(k, () => {
     const ws = k.arena.alloc(k.exports.winoScratchFloats() * 4 * k.threads, what);
     k.run(TASK_WINO_WEIGHTS, [g.w, U, g.K, g.C, g.wsk, g.wsc, +g.flip, ws]);
@@ -134,13 +141,22 @@ export function winogradTransformWeights(k: WasmKernels, g: WinogradWeights, wha
   return U;
 }
 
-/** One 3×3 stride-1 convolution from transformed weights U: y[N,K,OH,OW] = x[N,C,H,W] ⋆ g + bias (0: none), ReLU'd when relu. */
+/** Bytes of winogradTransformWeights' block for K output and C input channels. */
+export function winogradWeightBytes(k: WasmKernels, K: number, C: number): number {
+  return 36 * roundUp(K, k.exports.gemmTileRows()) * C * 4;
+}
+
+/**
+ * One 3×3 stride-1 convolution from transformed weights U: y[N,K,OH,OW] = x[N,C,H,W] ⋆ g + bias
+ * (0: none), ReLU'd when relu; with pool, y receives its 2×2 max-pool [N,K,OH/2,OW/2] instead.
+ */
 export interface WinogradCall {
   U: number;
   x: number;
   y: number;
   bias: number;
   relu: boolean;
+  pool?: boolean;
   N: number;
   C: number;
   H: number;
@@ -157,20 +173,21 @@ export function winogradConv(k: WasmKernels, q: WinogradCall, what: string): voi
   scoped(k, () => {
     const tilesH = Math.ceil(q.OH / 4);
     const tilesW = Math.ceil(q.OW / 4);
-    const perImage = 36 * (q.C + q.K) * tilesH * tilesW * 4;
+    const Kp = roundUp(q.K, k.exports.gemmTileRows());
+    const perImage = 36 * (q.C + Kp) * tilesH * tilesW * 4;
     const group = Math.max(1, Math.min(q.N, Math.floor(WINOGRAD_GROUP_BYTES / perImage)));
-    const T = group * tilesH * tilesW;
-    const V = k.arena.alloc(36 * q.C * T * 4, what);
-    const M = k.arena.alloc(36 * q.K * T * 4, what);
+    const Tp = roundUp(group * tilesH * tilesW, k.exports.gemmTileCols());
+    const V = k.arena.alloc(36 * q.C * Tp * 4, what);
+    const M = k.arena.alloc(36 * Kp * Tp * 4, what);
     const ws = k.arena.alloc(k.exports.winoScratchFloats() * 4 * k.threads, what);
-    const gs = gemmScratch(k, what);
+    const outPlane = q.pool ? (q.OH >> 1) * (q.OW >> 1) : q.OH * q.OW;
     for (let n0 = 0; n0 < q.N; n0 += group) {
       const n = Math.min(group, q.N - n0);
       const xn = q.x + n0 * q.C * q.H * q.W * 4;
-      const yn = q.y + n0 * q.K * q.OH * q.OW * 4;
+      const yn = q.y + n0 * q.K * outPlane * 4;
       k.run(TASK_WINO_INPUT, [xn, V, n, q.C, q.H, q.W, q.padH, q.padW, tilesH, tilesW, ws]);
-      k.run(TASK_WINO_GEMM, [q.U, V, M, q.K, q.C, n * tilesH * tilesW, gs]);
-      k.run(TASK_WINO_OUTPUT, [M, yn, q.bias, n, q.K, q.OH, q.OW, tilesH, tilesW, ws, +q.relu]);
+      k.run(TASK_WINO_GEMM, [q.U, V, M, q.K, q.C, n * tilesH * tilesW]);
+      k.run(TASK_WINO_OUTPUT, [M, yn, q.bias, n, q.K, q.OH, q.OW, tilesH, tilesW, ws, +q.relu, +!!q.pool]);
     }
   });
 }

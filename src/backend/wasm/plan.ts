@@ -4,9 +4,8 @@
  *
  * - Conv ops (BatchNorm already folded by src/models/fuse.ts) keep their weights in the memory:
  *   3×3 stride-1 convs as Winograd F(4×4,3×3) weights transformed here (4× the kernel's size), the
- *   others as they are for im2col + GEMM. Bias and ReLU are applied in the Winograd output stage (a
- *   separate in-place pass after im2col); a fused 2×2 max-pool runs on the conv's output in the
- *   memory before the next op.
+ *   others as they are for im2col + GEMM. Bias, ReLU and a fused 2×2 max-pool are applied in the
+ *   Winograd output stage, which writes only the pooled map; after im2col they are separate passes.
  * - Linear ops copy the layer's weights into the memory once (a snapshot: unlike the native plan,
  *   which reads them in place, later changes to the model need a new plan here too).
  * - Activations stay in the memory between ops, in two buffers sized for the batch and input of
@@ -31,7 +30,15 @@ import {
   type PlanOpTiming,
 } from '../plan.js';
 import type { WasmKernels } from './kernels.js';
-import { gemmScratch, im2colConv, runGemm, scoped, winogradConv, winogradTransformWeights } from './ops.js';
+import {
+  gemmScratch,
+  im2colConv,
+  runGemm,
+  scoped,
+  winogradConv,
+  winogradTransformWeights,
+  winogradWeightBytes,
+} from './ops.js';
 
 /** UnaryOp code of relu in the module (wasm/src/pointwise.ts). */
 const RELU = 5;
@@ -253,18 +260,15 @@ class WasmInferencePlan implements InferencePlan {
         const c = p as PreparedConv;
         const q = convParams(op, batch, s, op.label);
         scoped(k, () => {
-          const dst = op.pool2x2 ? k.arena.alloc(batch * q.outChannels * q.outH * q.outW * 4, what) : y;
           if (c.winograd) {
             const sizes = { N: batch, C: q.inChannels, H: q.inH, W: q.inW, K: q.outChannels, OH: q.outH, OW: q.outW };
-            winogradConv(
-              k,
-              { U: c.weights, x, y: dst, bias: c.bias, relu: op.relu, ...sizes, padH: q.padH, padW: q.padW },
-              what,
-            );
-          } else {
-            im2colConv(k, x, c.weights, c.bias, dst, q, what);
-            if (op.relu) e.unary(RELU, dst, dst, batch * q.outChannels * q.outH * q.outW);
+            const call = { U: c.weights, x, y, bias: c.bias, relu: op.relu, pool: op.pool2x2, ...sizes };
+            winogradConv(k, { ...call, padH: q.padH, padW: q.padW }, what);
+            return;
           }
+          const dst = op.pool2x2 ? k.arena.alloc(batch * q.outChannels * q.outH * q.outW * 4, what) : y;
+          im2colConv(k, x, c.weights, c.bias, dst, q, what);
+          if (op.relu) e.unary(RELU, dst, dst, batch * q.outChannels * q.outH * q.outW);
           if (op.pool2x2) {
             const idx = k.arena.alloc(n * 4, what);
             const [, h, w] = out;
@@ -358,7 +362,7 @@ export function compileWasmPlan(
           what,
         );
         // U lies above the raw copy: move it down over it and give the rest back.
-        const bytes = 36 * op.outChannels * op.inChannels * 4;
+        const bytes = winogradWeightBytes(k, op.outChannels, op.inChannels);
         new Uint8Array(arena.memory.buffer).copyWithin(w, U, U + bytes);
         arena.release(w);
         weights = arena.alloc(bytes, what);
