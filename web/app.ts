@@ -2,8 +2,9 @@
  * The page: pick a model (fashion_vgg, a dropped checkpoint or one fetched by URL), classify images
  * (dropped, picked or a Fashion-MNIST sample) in a Web Worker, and show any layer's feature maps.
  */
-import { createWorkerClassifier, type FeatureMaps, type Prediction } from '../src/browser/worker-classifier.js';
-import { channelAt, drawChannel, drawFeatureGrid, type GridLayout } from './feature-grid.js';
+import { featureGridChannelAt, type FeatureGridLayout } from '../src/browser/feature-grid.js';
+import { createWorkerClassifier, type Prediction } from '../src/browser/worker-classifier.js';
+import { showGrid, zoomChannel } from './feature-grid.js';
 
 const CHECKPOINT = /\.(pth|pt|safetensors)$/i;
 
@@ -43,8 +44,7 @@ const classifier = createWorkerClassifier({
   wasmBaseUrl: new URL('./wasm/', import.meta.url),
 });
 let current: Item | undefined;
-let maps: FeatureMaps | undefined;
-let layout: GridLayout | undefined;
+let layout: FeatureGridLayout | undefined;
 let channel = 0;
 
 /** One task at a time: the worker keeps the last image for the layer explorer. */
@@ -156,16 +156,17 @@ async function classifyItem(item: Item): Promise<void> {
 
 async function showLayer(): Promise<void> {
   if (!current) return;
-  maps = await classifier.featureMaps(ui.layerSelect.value);
-  layout = drawFeatureGrid(ui.featureMaps, maps);
-  ui.layerShape.textContent = `${maps.shape[0]} channels of ${maps.shape[1]}×${maps.shape[2]}`;
-  showChannel(Math.min(channel, maps.shape[0] - 1));
+  const grid = await classifier.featureGrid(ui.layerSelect.value);
+  showGrid(ui.featureMaps, grid);
+  layout = grid.layout;
+  ui.layerShape.textContent = `${grid.shape[0]} channels of ${grid.shape[1]}×${grid.shape[2]}`;
+  showChannel(Math.min(channel, layout.channels - 1));
 }
 
 function showChannel(c: number): void {
-  if (!maps) return;
+  if (!layout) return;
   channel = c;
-  drawChannel(ui.zoom, maps, c);
+  zoomChannel(ui.zoom, ui.featureMaps, layout, c);
   ui.zoomCaption.textContent = `${ui.layerSelect.value}, channel ${c}`;
 }
 
@@ -231,7 +232,7 @@ ui.featureMaps.addEventListener('mousemove', (e) => {
   const box = ui.featureMaps.getBoundingClientRect();
   const x = ((e.clientX - box.left) * ui.featureMaps.width) / box.width;
   const y = ((e.clientY - box.top) * ui.featureMaps.height) / box.height;
-  const c = channelAt(layout, x, y);
+  const c = featureGridChannelAt(layout, x, y);
   if (c !== null && c !== channel) showChannel(c);
 });
 ui.featureMaps.addEventListener('keydown', (e) => {

@@ -31,6 +31,18 @@ export {
 export { readImage, type BrowserImageSource } from './image.js';
 export { modelFromBytes, type ReadyModel } from './model-source.js';
 export {
+  renderFeatureGrid,
+  featureGridLayout,
+  featureGridSize,
+  featureGridTile,
+  featureGridChannelAt,
+  featureGridPixels,
+  type FeatureGrid,
+  type FeatureGridLayout,
+  type FeatureGridOptions,
+  type GridRect,
+} from './feature-grid.js';
+export {
   createWorkerClassifier,
   WorkerTaskError,
   type WorkerClassifier,

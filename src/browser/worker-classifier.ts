@@ -5,6 +5,7 @@
 import { VggError } from '../errors.js';
 import type { BackendInfo, BrowserBackendOptions } from './backend.js';
 import { checkpointBytes, type BrowserCheckpointSource, type FetchCheckpointOptions } from './checkpoint.js';
+import type { FeatureGrid, FeatureGridOptions } from './feature-grid.js';
 import type {
   FeatureMaps,
   ImageInput,
@@ -40,6 +41,11 @@ export interface WorkerClassifier {
   classify(image: ImageInput, opts?: { topk?: number }): Promise<Prediction>;
   /** Activations of `layer` (e.g. 'conv1_1', 'pool5') for the last classified image. */
   featureMaps(layer: string): Promise<FeatureMaps>;
+  /**
+   * The same activations as a grid picture (see renderFeatureGrid), rendered in the worker: the page
+   * only draws the bitmap, so a big layer (64 maps of 224×224) does not block it.
+   */
+  featureGrid(layer: string, opts?: FeatureGridOptions): Promise<FeatureGrid>;
   terminate(): void;
 }
 
@@ -92,6 +98,7 @@ export function createWorkerClassifier(opts: WorkerClassifierOptions = {}): Work
     },
     classify: (image, classifyOpts = {}) => send<'classify'>({ kind: 'classify', image, topk: classifyOpts.topk ?? 5 }),
     featureMaps: (layer) => send<'features'>({ kind: 'features', layer }),
+    featureGrid: (layer, gridOpts = {}) => send<'featureGrid'>({ kind: 'featureGrid', layer, ...gridOpts }),
     terminate() {
       worker.terminate();
     },

@@ -1,6 +1,7 @@
 /** Messages between createWorkerClassifier (page) and worker.ts (Web Worker). */
 import type { TopK } from '../models/classify.js';
 import type { BackendInfo } from './backend.js';
+import type { FeatureGrid, FeatureGridOptions } from './feature-grid.js';
 
 export type ImageInput = Blob | ImageBitmap | ImageData;
 
@@ -8,7 +9,8 @@ export type WorkerRequest =
   | { id: number; kind: 'init'; wasmBaseUrl?: string; wasmWorkerUrl?: string; threads?: number }
   | { id: number; kind: 'load'; source: Uint8Array | Blob; name: string }
   | { id: number; kind: 'classify'; image: ImageInput; topk: number }
-  | { id: number; kind: 'features'; layer: string };
+  | { id: number; kind: 'features'; layer: string }
+  | ({ id: number; kind: 'featureGrid'; layer: string } & FeatureGridOptions);
 
 export interface LoadedModelInfo {
   /** e.g. `vgg16` for torchvision's configurations, else `custom VGG (8 convs)`. */
@@ -36,6 +38,7 @@ export interface WorkerReplies {
   load: LoadedModelInfo;
   classify: Prediction;
   features: FeatureMaps;
+  featureGrid: FeatureGrid;
 }
 
 export type WorkerReply =

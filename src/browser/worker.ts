@@ -9,9 +9,10 @@ import { topK } from '../models/classify.js';
 import { createFeatureExtractor, featureLayerNames } from '../models/features.js';
 import { cfgs, type VggArchitecture } from '../models/vgg.js';
 import { initBrowserBackend } from './backend.js';
+import { renderFeatureGrid } from './feature-grid.js';
 import { readImage } from './image.js';
 import { modelFromBytes, type ReadyModel } from './model-source.js';
-import type { LoadedModelInfo, WorkerReplies, WorkerReply, WorkerRequest } from './worker-protocol.js';
+import type { FeatureMaps, LoadedModelInfo, WorkerReplies, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 const ARCH_BY_CFG: Record<keyof typeof cfgs, string> = { A: 'vgg11', B: 'vgg13', D: 'vgg16', E: 'vgg19' };
 
@@ -30,6 +31,21 @@ let lastInput: Tensor | undefined;
 function current(): ReadyModel {
   if (!ready) throw new ArgumentError('no model loaded');
   return ready;
+}
+
+/** Activations of `layer` for the last classified image. */
+function layerMaps(layer: string): FeatureMaps {
+  if (!lastInput) throw new ArgumentError('classify an image first');
+  const maps = noGrad(() => createFeatureExtractor(current().model, [layer]).forward(lastInput!)).get(layer)!;
+  const [, c, h, w] = maps.shape;
+  return { layer, shape: [c, h, w], data: Float32Array.from(maps.data) };
+}
+
+/** What a reply hands over instead of copying: the activations' buffer or the rendered grid. */
+function transferables(value: WorkerReplies[keyof WorkerReplies]): Transferable[] {
+  if ('data' in value && value.data instanceof Float32Array) return [value.data.buffer];
+  if ('bitmap' in value) return [value.bitmap];
+  return [];
 }
 
 const handlers: {
@@ -62,12 +78,9 @@ const handlers: {
     return { top: topK(probs, req.topk, categories)[0], ms: performance.now() - start };
   },
 
-  async features(req) {
-    if (!lastInput) throw new ArgumentError('classify an image first');
-    const maps = noGrad(() => createFeatureExtractor(current().model, [req.layer]).forward(lastInput!)).get(req.layer)!;
-    const [, c, h, w] = maps.shape;
-    return { layer: req.layer, shape: [c, h, w], data: Float32Array.from(maps.data) };
-  },
+  features: async (req) => layerMaps(req.layer),
+
+  featureGrid: async (req) => renderFeatureGrid(layerMaps(req.layer), { maxWidth: req.maxWidth }),
 };
 
 const scope = globalThis as unknown as {
@@ -80,8 +93,7 @@ scope.onmessage = (e) => {
   const handle = handlers[req.kind] as (r: WorkerRequest) => Promise<WorkerReplies[keyof WorkerReplies]>;
   handle(req).then(
     (value) => {
-      const transfer = 'data' in value && value.data instanceof Float32Array ? [value.data.buffer] : [];
-      scope.postMessage({ id: req.id, ok: true, value }, transfer);
+      scope.postMessage({ id: req.id, ok: true, value }, transferables(value));
     },
     (err: unknown) => {
       const error =

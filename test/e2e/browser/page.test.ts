@@ -248,11 +248,11 @@ describe('the page in Chromium', { skip: chromiumMissing }, () => {
     } finally {
       rmSync(dir, { recursive: true });
     }
-    // The page classifies the current sample again with the new model and draws its conv1_1 maps (64 of
-    // 224×224, drawn on the page's thread): let that finish before counting frames.
+    // The page classifies the current sample again with the new model and shows its conv1_1 maps (64 of
+    // 224×224): let that finish before counting frames.
     await page.locator('#layer-shape').filter({ hasText: '64 channels of 224×224' }).waitFor({ timeout: 60_000 });
-    // Frame gaps from now until the new card's prediction rows appear: inference only, not the drawing
-    // of the feature maps that follows on the page's thread.
+    // Frame gaps from now until the new card's prediction rows appear: inference only (the layer
+    // explorer's test below covers the feature maps that follow).
     await page.evaluate((file) => {
       const w = window as unknown as { frameGaps: number[]; last: number; done: boolean };
       const rows = () => document.querySelectorAll(`#results li[data-file="${file}"] [data-testid=prediction]`).length;
@@ -291,5 +291,52 @@ describe('the page in Chromium', { skip: chromiumMissing }, () => {
     // 2-core machine a busy worker still costs frames, so the bound is half of that, plus 10 fps.
     assert.ok(longest < ms / 2, `a ${longest.toFixed(0)} ms gap between frames while inference took ${ms} ms`);
     assert.ok(gaps.length >= ms / 100, `${gaps.length} frames while inference took ${ms} ms`);
+  });
+
+  test("switching the dropped vgg19's big layers: the grid is rendered off the page's thread", async () => {
+    // After the test above: vgg19 on the current sample, conv1_1 shown (64 maps of 224×224).
+    await page.locator('#layer-shape').filter({ hasText: '64 channels of 224×224' }).waitFor({ timeout: 60_000 });
+    const before = await canvasDigest(page);
+    await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[]; frameGaps: number[]; done: boolean };
+      w.longTasks = [];
+      w.frameGaps = [];
+      w.done = false;
+      new PerformanceObserver((list) => w.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({
+        type: 'longtask',
+      });
+      let last = performance.now();
+      const tick = (t: number) => {
+        if (w.done) return;
+        w.frameGaps.push(t - last);
+        last = t;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const start = performance.now();
+    await page.getByTestId('layer-select').selectOption('conv2_1');
+    await page.locator('#layer-shape').filter({ hasText: '128 channels of 112×112' }).waitFor({ timeout: 60_000 });
+    const switched = await canvasDigest(page);
+    await page.getByTestId('layer-select').selectOption('conv1_1');
+    await page.locator('#layer-shape').filter({ hasText: '64 channels of 224×224' }).waitFor({ timeout: 60_000 });
+    const elapsed = performance.now() - start;
+    // Long-task entries arrive after their task ends.
+    await page.waitForTimeout(300);
+    const { longTasks, frameGaps } = await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[]; frameGaps: number[]; done: boolean };
+      w.done = true;
+      return { longTasks: w.longTasks, frameGaps: w.frameGaps };
+    });
+    // Turning 3.2M activations into pixels on the page's thread takes 0.3-0.6 s here, in one task.
+    assert.ok(
+      longTasks.every((d) => d < 100),
+      `main-thread long tasks of ${longTasks.map((d) => d.toFixed(0)).join(', ')} ms`,
+    );
+    assert.ok(frameGaps.length >= elapsed / 100, `${frameGaps.length} frames in ${elapsed.toFixed(0)} ms`);
+    assert.ok(switched.levels > 50, `only ${switched.levels} grey levels: conv2_1's grid looks blank`);
+    assert.notEqual(switched.sum, before.sum);
+    assert.deepEqual([switched.width, switched.height], [12 * 113, 11 * 113]);
+    assert.deepEqual(await canvasDigest(page), before);
   });
 });
