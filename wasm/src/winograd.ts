@@ -10,8 +10,8 @@
 import { KC, MC, MR, NR, microKernel } from './gemm';
 import { int, ptr, shareOf } from './simd';
 
-/** Floats of per-thread scratch the transforms need: three 6×6 tiles of four lanes (one lane per tile) and one 4×4 tile. */
-export const WINO_SCRATCH_FLOATS = 448;
+/** Floats of per-thread scratch the transforms need: three 6×6 tiles of four lanes (one lane per tile) and a row of 20. */
+export const WINO_SCRATCH_FLOATS = 512;
 
 /** n rounded up to a multiple of m. */
 function roundUp(n: i32, m: i32): i32 {
@@ -116,11 +116,6 @@ function outputTransform6x4(src: usize, ss: usize, dst: usize, ds: usize): void 
   );
 }
 
-/** row[x], or 0 outside the plane. */
-function pixel(row: usize, rowIn: bool, x: i32, W: i32): f32 {
-  return rowIn && x >= 0 && x < W ? load<f32>(f32At(row, x)) : 0;
-}
-
 /**
  * The 6 columns ix0 + 4l + j (j = 0…5) of four horizontally adjacent tiles (lane l) from one row:
  * four vector loads, a 4×4 transpose and two lane shifts. Needs ix0 ≥ 0 and ix0 + 18 ≤ W.
@@ -148,7 +143,8 @@ function rowColumns4(row: usize, ix0: i32, d: usize): void {
 
 /**
  * Four horizontally adjacent tiles (columns ix0 + 4l … + 5 for lane l, rows iy0 … iy0 + 5 of a [H,W]
- * plane, zero outside) -> Bᵀ d B of each, lane l of dst + ξ·ds (ds in bytes). d, t: 36 vectors each.
+ * plane, zero outside) -> Bᵀ d B of each, lane l of dst + ξ·ds (ds in bytes). d, t: 36 vectors each;
+ * edge: 20 floats.
  */
 function inputTiles4(
   plane: usize,
@@ -160,27 +156,27 @@ function inputTiles4(
   ds: usize,
   d: usize,
   t: usize,
+  edge: usize,
 ): void {
-  const inside = iy0 >= 0 && iy0 + 6 <= H && ix0 >= 0 && ix0 + 18 <= W;
+  const columnsIn = ix0 >= 0 && ix0 + 18 <= W;
   for (let i = 0; i < 6; i++) {
     const iy = iy0 + i;
-    const row = f32At(plane, <i64>iy * W);
     const di = d + <usize>i * 96;
-    if (inside) {
+    if (iy < 0 || iy >= H) {
+      for (let j = 0; j < 6; j++) v128.store(di + ((<usize>j) << 4), f32x4.splat(0));
+      continue;
+    }
+    const row = f32At(plane, <i64>iy * W);
+    if (columnsIn) {
       rowColumns4(row, ix0, di);
       continue;
     }
-    const rowIn = iy >= 0 && iy < H;
-    for (let j = 0; j < 6; j++) {
+    // At the plane's left or right edge: the 18 columns with zeros outside, then the same transpose.
+    for (let j = 0; j < 18; j++) {
       const ix = ix0 + j;
-      const v = f32x4(
-        pixel(row, rowIn, ix, W),
-        pixel(row, rowIn, ix + 4, W),
-        pixel(row, rowIn, ix + 8, W),
-        pixel(row, rowIn, ix + 12, W),
-      );
-      v128.store(di + ((<usize>j) << 4), v);
+      store<f32>(f32At(edge, j), ix >= 0 && ix < W ? load<f32>(f32At(row, ix)) : 0);
     }
+    rowColumns4(edge, 0, di);
   }
   for (let j = 0; j < 6; j++) inputTransform6x4(d + ((<usize>j) << 4), 96, t + ((<usize>j) << 4), 96);
   for (let i = 0; i < 6; i++) inputTransform6x4(t + <usize>i * 96, 16, dst + <usize>(6 * i) * ds, ds);
@@ -236,7 +232,8 @@ function activate4(v: v128, b: v128, relu: bool): v128 {
 /**
  * Four horizontally adjacent output tiles from their products (lane l of src + ξ·ss, ss in bytes)
  * -> Aᵀ m A + b into rows oy0 … and columns ox0 + 4l … of a [OH,OW] plane, or their 2×2 max-pools
- * into an [OH/2, OW/2] plane when pool. m, t: scratch (36 and 24 vectors), s: 16 floats.
+ * into an [OH/2, OW/2] plane when pool; only the first `lanes` tiles are written. m, t: scratch (36
+ * and 24 vectors), s: 16 floats.
  */
 function outputTiles4(
   src: usize,
@@ -249,6 +246,7 @@ function outputTiles4(
   b: f32,
   relu: bool,
   pool: bool,
+  lanes: i32,
   m: usize,
   t: usize,
   s: usize,
@@ -258,7 +256,7 @@ function outputTiles4(
   for (let p = 0; p < 4; p++) outputTransform6x4(t + <usize>p * 96, 16, m + <usize>p * 64, 16);
   // m[p][q] (at m + 64p + 16q) now holds output (oy0 + p, ox0 + 4l + q) in lane l.
   const vb = f32x4.splat(b);
-  if (oy0 + 4 <= OH && ox0 + 16 <= OW) {
+  if (lanes == 4 && oy0 + 4 <= OH && ox0 + 16 <= OW) {
     if (!pool) {
       for (let p = 0; p < 4; p++) {
         const r = m + <usize>p * 64;
@@ -292,7 +290,7 @@ function outputTiles4(
     }
     return;
   }
-  for (let l = 0; l < 4; l++) {
+  for (let l = 0; l < lanes; l++) {
     for (let i = 0; i < 16; i++) store<f32>(f32At(s, i), load<f32>(m + ((<usize>i) << 4) + ((<usize>l) << 2)));
     emitTile(s, plane, OH, OW, oy0, ox0 + 4 * l, b, relu, pool);
   }
@@ -364,6 +362,7 @@ export function winoInputTask(args: usize, tid: i32, nt: i32): void {
   const d = scratch;
   const t = f32At(scratch, 144);
   const u = f32At(scratch, 288);
+  const edge = f32At(scratch, 432);
   const perImage = tilesH * tilesW;
   const T = N * perImage;
   const Tp = roundUp(T, NR);
@@ -387,24 +386,26 @@ export function winoInputTask(args: usize, tid: i32, nt: i32): void {
     const iy0 = 4 * th - padH;
     const ix0 = 4 * tw - padW;
     const image = f32At(x, <i64>n * C * plane);
-    if (ASC_FEATURE_SIMD && tw + 4 <= tilesW && tile + 4 <= end) {
-      const aligned = (tile & 3) == 0;
+    if (ASC_FEATURE_SIMD) {
+      // Up to four tiles of this tile row (fewer at its end or the share's end) as the lanes of one group.
+      const lanes = min(4, min(tilesW - tw, end - tile));
+      const whole = lanes == 4 && (tile & 3) == 0;
       for (let c = 0; c < C; c++) {
         const p = f32At(image, <i64>c * plane);
-        if (aligned) {
-          inputTiles4(p, H, W, iy0, ix0, V + vOffset(tile, c, C), ds, d, t);
+        if (whole) {
+          inputTiles4(p, H, W, iy0, ix0, V + vOffset(tile, c, C), ds, d, t, edge);
           continue;
         }
-        // The four tiles straddle two panels: transform into scratch, then place lane by lane.
-        inputTiles4(p, H, W, iy0, ix0, u, 16, d, t);
-        for (let l = 0; l < 4; l++) {
+        // A partial group, or one straddling two panels: transform into scratch, then place lane by lane.
+        inputTiles4(p, H, W, iy0, ix0, u, 16, d, t, edge);
+        for (let l = 0; l < lanes; l++) {
           const dst = V + vOffset(tile + l, c, C);
           for (let xi = 0; xi < 36; xi++) {
             store<f32>(dst + <usize>xi * ds, load<f32>(u + ((<usize>xi) << 4) + ((<usize>l) << 2)));
           }
         }
       }
-      tile += 4;
+      tile += lanes;
       continue;
     }
     for (let c = 0; c < C; c++) {
@@ -482,10 +483,13 @@ export function winoOutputTask(args: usize, tid: i32, nt: i32): void {
       for (let th = 0; th < tilesH; th++) {
         let tw = 0;
         if (ASC_FEATURE_SIMD) {
-          for (; tw + 4 <= tilesW; tw += 4, tile += 4) {
+          for (; tw < tilesW; tw += 4) {
+            const lanes = min(4, tilesW - tw);
             const src = f32At(M, <i64>k * Tp + tile);
-            outputTiles4(src, ss, plane, OH, OW, 4 * th, 4 * tw, b, relu, pool, m, t, s);
+            outputTiles4(src, ss, plane, OH, OW, 4 * th, 4 * tw, b, relu, pool, lanes, m, t, s);
+            tile += lanes;
           }
+          continue;
         }
         for (; tw < tilesW; tw++, tile++) {
           for (let xi = 0; xi < 36; xi++) store<f32>(f32At(m, xi), load<f32>(f32At(M, <i64>k * Tp + tile) + xi * ss));

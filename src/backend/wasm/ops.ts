@@ -178,7 +178,8 @@ export function winogradConv(k: WasmKernels, q: WinogradCall, what: string): voi
     const group = Math.max(1, Math.min(q.N, Math.floor(WINOGRAD_GROUP_BYTES / perImage)));
     const Tp = roundUp(group * tilesH * tilesW, k.exports.gemmTileCols());
     const V = k.arena.alloc(36 * q.C * Tp * 4, what);
-    const M = k.arena.alloc(36 * Kp * Tp * 4, what);
+    // Four floats of slack: the last group of tiles may read up to three lanes past the end.
+    const M = k.arena.alloc((36 * Kp * Tp + 4) * 4, what);
     const ws = k.arena.alloc(k.exports.winoScratchFloats() * 4 * k.threads, what);
     const outPlane = q.pool ? (q.OH >> 1) * (q.OW >> 1) : q.OH * q.OW;
     for (let n0 = 0; n0 < q.N; n0 += group) {
