@@ -3,10 +3,11 @@
  * module's memory and run there from input to logits.
  *
  * - Conv ops (BatchNorm already folded by src/models/fuse.ts) keep their weights in the memory:
- *   3×3 stride-1 convs as Winograd F(4×4,3×3) weights transformed here (4× the kernel's size), the
- *   others as they are for im2col + GEMM. Bias and ReLU are applied in the Winograd output stage (a
- *   separate in-place pass after im2col); a fused 2×2 max-pool runs on the conv's output in the
- *   memory before the next op.
+ *   3×3 stride-1 convs as Winograd F(4×4,3×3) weights transformed here (4× the kernel's size), other
+ *   stride-1 convs with few input channels (a first layer) packed for the direct kernel (./direct.ts),
+ *   the rest as they are for im2col + GEMM. Bias and ReLU are applied in the Winograd output stage or
+ *   the direct kernel's stores (a separate in-place pass after im2col); a fused 2×2 max-pool runs on
+ *   the conv's output in the memory before the next op.
  * - Linear ops copy the layer's weights into the memory once (a snapshot: unlike the native plan,
  *   which reads them in place, later changes to the model need a new plan here too).
  * - Activations stay in the memory between ops, in two buffers sized for the batch and input of
@@ -31,6 +32,7 @@ import {
   type PlanOpTiming,
 } from '../plan.js';
 import type { WasmKernels } from './kernels.js';
+import { directConv, directFits, directPackWeights } from './direct.js';
 import { gemmScratch, im2colConv, runGemm, scoped, winogradConv, winogradTransformWeights } from './ops.js';
 
 /** UnaryOp code of relu in the module (wasm/src/pointwise.ts). */
@@ -42,7 +44,9 @@ type MapShape = readonly number[];
 interface PreparedConv {
   op: ConvPlanOp;
   winograd: boolean;
-  /** Winograd U[36][K][C], or the raw weights [K, C·kh·kw] for im2col. */
+  /** Not Winograd, and computed by the direct kernel (./direct.ts) rather than im2col + GEMM. */
+  direct: boolean;
+  /** Winograd U[36][K][C], the direct kernel's packed weights, or the raw weights [K, C·kh·kw] for im2col. */
   weights: number;
   bias: number;
 }
@@ -171,7 +175,8 @@ class WasmInferencePlan implements InferencePlan {
     const lines = this.ops.map((op, i) => {
       const p = this.prepared[i];
       if (op.op === 'conv') {
-        const algo = p && 'winograd' in p && p.winograd ? 'winograd F(4x4,3x3)' : 'im2col + GEMM';
+        const c = p as PreparedConv;
+        const algo = c.winograd ? 'winograd F(4x4,3x3)' : c.direct ? 'direct' : 'im2col + GEMM';
         const fused = [op.bias ? 'bias' : '', op.relu ? 'relu' : '', op.pool2x2 ? 'maxpool 2x2' : ''].filter(Boolean);
         return `${op.label}: conv ${op.inChannels}->${op.outChannels} ${op.kernel.join('x')}, ${algo}${fused.length ? ` + ${fused.join(' + ')}` : ''}`;
       }
@@ -261,6 +266,8 @@ class WasmInferencePlan implements InferencePlan {
               { U: c.weights, x, y: dst, bias: c.bias, relu: op.relu, ...sizes, padH: q.padH, padW: q.padW },
               what,
             );
+          } else if (c.direct) {
+            directConv(k, x, c.weights, c.bias, op.relu, dst, q, what);
           } else {
             im2colConv(k, x, c.weights, c.bias, dst, q, what);
             if (op.relu) e.unary(RELU, dst, dst, batch * q.outChannels * q.outH * q.outW);
@@ -348,6 +355,7 @@ export function compileWasmPlan(
     const what = `the prepared weights of ${op.label}`;
     if (op.op === 'conv') {
       const winograd = winogradFor(op, i === 0, options.convAlgo);
+      const direct = !winograd && directFits(op);
       const bias = op.bias ? arena.copyIn(op.bias, what) : 0;
       let weights: number;
       if (winograd) {
@@ -362,10 +370,12 @@ export function compileWasmPlan(
         new Uint8Array(arena.memory.buffer).copyWithin(w, U, U + bytes);
         arena.release(w);
         weights = arena.alloc(bytes, what);
+      } else if (direct) {
+        weights = directPackWeights(k, op.weight, op, what);
       } else {
         weights = arena.copyIn(op.weight, what);
       }
-      prepared.push({ op, winograd, weights, bias });
+      prepared.push({ op, winograd, direct, weights, bias });
     } else if (op.op === 'linear') {
       prepared.push({ op, weight: arena.copyIn(op.weight, what), bias: op.bias ? arena.copyIn(op.bias, what) : 0 });
     } else {
