@@ -4,9 +4,11 @@
 // tid's share of nt, with the task's arguments in an f64 block at `args`.
 import { GEMM_SCRATCH_FLOATS, MR, NR, gemmTask } from './gemm';
 import { col2imTask, im2colTask } from './conv';
+import { directConvTask } from './direct';
 import { WINO_SCRATCH_FLOATS, winoGemmTask, winoInputTask, winoOutputTask, winoWeightsTask } from './winograd';
 
 export { fillBias } from './conv';
+export { directPackWeights, directPackedFloats, directScratchFloats } from './direct';
 export { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool';
 export {
   batchNorm,
@@ -20,14 +22,15 @@ export {
 } from './pointwise';
 export { adamStep, sgdStep } from './optim';
 
-/** Task codes of runTask (mirrored in src/backend/wasm/tasks.ts). */
+/** Task codes of runTask (mirrored in src/backend/wasm/kernels.ts). */
 const TASK_GEMM = 1,
   TASK_IM2COL = 2,
   TASK_COL2IM = 3,
   TASK_WINO_WEIGHTS = 4,
   TASK_WINO_INPUT = 5,
   TASK_WINO_GEMM = 6,
-  TASK_WINO_OUTPUT = 7;
+  TASK_WINO_OUTPUT = 7,
+  TASK_DIRECT_CONV = 8;
 
 export function runTask(code: i32, args: usize, tid: i32, nt: i32): void {
   switch (code) {
@@ -51,6 +54,9 @@ export function runTask(code: i32, args: usize, tid: i32, nt: i32): void {
       break;
     case TASK_WINO_OUTPUT:
       winoOutputTask(args, tid, nt);
+      break;
+    case TASK_DIRECT_CONV:
+      directConvTask(args, tid, nt);
       break;
   }
 }

@@ -17,6 +17,7 @@ export const TASK_WINO_WEIGHTS = 4;
 export const TASK_WINO_INPUT = 5;
 export const TASK_WINO_GEMM = 6;
 export const TASK_WINO_OUTPUT = 7;
+export const TASK_DIRECT_CONV = 8;
 
 /** Argument slots of one task (float64 each). */
 const ARG_SLOTS = 16;
@@ -30,6 +31,9 @@ export interface WasmExports {
   gemmTileRows(): number;
   gemmTileCols(): number;
   fillBias(y: number, bias: number, C: number, plane: number): void;
+  directPackedFloats(K: number, C: number, kh: number, kw: number): number;
+  directPackWeights(w: number, packed: number, K: number, C: number, kh: number, kw: number): void;
+  directScratchFloats(C: number, kh: number, kw: number, OW: number): number;
   maxPool2d(x: number, y: number, idx: number, ...params: number[]): void;
   maxPool2dBackward(gy: number, idx: number, gx: number, planes: number, inPlane: number, outPlane: number): void;
   adaptiveAvgPool2d(x: number, y: number, planes: number, H: number, W: number, oh: number, ow: number): void;

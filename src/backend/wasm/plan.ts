@@ -3,9 +3,11 @@
  * module's memory and run there from input to logits.
  *
  * - Conv ops (BatchNorm already folded by src/models/fuse.ts) keep their weights in the memory:
- *   3×3 stride-1 convs as Winograd F(4×4,3×3) weights transformed here (4× the kernel's size), the
- *   others as they are for im2col + GEMM. Bias, ReLU and a fused 2×2 max-pool are applied in the
- *   Winograd output stage, which writes only the pooled map; after im2col they are separate passes.
+ *   3×3 stride-1 convs as Winograd F(4×4,3×3) weights transformed here (4× the kernel's size), other
+ *   stride-1 convs with few input channels (a first layer) packed for the direct kernel (./direct.ts),
+ *   the rest as they are for im2col + GEMM. Bias, ReLU and a fused 2×2 max-pool are applied in the
+ *   Winograd output stage, which writes only the pooled map; bias and ReLU in the direct kernel's
+ *   stores (a separate in-place pass after im2col), and the pool as a separate pass after both.
  * - Linear ops copy the layer's weights into the memory once (a snapshot: unlike the native plan,
  *   which reads them in place, later changes to the model need a new plan here too).
  * - Activations stay in the memory between ops, in two buffers sized for the batch and input of
@@ -30,6 +32,7 @@ import {
   type PlanOpTiming,
 } from '../plan.js';
 import type { WasmKernels } from './kernels.js';
+import { directConv, directFits, directPackWeights } from './direct.js';
 import {
   gemmScratch,
   im2colConv,
@@ -49,7 +52,9 @@ type MapShape = readonly number[];
 interface PreparedConv {
   op: ConvPlanOp;
   winograd: boolean;
-  /** Winograd U[36][K][C], or the raw weights [K, C·kh·kw] for im2col. */
+  /** Not Winograd, and computed by the direct kernel (./direct.ts) rather than im2col + GEMM. */
+  direct: boolean;
+  /** Winograd U in panels (ops.ts), the direct kernel's packed weights, or the raw weights [K, C·kh·kw] for im2col. */
   weights: number;
   bias: number;
 }
@@ -178,7 +183,8 @@ class WasmInferencePlan implements InferencePlan {
     const lines = this.ops.map((op, i) => {
       const p = this.prepared[i];
       if (op.op === 'conv') {
-        const algo = p && 'winograd' in p && p.winograd ? 'winograd F(4x4,3x3)' : 'im2col + GEMM';
+        const c = p as PreparedConv;
+        const algo = c.winograd ? 'winograd F(4x4,3x3)' : c.direct ? 'direct' : 'im2col + GEMM';
         const fused = [op.bias ? 'bias' : '', op.relu ? 'relu' : '', op.pool2x2 ? 'maxpool 2x2' : ''].filter(Boolean);
         return `${op.label}: conv ${op.inChannels}->${op.outChannels} ${op.kernel.join('x')}, ${algo}${fused.length ? ` + ${fused.join(' + ')}` : ''}`;
       }
@@ -267,8 +273,12 @@ class WasmInferencePlan implements InferencePlan {
             return;
           }
           const dst = op.pool2x2 ? k.arena.alloc(batch * q.outChannels * q.outH * q.outW * 4, what) : y;
-          im2colConv(k, x, c.weights, c.bias, dst, q, what);
-          if (op.relu) e.unary(RELU, dst, dst, batch * q.outChannels * q.outH * q.outW);
+          if (c.direct) {
+            directConv(k, x, c.weights, c.bias, op.relu, dst, q, what);
+          } else {
+            im2colConv(k, x, c.weights, c.bias, dst, q, what);
+            if (op.relu) e.unary(RELU, dst, dst, batch * q.outChannels * q.outH * q.outW);
+          }
           if (op.pool2x2) {
             const idx = k.arena.alloc(n * 4, what);
             const [, h, w] = out;
@@ -352,6 +362,7 @@ export function compileWasmPlan(
     const what = `the prepared weights of ${op.label}`;
     if (op.op === 'conv') {
       const winograd = winogradFor(op, i === 0, options.convAlgo);
+      const direct = !winograd && directFits(op);
       const bias = op.bias ? arena.copyIn(op.bias, what) : 0;
       let weights: number;
       if (winograd) {
@@ -366,10 +377,12 @@ export function compileWasmPlan(
         new Uint8Array(arena.memory.buffer).copyWithin(w, U, U + bytes);
         arena.release(w);
         weights = arena.alloc(bytes, what);
+      } else if (direct) {
+        weights = directPackWeights(k, op.weight, op, what);
       } else {
         weights = arena.copyIn(op.weight, what);
       }
-      prepared.push({ op, winograd, weights, bias });
+      prepared.push({ op, winograd, direct, weights, bias });
     } else if (op.op === 'linear') {
       prepared.push({ op, weight: arena.copyIn(op.weight, what), bias: op.bias ? arena.copyIn(op.bias, what) : 0 });
     } else {
