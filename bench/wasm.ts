@@ -6,11 +6,13 @@
  * 2. VGG16 at batch 1, 224×224, eager (noGrad forward, layer by layer) and as an inference plan,
  *    at 1 and 2 threads, beside onnxruntime-web (its WebAssembly execution provider, 2 threads, on
  *    the model our ONNX exporter writes) and tfjs-backend-wasm (one thread: its threaded build does
- *    not run under Node); interleaved runs, medians after a warm-up.
+ *    not run under Node); interleaved runs, medians after a warm-up;
+ * 3. the same at batch 8: the plan at 2 threads beside both peers.
  * Node 20 validates relaxed SIMD only behind --experimental-wasm-relaxed-simd; this script turns the
  * flag on for itself so both builds can be measured in one process.
  *
- * Environment: BENCH_RUNS (default 3), BENCH_TFJS_RUNS (default BENCH_RUNS, 0 skips).
+ * Environment: BENCH_RUNS (default 3), BENCH_TFJS_RUNS (default BENCH_RUNS, 0 skips), BENCH_BATCHES
+ * (default 1,8).
  */
 import { setFlagsFromString } from 'node:v8';
 import asc from 'assemblyscript/asc';
@@ -35,6 +37,7 @@ import { initTfjsWasm, tfjsVgg, toNhwc } from './tfjs-wasm.js';
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const tfjsRuns = Number(process.env.BENCH_TFJS_RUNS ?? runs);
+const batches = (process.env.BENCH_BATCHES ?? '1,8').split(',').map(Number);
 
 /** Twelve independent accumulators: enough to cover the multiply-add latency on any x86 core. */
 const PEAK_SOURCE = `
@@ -106,45 +109,54 @@ async function gemmSection(): Promise<void> {
   }
 }
 
-async function vggSection(): Promise<void> {
-  const contenders: Array<{ name: string; run: () => Float32Array | Promise<Float32Array>; runs: number }> = [];
+type Contender = { name: string; run: () => Float32Array | Promise<Float32Array>; runs: number };
+
+/** VGG16 at `batch`: vgg-ts (eager and plan at batch 1, the plan alone at larger batches) beside the two peers. */
+async function vggSection(batch: number): Promise<void> {
+  const contenders: Contender[] = [];
   manualSeed(0);
   const model = vggBuilders.vgg16().eval();
-  const x = randn([1, 3, 224, 224]);
-  for (const [level, threads] of [
+  const x = randn([batch, 3, 224, 224]);
+  const configs = [
     ['simd', 1],
     ['simd', 2],
     ['relaxed', 1],
     ['relaxed', 2],
-  ] as const) {
-    const name = `wasm-${level}-${threads}t`;
+  ] as const;
+  for (const [level, threads] of configs) {
+    if (batch > 1 && threads === 1) continue;
+    const name = `wasm-${level}-${threads}t-b${batch}`;
     const kernels = loadWasmKernels({ simd: level, threads });
     registerBackend(name, () => createWasmBackend(kernels));
     const label = `${level} build, ${threads} thread${threads > 1 ? 's' : ''}`;
-    contenders.push({
-      name: `vgg-ts wasm eager, ${label}`,
-      runs,
-      run: () => withBackend(name, () => noGrad(() => model.forward(x))).data,
-    });
+    if (batch === 1) {
+      contenders.push({
+        name: `vgg-ts wasm eager, ${label}`,
+        runs,
+        run: () => withBackend(name, () => noGrad(() => model.forward(x))).data,
+      });
+    }
     const plan = withBackend(name, () => compileInferencePlanOrThrow(model));
-    contenders.push({ name: `vgg-ts wasm plan, ${label}`, runs, run: () => plan.run(x.data, 1, 224, 224).data });
+    contenders.push({ name: `vgg-ts wasm plan, ${label}`, runs, run: () => plan.run(x.data, batch, 224, 224).data });
   }
   ortWeb.env.wasm.numThreads = 2;
-  const session = await ortWeb.InferenceSession.create(exportOnnxBytes(model, { inputShape: [1, 3, 224, 224] }), {
+  const session = await ortWeb.InferenceSession.create(exportOnnxBytes(model, { inputShape: [batch, 3, 224, 224] }), {
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
   });
   const feeds = { [session.inputNames[0]]: new ortWeb.Tensor('float32', x.data, [...x.shape]) };
+  const ortName = `onnxruntime-web ${ortWeb.env.versions.web}, wasm EP, 2 threads`;
   contenders.push({
-    name: `onnxruntime-web ${ortWeb.env.versions.web}, wasm EP, 2 threads`,
+    name: ortName,
     runs,
     run: async () => (await session.run(feeds))[session.outputNames[0]].data as Float32Array,
   });
-  const tfjs = tfjsRuns > 0 ? await initTfjsWasm() : null;
-  if (tfjs) {
+  const tfjsName = 'tfjs-backend-wasm 4.22.0, 1 thread';
+  if (tfjsRuns > 0) {
+    await initTfjsWasm();
     const tfModel = tfjsVgg(model);
     const xt = toNhwc(x.data, x.shape);
-    contenders.push({ name: 'tfjs-backend-wasm 4.22.0, 1 thread', runs: tfjsRuns, run: () => tfModel.run(xt) });
+    contenders.push({ name: tfjsName, runs: tfjsRuns, run: () => tfModel.run(xt) });
   }
   await new Promise((r) => setTimeout(r, 500));
   const times = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
@@ -158,16 +170,22 @@ async function vggSection(): Promise<void> {
     }
   }
   const first = logits.get(contenders[0].name)!;
+  const ms = (name: string): number => median(times.get(name) ?? []);
+  const ratio = (a: number, b: number): string => (Number.isFinite(b) && b > 0 ? (a / b).toFixed(2) : '–');
   console.log(
-    `\n# VGG16, batch 1, 224×224, eager forward and inference plan; medians of ${runs} interleaved runs after a warm-up\n`,
+    `\n# VGG16, batch ${batch}, 224×224; medians of ${runs} interleaved runs after a warm-up (ms per batch)\n`,
   );
-  console.log('| contender | median ms | logits vs the first row (max rel. error) |');
-  console.log('|---|---:|---:|');
+  console.log('| contender | median ms | ÷ onnxruntime-web | ÷ tfjs-wasm | logits vs the first row (max rel. error) |');
+  console.log('|---|---:|---:|---:|---:|');
   for (const c of contenders) {
+    const t = ms(c.name);
     const err = maxRelError(logits.get(c.name)!, first).toExponential(1);
-    console.log(`| ${c.name} | ${median(times.get(c.name)!).toFixed(1)} | ${err} |`);
+    console.log(
+      `| ${c.name} | ${t.toFixed(1)} | ${ratio(t, ms(ortName))} | ${ratio(t, tfjsRuns > 0 ? ms(tfjsName) : NaN)} | ${err} |`,
+    );
   }
+  session.release();
 }
 
 await gemmSection();
-await vggSection();
+for (const batch of batches) await vggSection(batch);
