@@ -7,6 +7,8 @@ import { col2imTask, im2colTask } from './conv';
 import { directConvTask } from './direct';
 import { WINO_SCRATCH_FLOATS, winoGemmTask, winoInputTask, winoOutputTask, winoWeightsTask } from './winograd';
 
+export { winoInputScratchFloats } from './winograd';
+
 export { fillBias } from './conv';
 export { directPackWeights, directPackedFloats, directScratchFloats } from './direct';
 export { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool';

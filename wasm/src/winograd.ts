@@ -10,7 +10,7 @@
 import { KC, MC, MR, NR, microKernel } from './gemm';
 import { int, ptr, shareOf } from './simd';
 
-/** Floats of per-thread scratch the transforms need: three 6×6 tiles of four lanes (one lane per tile) and a row of 20. */
+/** Floats of per-thread scratch the transforms need: three 6×6 tiles of four lanes (one lane per tile), rounded up. */
 export const WINO_SCRATCH_FLOATS = 512;
 
 /** n rounded up to a multiple of m. */
@@ -142,44 +142,44 @@ function rowColumns4(row: usize, ix0: i32, d: usize): void {
 }
 
 /**
- * Four horizontally adjacent tiles (columns ix0 + 4l … + 5 for lane l, rows iy0 … iy0 + 5 of a [H,W]
- * plane, zero outside) -> Bᵀ d B of each, lane l of dst + ξ·ds (ds in bytes). d, t: 36 vectors each;
- * edge: 20 floats.
+ * Four horizontally adjacent tiles (columns ix0 + 4l … + 5 for lane l of six rows at `rows`, `stride`
+ * bytes apart, every column present) -> Bᵀ d B of each, lane l of dst + ξ·ds (ds in bytes). d, t: 36
+ * vectors each.
  */
-function inputTiles4(
-  plane: usize,
-  H: i32,
-  W: i32,
-  iy0: i32,
-  ix0: i32,
-  dst: usize,
-  ds: usize,
-  d: usize,
-  t: usize,
-  edge: usize,
-): void {
-  const columnsIn = ix0 >= 0 && ix0 + 18 <= W;
-  for (let i = 0; i < 6; i++) {
-    const iy = iy0 + i;
-    const di = d + <usize>i * 96;
-    if (iy < 0 || iy >= H) {
-      for (let j = 0; j < 6; j++) v128.store(di + ((<usize>j) << 4), f32x4.splat(0));
-      continue;
-    }
-    const row = f32At(plane, <i64>iy * W);
-    if (columnsIn) {
-      rowColumns4(row, ix0, di);
-      continue;
-    }
-    // At the plane's left or right edge: the 18 columns with zeros outside, then the same transpose.
-    for (let j = 0; j < 18; j++) {
-      const ix = ix0 + j;
-      store<f32>(f32At(edge, j), ix >= 0 && ix < W ? load<f32>(f32At(row, ix)) : 0);
-    }
-    rowColumns4(edge, 0, di);
-  }
+function inputTiles4(rows: usize, stride: usize, ix0: i32, dst: usize, ds: usize, d: usize, t: usize): void {
+  for (let i = 0; i < 6; i++) rowColumns4(rows + <usize>i * stride, ix0, d + <usize>i * 96);
   for (let j = 0; j < 6; j++) inputTransform6x4(d + ((<usize>j) << 4), 96, t + ((<usize>j) << 4), 96);
   for (let i = 0; i < 6; i++) inputTransform6x4(t + <usize>i * 96, 16, dst + <usize>(6 * i) * ds, ds);
+}
+
+/** Floats per channel of an input band: six rows of bandWidth(tilesW) floats. */
+function bandWidth(tilesW: i32): i32 {
+  // Groups of four tiles read 4·tw … 4·tw + 17 for tw up to tilesW rounded up to 4, minus 4.
+  return 4 * roundUp(tilesW, 4) + 4;
+}
+
+/**
+ * The six input rows tile row th of image `image` reads, every channel, zero-padded on all sides ->
+ * band[C][6][Wb], so that every group of tiles reads whole vectors with no edge checks.
+ */
+function fillBand(image: usize, C: i32, H: i32, W: i32, iy0: i32, padW: i32, band: usize, Wb: i32): void {
+  const rowBytes = (<usize>Wb) << 2;
+  const zero = f32x4.splat(0);
+  for (let c = 0; c < C; c++) {
+    const plane = f32At(image, <i64>c * H * W);
+    for (let i = 0; i < 6; i++) {
+      const dst = band + <usize>(c * 6 + i) * rowBytes;
+      // Wb is a multiple of 4: zero the row by vectors, then copy the input row over its middle.
+      for (let o: usize = 0; o < rowBytes; o += 16) v128.store(dst + o, zero);
+      const iy = iy0 + i;
+      if (iy < 0 || iy >= H) continue;
+      const src = f32At(plane, <i64>iy * W);
+      const at = f32At(dst, padW);
+      let x = 0;
+      for (; x + 4 <= W; x += 4) v128.store(f32At(at, x), v128.load(f32At(src, x)));
+      for (; x < W; x++) store<f32>(f32At(at, x), load<f32>(f32At(src, x)));
+    }
+  }
 }
 
 /** Byte offset of V[ξ = 0][c][t] in the panel layout (panels of NR tiles, C rows each). */
@@ -345,7 +345,8 @@ function inputTile(plane: usize, H: i32, W: i32, iy0: i32, ix0: i32, dst: usize,
 
 /**
  * Thread tid's panels of V (whole panels of NR tiles, every input channel, so that each thread fills
- * its panels front to back). Arguments: x, V, N, C, H, W, padH, padW, tilesH, tilesW, scratch.
+ * its panels front to back). Arguments: x, V, N, C, H, W, padH, padW, tilesH, tilesW, scratch,
+ * scratch bytes per thread (winoInputScratchFloats).
  */
 export function winoInputTask(args: usize, tid: i32, nt: i32): void {
   const x = ptr(args, 0);
@@ -358,11 +359,13 @@ export function winoInputTask(args: usize, tid: i32, nt: i32): void {
   const padW = int(args, 7);
   const tilesH = int(args, 8);
   const tilesW = int(args, 9);
-  const scratch = ptr(args, 10) + <usize>tid * (WINO_SCRATCH_FLOATS << 2);
+  const scratch = ptr(args, 10) + <usize>tid * ptr(args, 11);
   const d = scratch;
   const t = f32At(scratch, 144);
   const u = f32At(scratch, 288);
-  const edge = f32At(scratch, 432);
+  const band = f32At(scratch, WINO_SCRATCH_FLOATS);
+  const Wb = bandWidth(tilesW);
+  const bandStride = (<usize>(6 * Wb)) << 2;
   const perImage = tilesH * tilesW;
   const T = N * perImage;
   const Tp = roundUp(T, NR);
@@ -371,6 +374,7 @@ export function winoInputTask(args: usize, tid: i32, nt: i32): void {
   const range = shareOf(Tp, NR, tid, nt);
   const end = <i32>(range & 0xffffffff);
   let tile = <i32>(range >> 32);
+  let bandRow = -1;
   while (tile < end) {
     if (tile >= T) {
       for (let c = 0; c < C; c++) {
@@ -383,21 +387,24 @@ export function winoInputTask(args: usize, tid: i32, nt: i32): void {
     const n = tile / perImage;
     const th = (tile % perImage) / tilesW;
     const tw = tile % tilesW;
-    const iy0 = 4 * th - padH;
-    const ix0 = 4 * tw - padW;
     const image = f32At(x, <i64>n * C * plane);
     if (ASC_FEATURE_SIMD) {
+      if (bandRow != n * tilesH + th) {
+        bandRow = n * tilesH + th;
+        fillBand(image, C, H, W, 4 * th - padH, padW, band, Wb);
+      }
       // Up to four tiles of this tile row (fewer at its end or the share's end) as the lanes of one group.
       const lanes = min(4, min(tilesW - tw, end - tile));
-      const whole = lanes == 4 && (tile & 3) == 0;
+      // Whole groups whose four slots lie in one panel are stored in place.
+      const inPlace = lanes == 4 && (tile & 7) <= 4;
       for (let c = 0; c < C; c++) {
-        const p = f32At(image, <i64>c * plane);
-        if (whole) {
-          inputTiles4(p, H, W, iy0, ix0, V + vOffset(tile, c, C), ds, d, t, edge);
+        const rows = band + <usize>c * bandStride;
+        if (inPlace) {
+          inputTiles4(rows, (<usize>Wb) << 2, 4 * tw, V + vOffset(tile, c, C), ds, d, t);
           continue;
         }
         // A partial group, or one straddling two panels: transform into scratch, then place lane by lane.
-        inputTiles4(p, H, W, iy0, ix0, u, 16, d, t, edge);
+        inputTiles4(rows, (<usize>Wb) << 2, 4 * tw, u, 16, d, t);
         for (let l = 0; l < lanes; l++) {
           const dst = V + vOffset(tile + l, c, C);
           for (let xi = 0; xi < 36; xi++) {
@@ -408,11 +415,18 @@ export function winoInputTask(args: usize, tid: i32, nt: i32): void {
       tile += lanes;
       continue;
     }
+    const iy0 = 4 * th - padH;
+    const ix0 = 4 * tw - padW;
     for (let c = 0; c < C; c++) {
       inputTile(f32At(image, <i64>c * plane), H, W, iy0, ix0, V + vOffset(tile, c, C), ds, d, t);
     }
     tile++;
   }
+}
+
+/** Floats of per-thread scratch winoInputTask needs for C channels and tilesW tiles per row. */
+export function winoInputScratchFloats(C: i32, tilesW: i32): i32 {
+  return WINO_SCRATCH_FLOATS + C * 6 * bandWidth(tilesW);
 }
 
 /**

@@ -28,6 +28,7 @@ export interface WasmExports {
   heapBase(): number;
   gemmScratchFloats(): number;
   winoScratchFloats(): number;
+  winoInputScratchFloats(C: number, tilesW: number): number;
   gemmTileRows(): number;
   gemmTileCols(): number;
   fillBias(y: number, bias: number, C: number, plane: number): void;

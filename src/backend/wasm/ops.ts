@@ -180,13 +180,14 @@ export function winogradConv(k: WasmKernels, q: WinogradCall, what: string): voi
     const V = k.arena.alloc(36 * q.C * Tp * 4, what);
     // Four floats of slack: the last group of tiles may read up to three lanes past the end.
     const M = k.arena.alloc((36 * Kp * Tp + 4) * 4, what);
-    const ws = k.arena.alloc(k.exports.winoScratchFloats() * 4 * k.threads, what);
+    const wsBytes = Math.max(k.exports.winoScratchFloats(), k.exports.winoInputScratchFloats(q.C, tilesW)) * 4;
+    const ws = k.arena.alloc(wsBytes * k.threads, what);
     const outPlane = q.pool ? (q.OH >> 1) * (q.OW >> 1) : q.OH * q.OW;
     for (let n0 = 0; n0 < q.N; n0 += group) {
       const n = Math.min(group, q.N - n0);
       const xn = q.x + n0 * q.C * q.H * q.W * 4;
       const yn = q.y + n0 * q.K * outPlane * 4;
-      k.run(TASK_WINO_INPUT, [xn, V, n, q.C, q.H, q.W, q.padH, q.padW, tilesH, tilesW, ws]);
+      k.run(TASK_WINO_INPUT, [xn, V, n, q.C, q.H, q.W, q.padH, q.padW, tilesH, tilesW, ws, wsBytes]);
       k.run(TASK_WINO_GEMM, [q.U, V, M, q.K, q.C, n * tilesH * tilesW]);
       k.run(TASK_WINO_OUTPUT, [M, yn, q.bias, n, q.K, q.OH, q.OW, tilesH, tilesW, ws, +q.relu, +!!q.pool]);
     }
