@@ -344,14 +344,13 @@ function inputTile(plane: usize, H: i32, W: i32, iy0: i32, ix0: i32, dst: usize,
 }
 
 /**
- * Thread tid's panels of V (whole panels of NR tiles, every input channel, so that each thread fills
- * its panels front to back). Arguments: x, V, N, C, H, W, padH, padW, tilesH, tilesW, scratch,
- * scratch bytes per thread (winoInputScratchFloats).
+ * Thread tid's panels of V for the block of tiles [t0, t0 + count) (whole panels of NR tiles, every
+ * input channel, so that each thread fills its panels front to back). Arguments: x, V, N, C, H, W,
+ * padH, padW, tilesH, tilesW, scratch, scratch bytes per thread (winoInputScratchFloats), t0, count.
  */
 export function winoInputTask(args: usize, tid: i32, nt: i32): void {
   const x = ptr(args, 0);
   const V = ptr(args, 1);
-  const N = int(args, 2);
   const C = int(args, 3);
   const H = int(args, 4);
   const W = int(args, 5);
@@ -366,13 +365,15 @@ export function winoInputTask(args: usize, tid: i32, nt: i32): void {
   const band = f32At(scratch, WINO_SCRATCH_FLOATS);
   const Wb = bandWidth(tilesW);
   const bandStride = (<usize>(6 * Wb)) << 2;
+  const t0 = int(args, 12);
+  const T = int(args, 13);
   const perImage = tilesH * tilesW;
-  const T = N * perImage;
   const Tp = roundUp(T, NR);
   const ds = (<usize>(<i64>C * Tp)) << 2;
   const plane = <i64>H * W;
   const range = shareOf(Tp, NR, tid, nt);
   const end = <i32>(range & 0xffffffff);
+  // tile counts within the block (V's columns); t0 + tile is the tile of the batch.
   let tile = <i32>(range >> 32);
   let bandRow = -1;
   while (tile < end) {
@@ -384,9 +385,9 @@ export function winoInputTask(args: usize, tid: i32, nt: i32): void {
       tile++;
       continue;
     }
-    const n = tile / perImage;
-    const th = (tile % perImage) / tilesW;
-    const tw = tile % tilesW;
+    const n = (t0 + tile) / perImage;
+    const th = ((t0 + tile) % perImage) / tilesW;
+    const tw = (t0 + tile) % tilesW;
     const image = f32At(x, <i64>n * C * plane);
     if (ASC_FEATURE_SIMD) {
       if (bandRow != n * tilesH + th) {
@@ -394,7 +395,7 @@ export function winoInputTask(args: usize, tid: i32, nt: i32): void {
         fillBand(image, C, H, W, 4 * th - padH, padW, band, Wb);
       }
       // Up to four tiles of this tile row (fewer at its end or the share's end) as the lanes of one group.
-      const lanes = min(4, min(tilesW - tw, end - tile));
+      const lanes = min(4, min(tilesW - tw, min(end, T) - tile));
       // Whole groups whose four slots lie in one panel are stored in place.
       const inPlace = lanes == 4 && (tile & 7) <= 4;
       for (let c = 0; c < C; c++) {
@@ -464,15 +465,15 @@ export function winoGemmTask(args: usize, tid: i32, nt: i32): void {
 }
 
 /**
- * Thread tid's output channels of y. Arguments: M, y, bias (0: none), N, K, OH, OW, tilesH, tilesW,
- * scratch, relu (clamps negatives to 0 as the values are written, NaN kept), pool (writes the 2×2
- * max-pool of the output, [N,K,OH/2,OW/2], instead of the output).
+ * Thread tid's output channels of y for the block of tiles [t0, t0 + count) (M holds that block).
+ * Arguments: M, y, bias (0: none), N, K, OH, OW, tilesH, tilesW, scratch, relu (clamps negatives to 0
+ * as the values are written, NaN kept), pool (writes the 2×2 max-pool of the output,
+ * [N,K,OH/2,OW/2], instead of the output), t0, count.
  */
 export function winoOutputTask(args: usize, tid: i32, nt: i32): void {
   const M = ptr(args, 0);
   const y = ptr(args, 1);
   const bias = ptr(args, 2);
-  const N = int(args, 3);
   const K = int(args, 4);
   const OH = int(args, 5);
   const OW = int(args, 6);
@@ -481,37 +482,36 @@ export function winoOutputTask(args: usize, tid: i32, nt: i32): void {
   const scratch = ptr(args, 9) + <usize>tid * (WINO_SCRATCH_FLOATS << 2);
   const relu = int(args, 10) != 0;
   const pool = int(args, 11) != 0;
+  const t0 = int(args, 12);
+  const end = t0 + int(args, 13);
   const m = scratch;
   const t = f32At(scratch, 144);
   const s = f32At(scratch, 432);
-  const T = <i64>N * tilesH * tilesW;
-  const Tp = <i64>roundUp(<i32>T, NR);
+  const perImage = tilesH * tilesW;
+  const Tp = <i64>roundUp(end - t0, NR);
   const ss = (<usize>(<i64>roundUp(K, MR) * Tp)) << 2;
   const outPlane = pool ? <i64>(OH >> 1) * (OW >> 1) : <i64>OH * OW;
   const range = shareOf(K, 1, tid, nt);
   for (let k = <i32>(range >> 32); k < <i32>(range & 0xffffffff); k++) {
     const b: f32 = bias ? load<f32>(f32At(bias, k)) : 0;
-    let tile: i64 = 0;
-    for (let n = 0; n < N; n++) {
+    let tile = t0;
+    while (tile < end) {
+      const n = tile / perImage;
+      const th = (tile % perImage) / tilesW;
+      const tw = tile % tilesW;
       const plane = f32At(y, (<i64>n * K + k) * outPlane);
-      for (let th = 0; th < tilesH; th++) {
-        let tw = 0;
-        if (ASC_FEATURE_SIMD) {
-          for (; tw < tilesW; tw += 4) {
-            const lanes = min(4, tilesW - tw);
-            const src = f32At(M, <i64>k * Tp + tile);
-            outputTiles4(src, ss, plane, OH, OW, 4 * th, 4 * tw, b, relu, pool, lanes, m, t, s);
-            tile += lanes;
-          }
-          continue;
-        }
-        for (; tw < tilesW; tw++, tile++) {
-          for (let xi = 0; xi < 36; xi++) store<f32>(f32At(m, xi), load<f32>(f32At(M, <i64>k * Tp + tile) + xi * ss));
-          for (let j = 0; j < 6; j++) outputTransform6(f32At(m, j), 6, f32At(t, j), 6);
-          for (let i = 0; i < 4; i++) outputTransform6(f32At(t, 6 * i), 1, f32At(s, 4 * i), 1);
-          emitTile(s, plane, OH, OW, 4 * th, 4 * tw, b, relu, pool);
-        }
+      const src = f32At(M, <i64>k * Tp + (tile - t0));
+      if (ASC_FEATURE_SIMD) {
+        const lanes = min(4, min(tilesW - tw, end - tile));
+        outputTiles4(src, ss, plane, OH, OW, 4 * th, 4 * tw, b, relu, pool, lanes, m, t, s);
+        tile += lanes;
+        continue;
       }
+      for (let xi = 0; xi < 36; xi++) store<f32>(f32At(m, xi), load<f32>(src + xi * ss));
+      for (let j = 0; j < 6; j++) outputTransform6(f32At(m, j), 6, f32At(t, j), 6);
+      for (let i = 0; i < 4; i++) outputTransform6(f32At(t, 6 * i), 1, f32At(s, 4 * i), 1);
+      emitTile(s, plane, OH, OW, 4 * th, 4 * tw, b, relu, pool);
+      tile++;
     }
   }
 }

@@ -17,8 +17,8 @@ import {
 
 /** Below this many multiply-adds a GEMM stays on the calling thread (waking workers costs more). */
 const PARALLEL_MIN_MACS = 1 << 16;
-/** Transformed inputs and products of one image group stay under this many bytes. */
-const WINOGRAD_GROUP_BYTES = 256 * 1024 * 1024;
+/** Transformed inputs and products of one block of tiles stay under this many bytes (when a block holds NR tiles or more). */
+const WINOGRAD_BLOCK_BYTES = 8 * 1024 * 1024;
 
 /** Runs fn with an arena mark, releasing every block fn allocated afterwards. */
 export function scoped<T>(k: WasmKernels, fn: () => T): T {
@@ -168,28 +168,31 @@ export interface WinogradCall {
   padW: number;
 }
 
-/** Input transform, the 36 products and the output transform, over groups of images. */
+/**
+ * Input transform, the 36 products and the output transform, over blocks of tiles (across images)
+ * small enough that the transformed inputs and products of one block stay in the last-level cache.
+ */
 export function winogradConv(k: WasmKernels, q: WinogradCall, what: string): void {
   scoped(k, () => {
+    const [NR, MR] = [k.exports.gemmTileCols(), k.exports.gemmTileRows()];
     const tilesH = Math.ceil(q.OH / 4);
     const tilesW = Math.ceil(q.OW / 4);
-    const Kp = roundUp(q.K, k.exports.gemmTileRows());
-    const perImage = 36 * (q.C + Kp) * tilesH * tilesW * 4;
-    const group = Math.max(1, Math.min(q.N, Math.floor(WINOGRAD_GROUP_BYTES / perImage)));
-    const Tp = roundUp(group * tilesH * tilesW, k.exports.gemmTileCols());
-    const V = k.arena.alloc(36 * q.C * Tp * 4, what);
+    const T = q.N * tilesH * tilesW;
+    const Kp = roundUp(q.K, MR);
+    const perTile = 36 * (q.C + Kp) * 4;
+    const block = Math.min(roundUp(T, NR), Math.max(NR, Math.floor(WINOGRAD_BLOCK_BYTES / perTile / NR) * NR));
+    const V = k.arena.alloc(36 * q.C * block * 4, what);
     // Four floats of slack: the last group of tiles may read up to three lanes past the end.
-    const M = k.arena.alloc((36 * Kp * Tp + 4) * 4, what);
+    const M = k.arena.alloc((36 * Kp * block + 4) * 4, what);
     const wsBytes = Math.max(k.exports.winoScratchFloats(), k.exports.winoInputScratchFloats(q.C, tilesW)) * 4;
     const ws = k.arena.alloc(wsBytes * k.threads, what);
-    const outPlane = q.pool ? (q.OH >> 1) * (q.OW >> 1) : q.OH * q.OW;
-    for (let n0 = 0; n0 < q.N; n0 += group) {
-      const n = Math.min(group, q.N - n0);
-      const xn = q.x + n0 * q.C * q.H * q.W * 4;
-      const yn = q.y + n0 * q.K * outPlane * 4;
-      k.run(TASK_WINO_INPUT, [xn, V, n, q.C, q.H, q.W, q.padH, q.padW, tilesH, tilesW, ws, wsBytes]);
-      k.run(TASK_WINO_GEMM, [q.U, V, M, q.K, q.C, n * tilesH * tilesW]);
-      k.run(TASK_WINO_OUTPUT, [M, yn, q.bias, n, q.K, q.OH, q.OW, tilesH, tilesW, ws, +q.relu, +!!q.pool]);
+    const sizes = [q.N, q.C, q.H, q.W];
+    for (let t0 = 0; t0 < T; t0 += block) {
+      const n = Math.min(block, T - t0);
+      k.run(TASK_WINO_INPUT, [q.x, V, ...sizes, q.padH, q.padW, tilesH, tilesW, ws, wsBytes, t0, n]);
+      k.run(TASK_WINO_GEMM, [q.U, V, M, q.K, q.C, n]);
+      const output = [M, q.y, q.bias, q.N, q.K, q.OH, q.OW, tilesH, tilesW, ws, +q.relu, +!!q.pool, t0, n];
+      k.run(TASK_WINO_OUTPUT, output);
     }
   });
 }

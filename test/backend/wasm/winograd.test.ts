@@ -2,7 +2,7 @@
  * Winograd F(4×4,3×3) on the WebAssembly backend (3×3 stride-1 convolutions over at least 1024 output
  * positions; smaller ones take im2col, which the shared kernel tables cover) against the float64
  * oracles: forward and input gradient, paddings 0–2, maps that are not multiples of the 4×4 tile,
- * several images per group, 1 and 3 threads.
+ * several images per block of tiles and blocks that split an image, 1 and 3 threads.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -56,6 +56,9 @@ const shapes = [
   conv3x3(3, 9, 13, 23, 21, 0),
   conv3x3(2, 16, 12, 30, 23, 2),
   conv3x3(1, 32, 24, 37, 33, 1),
+  // 1,980 tiles of 16 + 16 channels: two blocks of tiles (ops.ts), the second starting inside the
+  // second image and inside a tile row.
+  conv3x3(2, 16, 16, 130, 118, 1),
 ];
 
 describe('wasm Winograd F(4x4,3x3) vs float64 oracles', () => {
