@@ -5,24 +5,18 @@
 import { GEMM_SCRATCH_FLOATS, MR, NR, gemmTask } from './gemm';
 import { col2imTask, im2colTask } from './conv';
 import { directConvTask } from './direct';
+import { wgradTask } from './wgrad';
+import { batchNormBackwardTask, batchNormTask, channelMomentsTask, maxPoolBackwardTask, maxPoolTask } from './channels';
 import { WINO_SCRATCH_FLOATS, winoGemmTask, winoInputTask, winoOutputTask, winoWeightsTask } from './winograd';
 
 export { winoInputScratchFloats } from './winograd';
 
 export { fillBias } from './conv';
 export { directPackWeights, directPackedFloats, directScratchFloats } from './direct';
-export { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool';
-export {
-  batchNorm,
-  batchNormBackward,
-  binary,
-  channelMoments,
-  maxAxis,
-  reluBackward,
-  sumAxis,
-  unary,
-} from './pointwise';
+export { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, maxPool2d } from './pool';
+export { batchNorm, binary, maxAxis, reluBackward, sumAxis, unary } from './pointwise';
 export { adamStep, sgdStep } from './optim';
+export { wgradScratchFloats } from './wgrad';
 
 /** Task codes of runTask (mirrored in src/backend/wasm/kernels.ts). */
 const TASK_GEMM = 1,
@@ -32,7 +26,13 @@ const TASK_GEMM = 1,
   TASK_WINO_INPUT = 5,
   TASK_WINO_GEMM = 6,
   TASK_WINO_OUTPUT = 7,
-  TASK_DIRECT_CONV = 8;
+  TASK_DIRECT_CONV = 8,
+  TASK_WGRAD = 9,
+  TASK_MAX_POOL = 10,
+  TASK_MAX_POOL_BACKWARD = 11,
+  TASK_BATCH_NORM = 12,
+  TASK_BATCH_NORM_BACKWARD = 13,
+  TASK_CHANNEL_MOMENTS = 14;
 
 export function runTask(code: i32, args: usize, tid: i32, nt: i32): void {
   switch (code) {
@@ -59,6 +59,24 @@ export function runTask(code: i32, args: usize, tid: i32, nt: i32): void {
       break;
     case TASK_DIRECT_CONV:
       directConvTask(args, tid, nt);
+      break;
+    case TASK_WGRAD:
+      wgradTask(args, tid, nt);
+      break;
+    case TASK_MAX_POOL:
+      maxPoolTask(args, tid, nt);
+      break;
+    case TASK_MAX_POOL_BACKWARD:
+      maxPoolBackwardTask(args, tid, nt);
+      break;
+    case TASK_BATCH_NORM:
+      batchNormTask(args, tid, nt);
+      break;
+    case TASK_BATCH_NORM_BACKWARD:
+      batchNormBackwardTask(args, tid, nt);
+      break;
+    case TASK_CHANNEL_MOMENTS:
+      channelMomentsTask(args, tid, nt);
       break;
   }
 }

@@ -43,14 +43,30 @@ function unaryValue(op: i32, x: f64): f64 {
   }
 }
 
-/** y[n] = op(x[n]). */
+/** y[n] = op(x[n]); ReLU, the one a VGG runs on every activation, four lanes at a time. */
 export function unary(op: i32, x: usize, y: usize, n: i32): void {
-  for (let i = 0; i < n; i++) put(y, i, unaryValue(op, get(x, i)));
+  let i = 0;
+  if (ASC_FEATURE_SIMD && op == RELU) {
+    const zero = f32x4.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const v = v128.load(at(x, i));
+      // Lanes > 0 and NaN lanes keep their bits; the rest (−0 included) become +0.
+      store<v128>(at(y, i), v128.and(v, v128.or(f32x4.gt(v, zero), f32x4.ne(v, v))));
+    }
+  }
+  for (; i < n; i++) put(y, i, unaryValue(op, get(x, i)));
 }
 
 /** gx[n] = g where y > 0, else +0: g's bits AND an all-ones or all-zero mask, as the reference does. */
 export function reluBackward(g: usize, y: usize, gx: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const zero = f32x4.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      store<v128>(at(gx, i), v128.and(v128.load(at(g, i)), f32x4.gt(v128.load(at(y, i)), zero)));
+    }
+  }
+  for (; i < n; i++) {
     const mask = -(<i32>(load<f32>(at(y, i)) > 0));
     store<i32>(at(gx, i), load<i32>(at(g, i)) & mask);
   }
@@ -159,8 +175,25 @@ export function batchNorm(
   weight: usize,
   bias: usize,
 ): void {
+  batchNormChannels(x, y, N, C, HW, mean, invStd, weight, bias, 0, C);
+}
+
+/** batchNorm over channels [c0, c1) only. */
+export function batchNormChannels(
+  x: usize,
+  y: usize,
+  N: i32,
+  C: i32,
+  HW: i32,
+  mean: usize,
+  invStd: usize,
+  weight: usize,
+  bias: usize,
+  c0: i32,
+  c1: i32,
+): void {
   for (let n = 0; n < N; n++) {
-    for (let c = 0; c < C; c++) {
+    for (let c = c0; c < c1; c++) {
       const scale = get(invStd, c) * (weight ? get(weight, c) : 1);
       const shift = (bias ? get(bias, c) : 0) - get(mean, c) * scale;
       const base = (n * C + c) * HW;
@@ -169,7 +202,7 @@ export function batchNorm(
   }
 }
 
-/** batchNorm's gradients (see backend.ts); gx is 0 (null) when the input gradient is not wanted. */
+/** batchNorm's gradients (see backend.ts) for channels [c0, c1); gx is 0 (null) when the input gradient is not wanted. */
 export function batchNormBackward(
   g: usize,
   x: usize,
@@ -183,9 +216,11 @@ export function batchNormBackward(
   gx: usize,
   gWeight: usize,
   gBias: usize,
+  c0: i32,
+  c1: i32,
 ): void {
   const count = <f64>N * HW;
-  for (let c = 0; c < C; c++) {
+  for (let c = c0; c < c1; c++) {
     const m = get(mean, c);
     const s = get(invStd, c);
     let sumG: f64 = 0;
@@ -211,10 +246,19 @@ export function batchNormBackward(
   }
 }
 
-/** Two-pass float64 mean and biased variance per channel of x[N,C,HW] into mean[C], variance[C] (f64). */
-export function channelMoments(x: usize, N: i32, C: i32, HW: i32, mean: usize, variance: usize): void {
+/** Two-pass float64 mean and biased variance of channels [c0, c1) of x[N,C,HW] into mean[C], variance[C] (f64). */
+export function channelMoments(
+  x: usize,
+  N: i32,
+  C: i32,
+  HW: i32,
+  mean: usize,
+  variance: usize,
+  c0: i32,
+  c1: i32,
+): void {
   const count = <f64>N * HW;
-  for (let c = 0; c < C; c++) {
+  for (let c = c0; c < c1; c++) {
     let s: f64 = 0;
     for (let n = 0; n < N; n++) {
       const base = (n * C + c) * HW;

@@ -1,12 +1,20 @@
 /**
  * The Backend of backend.ts on a WasmKernels instance: each kernel copies its arguments into the
- * module's memory, runs there (the GEMM and im2col/col2im on the worker threads too) and copies the
- * results out; every block it took is released before it returns.
+ * module's memory, runs there (convolutions, GEMMs, max pools and batch norms on the worker threads
+ * too) and copies the results out; every block it took is released before it returns.
  */
 import type { Backend, BinaryOp, Conv2dParams, UnaryOp } from '../backend.js';
 import { adamScalarArgs, poolArgs } from '../kernel-args.js';
 import { im2colSizes } from '../window.js';
-import { TASK_COL2IM, TASK_IM2COL, type WasmKernels } from './kernels.js';
+import {
+  TASK_BATCH_NORM,
+  TASK_BATCH_NORM_BACKWARD,
+  TASK_CHANNEL_MOMENTS,
+  TASK_COL2IM,
+  TASK_MAX_POOL,
+  TASK_MAX_POOL_BACKWARD,
+  type WasmKernels,
+} from './kernels.js';
 import { compileWasmPlan } from './plan.js';
 import {
   gemmScratch as takeGemmScratch,
@@ -19,9 +27,12 @@ import {
   winogradTransformWeights,
   type GemmCall,
 } from './ops.js';
+import { convWeightGradient } from './wgrad.js';
 
 const UNARY_CODES: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, relu: 5, sigmoid: 6, tanh: 7 };
 const BINARY_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, pow: 4, max: 5, min: 6 };
+/** Below this many values a per-plane or per-channel kernel stays on the calling thread (waking workers costs more). */
+const PARALLEL_MIN_VALUES = 1 << 15;
 /** Winograd pays for its transforms from this many input and output channels on, */
 const WINOGRAD_MIN_CHANNELS = 8;
 /** and from this many output positions over the batch (each call transforms the weights afresh). */
@@ -70,6 +81,7 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
   const geometry = im2colGeometry;
 
   const copyOut = (at: number, n: number): Float32Array => arena.f32(at, n).slice();
+  const threadsFor = (values: number): number => (values < PARALLEL_MIN_VALUES ? 1 : k.threads);
 
   return {
     name: 'wasm',
@@ -159,37 +171,7 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
     conv2dBackwardWeight(gy, xs, p) {
       return scoped(k, () => {
         const what = `the weight gradient of a ${p.inChannels}→${p.outChannels} convolution at batch ${p.batch}`;
-        const { plane, taps, inSize, outSize } = im2colSizes(p);
-        const gyAt = arena.copyIn(gy, what);
-        const xAt = arena.copyIn(xs, what);
-        const gw = arena.alloc(p.outChannels * taps * 4, what);
-        const pointwise = isPointwise(p);
-        const cols = pointwise ? 0 : arena.alloc(taps * plane * 4, what);
-        const scratch = gemmScratch(what);
-        for (let n = 0; n < p.batch; n++) {
-          const image = xAt + n * inSize * 4;
-          if (!pointwise) k.run(TASK_IM2COL, [image, cols, ...geometry(p)]);
-          runGemm(
-            {
-              transA: false,
-              transB: true,
-              M: p.outChannels,
-              N: taps,
-              K: plane,
-              alpha: 1,
-              A: gyAt + n * outSize * 4,
-              lda: plane,
-              B: pointwise ? image : cols,
-              ldb: plane,
-              beta: n === 0 ? 0 : 1,
-              C: gw,
-              ldc: taps,
-            },
-            scratch,
-          );
-        }
-        if (p.batch === 0) arena.f32(gw, p.outChannels * taps).fill(0);
-        return copyOut(gw, p.outChannels * taps);
+        return convWeightGradient(k, arena.copyIn(gy, what), arena.copyIn(xs, what), p, what);
       });
     },
 
@@ -200,7 +182,7 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
         const xAt = arena.copyIn(xs, what);
         const y = arena.alloc(n * 4, what);
         const idx = arena.alloc(n * 4, what);
-        x.maxPool2d(xAt, y, idx, ...poolArgs(p));
+        k.run(TASK_MAX_POOL, [xAt, y, idx, ...poolArgs(p)], threadsFor(n));
         return { y: copyOut(y, n), indices: arena.i32(idx, n).slice() };
       });
     },
@@ -211,7 +193,7 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
         const gyAt = arena.copyIn(gy, what);
         const idx = arena.copyIn(indices, what);
         const gx = arena.zeros(p.planes * p.inH * p.inW, what);
-        x.maxPool2dBackward(gyAt, idx, gx, p.planes, p.inH * p.inW, p.outH * p.outW);
+        k.run(TASK_MAX_POOL_BACKWARD, [gyAt, idx, gx, p.planes, p.inH * p.inW, p.outH * p.outW], threadsFor(gy.length));
         return copyOut(gx, p.planes * p.inH * p.inW);
       });
     },
@@ -245,7 +227,7 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
         const s = arena.copyIn(invStd, what);
         const wAt = weight ? arena.copyIn(weight, what) : 0;
         const bAt = bias ? arena.copyIn(bias, what) : 0;
-        x.batchNorm(xAt, y, N, C, HW, m, s, wAt, bAt);
+        k.run(TASK_BATCH_NORM, [xAt, y, N, C, HW, m, s, wAt, bAt], threadsFor(xs.length));
         return copyOut(y, N * C * HW);
       });
     },
@@ -261,7 +243,11 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
         const gx = needInput ? arena.alloc(N * C * HW * 4, what) : 0;
         const gWeight = arena.alloc(C * 4, what);
         const gBias = arena.alloc(C * 4, what);
-        x.batchNormBackward(gAt, xAt, N, C, HW, m, s, wAt, +batchStats, gx, gWeight, gBias);
+        k.run(
+          TASK_BATCH_NORM_BACKWARD,
+          [gAt, xAt, N, C, HW, m, s, wAt, +batchStats, gx, gWeight, gBias],
+          threadsFor(xs.length),
+        );
         return {
           gx: needInput ? copyOut(gx, N * C * HW) : null,
           gWeight: copyOut(gWeight, C),
@@ -276,7 +262,7 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
         const xAt = arena.copyIn(xs, what);
         const mean = arena.alloc(C * 8, what);
         const variance = arena.alloc(C * 8, what);
-        x.channelMoments(xAt, N, C, HW, mean, variance);
+        k.run(TASK_CHANNEL_MOMENTS, [xAt, N, C, HW, mean, variance], threadsFor(xs.length));
         return { mean: arena.f64(mean, C).slice(), variance: arena.f64(variance, C).slice() };
       });
     },

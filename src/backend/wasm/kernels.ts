@@ -18,9 +18,15 @@ export const TASK_WINO_INPUT = 5;
 export const TASK_WINO_GEMM = 6;
 export const TASK_WINO_OUTPUT = 7;
 export const TASK_DIRECT_CONV = 8;
+export const TASK_WGRAD = 9;
+export const TASK_MAX_POOL = 10;
+export const TASK_MAX_POOL_BACKWARD = 11;
+export const TASK_BATCH_NORM = 12;
+export const TASK_BATCH_NORM_BACKWARD = 13;
+export const TASK_CHANNEL_MOMENTS = 14;
 
 /** Argument slots of one task (float64 each). */
-const ARG_SLOTS = 16;
+const ARG_SLOTS = 24;
 
 /** The module's exports (wasm/src/index.ts); addresses are byte offsets into the memory. */
 export interface WasmExports {
@@ -35,13 +41,11 @@ export interface WasmExports {
   directPackedFloats(K: number, C: number, kh: number, kw: number): number;
   directPackWeights(w: number, packed: number, K: number, C: number, kh: number, kw: number): void;
   directScratchFloats(C: number, kh: number, kw: number, OW: number): number;
+  wgradScratchFloats(K: number): number;
   maxPool2d(x: number, y: number, idx: number, ...params: number[]): void;
-  maxPool2dBackward(gy: number, idx: number, gx: number, planes: number, inPlane: number, outPlane: number): void;
   adaptiveAvgPool2d(x: number, y: number, planes: number, H: number, W: number, oh: number, ow: number): void;
   adaptiveAvgPool2dBackward(gy: number, gx: number, planes: number, H: number, W: number, oh: number, ow: number): void;
   batchNorm(...args: number[]): void;
-  batchNormBackward(...args: number[]): void;
-  channelMoments(x: number, N: number, C: number, HW: number, mean: number, variance: number): void;
   unary(op: number, x: number, y: number, n: number): void;
   reluBackward(g: number, y: number, gx: number, n: number): void;
   binary(op: number, a: number, b: number, out: number, n: number, meta: number, rank: number): void;
