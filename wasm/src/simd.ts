@@ -28,3 +28,8 @@ export function shareOf(count: i32, unit: i32, tid: i32, nt: i32): i64 {
   const hi = min(<i32>((<i64>units * (tid + 1)) / nt) * unit, count);
   return ((<i64>lo) << 32) | (<i64>(<u32>max(hi, lo)));
 }
+
+/** n rounded up to a multiple of m. */
+export function roundUp(n: i32, m: i32): i32 {
+  return ((n + m - 1) / m) * m;
+}

@@ -5,7 +5,7 @@
 // the micro-kernel reads, and one task covers the batch (no per-image dispatch, no beta passes).
 // Every gw value is summed over the same KC blocks of r in the same order whichever thread computes it.
 import { KC, MR, NR, microKernel } from './gemm';
-import { int, ptr, shareOf } from './simd';
+import { int, ptr, roundUp, shareOf } from './simd';
 
 // Argument slots.
 const X = 0,
@@ -30,11 +30,6 @@ const X = 0,
 
 function f32At(base: usize, index: i64): usize {
   return base + ((<usize>index) << 2);
-}
-
-/** n rounded up to a multiple of m. */
-function roundUp(n: i32, m: i32): i32 {
-  return ((n + m - 1) / m) * m;
 }
 
 /** Floats of per-thread scratch for K output channels: packed gy rows [Kp/MR][KC][MR] and one B panel [KC][NR]. */

@@ -8,15 +8,10 @@
 // rows zero), V as panels of NR tiles [36][Tp/NR][C][NR] (Tp = T rounded up to NR, the extra lanes
 // zero); M is [36][Kp][Tp], row-major. Tiles t = (n·tilesH + th)·tilesW + tw.
 import { KC, MC, MR, NR, microKernel } from './gemm';
-import { int, ptr, shareOf } from './simd';
+import { int, ptr, roundUp, shareOf } from './simd';
 
 /** Floats of per-thread scratch the transforms need: three 6×6 tiles of four lanes (one lane per tile), rounded up. */
 export const WINO_SCRATCH_FLOATS = 512;
-
-/** n rounded up to a multiple of m. */
-function roundUp(n: i32, m: i32): i32 {
-  return ((n + m - 1) / m) * m;
-}
 
 function f32At(base: usize, index: i64): usize {
   return base + ((<usize>index) << 2);

@@ -15,6 +15,7 @@ import {
   TASK_MAX_POOL_BACKWARD,
   type WasmKernels,
 } from './kernels.js';
+import { convGeometry, directConv, directFits, directPackWeights } from './direct.js';
 import { compileWasmPlan } from './plan.js';
 import {
   gemmScratch as takeGemmScratch,
@@ -68,12 +69,16 @@ function winogradFits(p: Conv2dParams): boolean {
 }
 
 export interface WasmBackendOptions {
-  /** 'auto': Winograd for 3×3 stride-1 convolutions with 8+ channels each way; 'im2col': never. */
+  /**
+   * 'auto': Winograd for 3×3 stride-1 convolutions with 8+ channels each way, else the direct kernel
+   * for stride-1 ones with few input channels (./direct.ts), else im2col + GEMM; 'im2col': always the last.
+   */
   conv?: 'auto' | 'im2col';
 }
 
 export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): Backend {
   const useWinograd = (p: Conv2dParams): boolean => o.conv !== 'im2col' && winogradFits(p);
+  const useDirect = (p: Conv2dParams): boolean => o.conv !== 'im2col' && directFits(convGeometry(p));
   const x = k.exports;
   const arena = k.arena;
   const gemmScratch = (what: string): number => takeGemmScratch(k, what);
@@ -113,6 +118,8 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
           const weights = { w: wAt, K: p.outChannels, C: p.inChannels, wsk: p.inChannels * 9, wsc: 9, flip: false };
           const U = winogradTransformWeights(k, weights, what);
           winogradConv(k, { U, x: xAt, y, bias: bAt, relu: false, ...winogradSizes(p) }, what);
+        } else if (useDirect(p)) {
+          directConv(k, xAt, directPackWeights(k, w, convGeometry(p), what), bAt, false, y, p, what);
         } else {
           im2colConv(k, xAt, wAt, bAt, y, p, what);
         }

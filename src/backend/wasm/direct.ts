@@ -26,6 +26,18 @@ export function directFits(g: ConvGeometry): boolean {
   );
 }
 
+/** A convolution's geometry from a kernel call's parameters. */
+export function convGeometry(p: Conv2dParams): ConvGeometry {
+  return {
+    inChannels: p.inChannels,
+    outChannels: p.outChannels,
+    kernel: [p.kernelH, p.kernelW],
+    stride: [p.strideH, p.strideW],
+    padding: [p.padH, p.padW],
+    dilation: [p.dilationH, p.dilationW],
+  };
+}
+
 /** The weights w[K, C, kh, kw] packed for the direct kernel, in a block taken from the arena. */
 export function directPackWeights(k: WasmKernels, weight: Float32Array, g: ConvGeometry, what: string): number {
   const [K, C, [kh, kw]] = [g.outChannels, g.inChannels, g.kernel];

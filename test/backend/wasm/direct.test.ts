@@ -119,6 +119,27 @@ describe('wasm inference plan: direct convolution vs the reference backend', () 
     check(model, x, 'NaN input');
   });
 
+  it('serves the eager conv2d kernel too (the training forward), bit for bit as in the plan', () => {
+    for (const c of cases) {
+      manualSeed(23);
+      const model = c.model().eval();
+      const x = randn(c.input);
+      const first = model instanceof Sequential ? (model.at(0) as Conv2d) : (model as Conv2d);
+      const want = withBackend('ref', () => noGrad(() => first.forward(x)));
+      for (const [i, name] of names.entries()) {
+        const eager = withBackend(name, () => noGrad(() => first.forward(x)));
+        assertMatches(eager, want, `${c.name}, eager on ${name}`);
+        const plan = withBackend(name, () => compileInferencePlanOrThrow(first));
+        assert.deepEqual(eager.data, plan.forward(x).data, `${c.name}, eager vs plan on ${name}`);
+        plan.dispose();
+        const im2col = createWasmBackend(kernels[i], { conv: 'im2col' });
+        registerBackend(`${name}-im2col`, () => im2col);
+        const viaIm2col = withBackend(`${name}-im2col`, () => noGrad(() => first.forward(x)));
+        assertMatches(viaIm2col, want, `${c.name}, im2col on ${name}`);
+      }
+    }
+  });
+
   it('leaves strided convs and many input channels to im2col', () => {
     const model = new Sequential(
       new Conv2d(3, 4, 3, { stride: 2, bias: false }),
