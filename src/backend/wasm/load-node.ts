@@ -3,11 +3,13 @@
  * by `npm run build:wasm`), the threads from worker_threads.
  *
  * Environment: VGG_WASM_SIMD=relaxed|simd|scalar caps the build (default: the best this engine
- * validates); VGG_NUM_THREADS sets the thread count as for the native backend (default: the CPUs
- * available); 1 runs on the calling thread alone.
+ * validates; asking for relaxed on Node 20, whose V8 has relaxed SIMD behind a flag, turns the flag on
+ * for the process); VGG_NUM_THREADS sets the thread count as for the native backend (default: the
+ * CPUs available); 1 runs on the calling thread alone.
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPackageRoot } from '../../package-root.js';
@@ -49,8 +51,15 @@ function simdFromEnv(): WasmSimdLevel | undefined {
 
 /** Compiles and instantiates the best build synchronously, with its worker threads. */
 export function loadWasmKernels(o: WasmLoadOptions = {}): WasmKernels {
-  const features = detectWasmFeatures();
-  const level = chooseSimdLevel(features, o.simd ?? simdFromEnv());
+  const wantedLevel = o.simd ?? simdFromEnv();
+  let features = detectWasmFeatures();
+  if (wantedLevel === 'relaxed' && features.simd && !features.relaxedSimd) {
+    // Node 20's V8 implements relaxed SIMD behind this flag (on by default from Node 22); the relaxed
+    // build was asked for by name, so turn it on before validating again.
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+    features = detectWasmFeatures();
+  }
+  const level = chooseSimdLevel(features, wantedLevel);
   const wanted = o.threads ?? threadsFromEnv();
   const threaded = wanted > 1 && features.sharedMemory;
   const bytes = readFileSync(join(wasmBuildDir(), wasmBuildName(level, threaded)));

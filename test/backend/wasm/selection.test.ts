@@ -25,6 +25,24 @@ describe('wasm build selection', () => {
     assert.equal(f.sharedMemory, true);
   });
 
+  it('VGG_WASM_SIMD=relaxed gets the relaxed build, on Node 20 by turning on its V8 flag', () => {
+    // A fresh process: the flag, once on, stays on for the process.
+    const script =
+      "const l = await import('./dist/src/backend/wasm/load-node.js'); const k = l.loadWasmKernels({ threads: 1 }); process.stdout.write(k.level);";
+    const run = (env: Record<string, string>): string => {
+      const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: repoRoot,
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      });
+      assert.equal(out.status, 0, out.stderr);
+      return out.stdout;
+    };
+    assert.equal(run({ VGG_WASM_SIMD: 'relaxed' }), 'relaxed');
+    const major = Number(process.versions.node.split('.')[0]);
+    if (major === 20) assert.equal(run({ VGG_WASM_SIMD: '' }), 'simd', 'Node 20 without the request keeps SIMD128');
+  });
+
   it('VGG_WASM_SIMD must name a build', () => {
     process.env.VGG_WASM_SIMD = 'avx';
     try {
