@@ -64,6 +64,36 @@ for (const name of testBackends()) {
       }
     });
 
+    it('gemm A·Bᵀ with few rows (a Linear at small batch), K long enough to be blocked', () => {
+      const b = setBackend(name);
+      const shapes = [
+        [1, 7, 70000],
+        [3, 6, 30001],
+        [5, 9, 14001],
+        [8, 33, 9000],
+        [13, 5, 6003],
+        [16, 20, 4100],
+      ];
+      // Its own generator, so the other tests keep their cases.
+      const own = new Generator(99);
+      const draw = (n: number): Float32Array => {
+        const a = new Float32Array(n);
+        own.fillUniform(a, -1, 1);
+        return a;
+      };
+      shapes.forEach(([M, N, K], trial) => {
+        const alpha = [1, 0.5, -2][trial % 3];
+        const beta = [0, 1, 0.25][trial % 3];
+        const A = draw(M * K);
+        const B = draw(N * K);
+        const C0 = draw(M * N);
+        const fast = C0.slice();
+        b.gemm(false, true, M, N, K, alpha, A, B, beta, fast);
+        const err = relError(fast, naiveGemm(false, true, M, N, K, alpha, A, B, beta, C0));
+        assert.ok(err <= 1e-5, `gemm NT ${M}x${N}x${K}: ${err}`);
+      });
+    });
+
     it('conv2d forward and both gradients on random geometries', () => {
       const b = setBackend(name);
       for (let trial = 0; trial < 30; trial++) {

@@ -12,8 +12,15 @@ export const MC = 128;
 export const NC = 2048;
 /** Floats of scratch one thread needs: a packed A block, a packed B block and an edge tile. */
 export const GEMM_SCRATCH_FLOATS = MC * KC + KC * NC + MR * NR;
-/** Below this many rows with transB, each C value is a dot product of two contiguous rows. */
-const DOT_MAX_M = 4;
+/**
+ * Up to this many rows with transB (a fully connected layer at small batch), each C value is a dot
+ * product of two contiguous rows: B is read where it lies, once per block of K, where packing it
+ * would copy all of it on every call (a VGG's FC1 weights are 411 MB).
+ */
+const DOT_MAX_M = 16;
+/** Past this many floats of A, the dot products run over blocks of DOT_KB of K, so A's block stays in L2. */
+const DOT_L2_FLOATS = 64 * 1024;
+const DOT_KB = 4096;
 
 function at(base: usize, index: i64): usize {
   return base + ((<usize>index) << 2);
@@ -220,14 +227,63 @@ function dot(a: usize, b: usize, K: i32): f32 {
       s2 = madd(v128.load(a + o, 32), v128.load(b + o, 32), s2);
       s3 = madd(v128.load(a + o, 48), v128.load(b + o, 48), s3);
     }
-    const v = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
-    s = f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+    s = lanesSum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
   }
   for (; k < K; k++) s += load<f32>(at(a, k)) * load<f32>(at(b, k));
   return s;
 }
 
-/** The few-rows case of A·Bᵀ (a fully connected layer at small batch): one dot product per C value. */
+/** The sum of v's four lanes, in the order dot uses. */
+function lanesSum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/** C[i][j] = s (first block: alpha-scaled s plus beta · C) or C[i][j] + s for later blocks of K. */
+function storeDot(c: usize, s: f32, first: bool, beta: f32): void {
+  if (!first) store<f32>(c, load<f32>(c) + s);
+  else store<f32>(c, beta == 0 ? s : s + beta * load<f32>(c));
+}
+
+/**
+ * Four dot products of rows a, a + lda, a + 2·lda, a + 3·lda (bytes apart) with one row b over K,
+ * reading b once: C[0..4) (ldc bytes apart) as storeDot writes them.
+ */
+function dot4(a: usize, lda: usize, b: usize, K: i32, alpha: f32, c: usize, ldc: usize, first: bool, beta: f32): void {
+  let s0 = f32x4.splat(0),
+    s1 = s0,
+    s2 = s0,
+    s3 = s0,
+    t0 = s0,
+    t1 = s0,
+    t2 = s0,
+    t3 = s0;
+  let k = 0;
+  for (; k + 8 <= K; k += 8) {
+    const o = (<usize>k) << 2;
+    const w0 = v128.load(b + o);
+    const w1 = v128.load(b + o, 16);
+    s0 = madd(v128.load(a + o), w0, s0);
+    t0 = madd(v128.load(a + o, 16), w1, t0);
+    s1 = madd(v128.load(a + lda + o), w0, s1);
+    t1 = madd(v128.load(a + lda + o, 16), w1, t1);
+    s2 = madd(v128.load(a + 2 * lda + o), w0, s2);
+    t2 = madd(v128.load(a + 2 * lda + o, 16), w1, t2);
+    s3 = madd(v128.load(a + 3 * lda + o), w0, s3);
+    t3 = madd(v128.load(a + 3 * lda + o, 16), w1, t3);
+  }
+  for (let r = 0; r < 4; r++) {
+    const ar = a + <usize>r * lda;
+    const v = r == 0 ? f32x4.add(s0, t0) : r == 1 ? f32x4.add(s1, t1) : r == 2 ? f32x4.add(s2, t2) : f32x4.add(s3, t3);
+    let sum = lanesSum(v);
+    for (let q = k; q < K; q++) sum += load<f32>(at(ar, q)) * load<f32>(at(b, q));
+    storeDot(c + <usize>r * ldc, alpha * sum, first, beta);
+  }
+}
+
+/**
+ * The few-rows case of A·Bᵀ (a fully connected layer at small batch): dot products, four rows of A
+ * against each row of B at a time, over blocks of K when A's rows would not stay in L2.
+ */
 function gemmDot(
   M: i32,
   N: i32,
@@ -241,12 +297,23 @@ function gemmDot(
   C: usize,
   ldc: i32,
 ): void {
-  for (let j = 0; j < N; j++) {
-    const bj = at(B, <i64>j * ldb);
-    for (let i = 0; i < M; i++) {
-      const c = at(C, <i64>i * ldc + j);
-      const s = alpha * dot(at(A, <i64>i * lda), bj, K);
-      store<f32>(c, beta == 0 ? s : s + beta * load<f32>(c));
+  const block = <i64>M * K <= DOT_L2_FLOATS ? K : DOT_KB;
+  const ldaBytes = (<usize>lda) << 2;
+  const ldcBytes = (<usize>ldc) << 2;
+  for (let k0 = 0; k0 < K; k0 += block) {
+    const kb = min(block, K - k0);
+    const first = k0 == 0;
+    for (let j = 0; j < N; j++) {
+      const bj = at(B, <i64>j * ldb + k0);
+      let i = 0;
+      if (ASC_FEATURE_SIMD) {
+        for (; i + 4 <= M; i += 4) {
+          dot4(at(A, <i64>i * lda + k0), ldaBytes, bj, kb, alpha, at(C, <i64>i * ldc + j), ldcBytes, first, beta);
+        }
+      }
+      for (; i < M; i++) {
+        storeDot(at(C, <i64>i * ldc + j), alpha * dot(at(A, <i64>i * lda + k0), bj, kb), first, beta);
+      }
     }
   }
 }
