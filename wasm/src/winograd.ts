@@ -68,14 +68,8 @@ function outputTransform6(src: usize, ss: i32, dst: usize, ds: i32): void {
   store<f32>(dst + 3 * d, diff + 0.125 * m3 - 8 * m4 + m5);
 }
 
-/** inputTransform6 on four tiles at once (one per lane); strides in bytes. */
-function inputTransform6x4(src: usize, ss: usize, dst: usize, ds: usize): void {
-  const d0 = v128.load(src);
-  const d1 = v128.load(src + ss);
-  const d2 = v128.load(src + 2 * ss);
-  const d3 = v128.load(src + 3 * ss);
-  const d4 = v128.load(src + 4 * ss);
-  const d5 = v128.load(src + 5 * ss);
+/** inputTransform6 on four tiles at once (one per lane), the six inputs given; dst stride in bytes. */
+function bt6x4(d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, dst: usize, ds: usize): void {
   const half = f32x4.splat(0.5);
   const oneHalf = f32x4.splat(1.5);
   const two = f32x4.splat(2);
@@ -90,6 +84,15 @@ function inputTransform6x4(src: usize, ss: usize, dst: usize, ds: usize): void {
   v128.store(dst + 4 * ds, f32x4.add(f32x4.sub(f32x4.mul(half, f32x4.sub(d1, d3)), d2), d4));
   const o5 = f32x4.sub(f32x4.sub(d1, f32x4.mul(oneHalf, d2)), f32x4.mul(two, d3));
   v128.store(dst + 5 * ds, f32x4.add(o5, f32x4.add(f32x4.mul(oneHalf, d4), d5)));
+}
+
+/** bt6x4 on six vectors at src (stride ss bytes). */
+function inputTransform6x4(src: usize, ss: usize, dst: usize, ds: usize): void {
+  const d0 = v128.load(src);
+  const d1 = v128.load(src + ss);
+  const d2 = v128.load(src + 2 * ss);
+  const d3 = v128.load(src + 3 * ss);
+  bt6x4(d0, d1, d2, d3, v128.load(src + 4 * ss), v128.load(src + 5 * ss), dst, ds);
 }
 
 /** outputTransform6 on four tiles at once; strides in bytes. */
@@ -112,10 +115,11 @@ function outputTransform6x4(src: usize, ss: usize, dst: usize, ds: usize): void 
 }
 
 /**
- * The 6 columns ix0 + 4l + j (j = 0…5) of four horizontally adjacent tiles (lane l) from one row:
- * four vector loads, a 4×4 transpose and two lane shifts. Needs ix0 ≥ 0 and ix0 + 18 ≤ W.
+ * One row of four horizontally adjacent tiles (columns ix0 + 4l + j, j = 0…5, for lane l): four
+ * vector loads, a 4×4 transpose and two lane shifts give the six columns, whose Bᵀ along the row goes
+ * to dst + j·ds. Needs ix0 ≥ 0 and ix0 + 18 ≤ the row's length.
  */
-function rowColumns4(row: usize, ix0: i32, d: usize): void {
+function rowTransform4(row: usize, ix0: i32, dst: usize, ds: usize): void {
   const at = f32At(row, ix0);
   const a = v128.load(at);
   const b = v128.load(at, 16);
@@ -128,23 +132,21 @@ function rowColumns4(row: usize, ix0: i32, d: usize): void {
   const ce1 = v128.shuffle<f32>(c, e, 2, 6, 3, 7);
   const col0 = v128.shuffle<f32>(ab0, ce0, 0, 1, 4, 5);
   const col1 = v128.shuffle<f32>(ab0, ce0, 2, 3, 6, 7);
-  v128.store(d, col0);
-  v128.store(d, col1, 16);
-  v128.store(d, v128.shuffle<f32>(ab1, ce1, 0, 1, 4, 5), 32);
-  v128.store(d, v128.shuffle<f32>(ab1, ce1, 2, 3, 6, 7), 48);
-  v128.store(d, v128.shuffle<f32>(col0, f, 1, 2, 3, 4), 64);
-  v128.store(d, v128.shuffle<f32>(col1, f, 1, 2, 3, 5), 80);
+  const col2 = v128.shuffle<f32>(ab1, ce1, 0, 1, 4, 5);
+  const col3 = v128.shuffle<f32>(ab1, ce1, 2, 3, 6, 7);
+  const col4 = v128.shuffle<f32>(col0, f, 1, 2, 3, 4);
+  const col5 = v128.shuffle<f32>(col1, f, 1, 2, 3, 5);
+  bt6x4(col0, col1, col2, col3, col4, col5, dst, ds);
 }
 
 /**
  * Four horizontally adjacent tiles (columns ix0 + 4l … + 5 for lane l of six rows at `rows`, `stride`
- * bytes apart, every column present) -> Bᵀ d B of each, lane l of dst + ξ·ds (ds in bytes). d, t: 36
- * vectors each.
+ * bytes apart, every column present) -> Bᵀ d B of each, lane l of dst + ξ·ds (ds in bytes): along
+ * the rows first, into t (36 vectors), then down the columns.
  */
-function inputTiles4(rows: usize, stride: usize, ix0: i32, dst: usize, ds: usize, d: usize, t: usize): void {
-  for (let i = 0; i < 6; i++) rowColumns4(rows + <usize>i * stride, ix0, d + <usize>i * 96);
-  for (let j = 0; j < 6; j++) inputTransform6x4(d + ((<usize>j) << 4), 96, t + ((<usize>j) << 4), 96);
-  for (let i = 0; i < 6; i++) inputTransform6x4(t + <usize>i * 96, 16, dst + <usize>(6 * i) * ds, ds);
+function inputTiles4(rows: usize, stride: usize, ix0: i32, dst: usize, ds: usize, t: usize): void {
+  for (let i = 0; i < 6; i++) rowTransform4(rows + <usize>i * stride, ix0, t + <usize>i * 96, 16);
+  for (let j = 0; j < 6; j++) inputTransform6x4(t + ((<usize>j) << 4), 96, dst + <usize>j * ds, 6 * ds);
 }
 
 /** Floats per channel of an input band: six rows of bandWidth(tilesW) floats. */
@@ -396,11 +398,11 @@ export function winoInputTask(args: usize, tid: i32, nt: i32): void {
       for (let c = 0; c < C; c++) {
         const rows = band + <usize>c * bandStride;
         if (inPlace) {
-          inputTiles4(rows, (<usize>Wb) << 2, 4 * tw, V + vOffset(tile, c, C), ds, d, t);
+          inputTiles4(rows, (<usize>Wb) << 2, 4 * tw, V + vOffset(tile, c, C), ds, t);
           continue;
         }
         // A partial group, or one straddling two panels: transform into scratch, then place lane by lane.
-        inputTiles4(rows, (<usize>Wb) << 2, 4 * tw, u, 16, d, t);
+        inputTiles4(rows, (<usize>Wb) << 2, 4 * tw, u, 16, t);
         for (let l = 0; l < lanes; l++) {
           const dst = V + vOffset(tile + l, c, C);
           for (let xi = 0; xi < 36; xi++) {
