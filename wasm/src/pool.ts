@@ -24,33 +24,98 @@ export function maxPool2d(
   dH: i32,
   dW: i32,
 ): void {
-  let o = 0;
+  const pairs =
+    ASC_FEATURE_SIMD && kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 && dH == 1 && dW == 1;
+  // Vectors of 4 outputs read 8 input columns: those whose whole window lies inside the plane.
+  const vecRows = pairs ? min(outH, inH >> 1) : 0;
+  const vecCols = pairs ? (min(outW, inW >> 1) >> 2) << 2 : 0;
   for (let c = 0; c < planes; c++) {
     const xc = f32At(x, c * inH * inW);
+    const o = c * outH * outW;
     for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++, o++) {
-        let best: f32 = -Infinity;
-        let bestIndex = -1;
-        for (let ky = 0; ky < kH; ky++) {
-          const iy = oy * sH - pH + ky * dH;
-          if (iy < 0 || iy >= inH) continue;
-          for (let kx = 0; kx < kW; kx++) {
-            const ix = ox * sW - pW + kx * dW;
-            if (ix < 0 || ix >= inW) continue;
-            const v = load<f32>(f32At(xc, iy * inW + ix));
-            if (v > best || isNaN(v) || bestIndex < 0) {
-              best = v;
-              bestIndex = iy * inW + ix;
-              if (isNaN(v)) break;
-            }
-          }
-          if (isNaN(best)) break;
-        }
-        store<f32>(f32At(y, o), best);
-        store<i32>(f32At(idx, o), bestIndex);
+      const row = o + oy * outW;
+      let ox = 0;
+      if (ASC_FEATURE_SIMD && oy < vecRows) {
+        for (; ox < vecCols; ox += 4) maxPool2x2Quad(xc, inW, oy, ox, f32At(y, row + ox), f32At(idx, row + ox));
+      }
+      for (; ox < outW; ox++) {
+        maxWindow(xc, inH, inW, oy, ox, kH, kW, sH, sW, pH, pW, dH, dW, f32At(y, row + ox), f32At(idx, row + ox));
       }
     }
   }
+}
+
+/** The max of one window and its flat index, stored at yAt and idxAt (the scan order's first maximum; a NaN ends it). */
+function maxWindow(
+  xc: usize,
+  inH: i32,
+  inW: i32,
+  oy: i32,
+  ox: i32,
+  kH: i32,
+  kW: i32,
+  sH: i32,
+  sW: i32,
+  pH: i32,
+  pW: i32,
+  dH: i32,
+  dW: i32,
+  yAt: usize,
+  idxAt: usize,
+): void {
+  let best: f32 = -Infinity;
+  let bestIndex = -1;
+  for (let ky = 0; ky < kH; ky++) {
+    const iy = oy * sH - pH + ky * dH;
+    if (iy < 0 || iy >= inH) continue;
+    for (let kx = 0; kx < kW; kx++) {
+      const ix = ox * sW - pW + kx * dW;
+      if (ix < 0 || ix >= inW) continue;
+      const v = load<f32>(f32At(xc, iy * inW + ix));
+      if (v > best || isNaN(v) || bestIndex < 0) {
+        best = v;
+        bestIndex = iy * inW + ix;
+        if (isNaN(v)) break;
+      }
+    }
+    if (isNaN(best)) break;
+  }
+  store<f32>(yAt, best);
+  store<i32>(idxAt, bestIndex);
+}
+
+/** Lanes where a later candidate v replaces best: greater, or the first NaN. */
+function replaces(best: v128, v: v128): v128 {
+  return v128.or(f32x4.gt(v, best), v128.and(f32x4.ne(v, v), f32x4.eq(best, best)));
+}
+
+/** Outputs (oy, ox … ox+3) of a 2×2 stride-2 pool whose windows lie inside the plane, as maxWindow picks them. */
+function maxPool2x2Quad(xc: usize, inW: i32, oy: i32, ox: i32, yAt: usize, idxAt: usize): void {
+  const top = 2 * oy * inW + 2 * ox;
+  const r0 = f32At(xc, top);
+  const r1 = f32At(xc, top + inW);
+  const a0 = v128.load(r0);
+  const b0 = v128.load(r0, 16);
+  const a1 = v128.load(r1);
+  const b1 = v128.load(r1, 16);
+  // Candidates in maxWindow's scan order: top-left, top-right, bottom-left, bottom-right.
+  const topLeft = i32x4.add(i32x4.splat(top), i32x4(0, 2, 4, 6));
+  let best = v128.shuffle<f32>(a0, b0, 0, 2, 4, 6);
+  let at = topLeft;
+  let v = v128.shuffle<f32>(a0, b0, 1, 3, 5, 7);
+  let take = replaces(best, v);
+  best = v128.bitselect(v, best, take);
+  at = v128.bitselect(i32x4.add(topLeft, i32x4.splat(1)), at, take);
+  v = v128.shuffle<f32>(a1, b1, 0, 2, 4, 6);
+  take = replaces(best, v);
+  best = v128.bitselect(v, best, take);
+  at = v128.bitselect(i32x4.add(topLeft, i32x4.splat(inW)), at, take);
+  v = v128.shuffle<f32>(a1, b1, 1, 3, 5, 7);
+  take = replaces(best, v);
+  best = v128.bitselect(v, best, take);
+  at = v128.bitselect(i32x4.add(topLeft, i32x4.splat(inW + 1)), at, take);
+  v128.store(yAt, best);
+  v128.store(idxAt, at);
 }
 
 /** gx[planes,inH,inW] (zeroed by the caller) += gy scattered to the recorded maxima. */
