@@ -3,16 +3,12 @@
 // rows are the work units: a thread copies the C·kh input rows one output row reads into zero-padded
 // scratch rows, then computes register tiles of CB output channels × PX pixels, one tap at a time (two
 // unaligned input vectors, CB broadcast weights, 2·CB multiply-adds), with bias and ReLU on the store.
-import { int, madd, ptr, shareOf } from './simd';
+import { f32At, int, madd, ptr, relu4, shareOf } from './simd';
 
 /** Output channels of a register tile; weights are packed in blocks of CB. */
 const CB = 4;
 /** Output pixels of a register tile (two f32x4). */
 const PX = 8;
-
-function f32At(base: usize, index: i64): usize {
-  return base + ((<usize>index) << 2);
-}
 
 /** Floats of one zero-padded scratch row: every tile of an OW-wide output row reads inside it. */
 function rowFloats(kw: i32, OW: i32): i32 {
@@ -51,7 +47,7 @@ function activate(y: f32, relu: bool): f32 {
 
 /** activate() on four lanes: clears the lanes that are ≤ 0 (NaN compares false and stays). */
 function activate4(v: v128, relu: bool): v128 {
-  return relu ? v128.andnot(v, f32x4.le(v, f32x4.splat(0))) : v;
+  return relu ? relu4(v) : v;
 }
 
 /** Row (c, ky) of scratch = input row oy − padH + ky of channel c, shifted right by padW, zeros around. */

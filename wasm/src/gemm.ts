@@ -1,7 +1,7 @@
 // Packed, register-blocked SGEMM: C[M,N] = alpha · op(A)[M,K] · op(B)[K,N] + beta · C, row-major.
 // op(A) is A[M,K] (lda) or, with transA, A stored as [K,M]; op(B) is B[K,N] (ldb) or, with transB,
 // B stored as [N,K]. beta == 0 overwrites C without reading it. Addresses are byte offsets.
-import { int, madd, ptr, shareOf } from './simd';
+import { f32At, int, madd, ptr, shareOf } from './simd';
 
 /** Register tile: MR rows of A (broadcast lanes) × NR columns of B (two f32x4 vectors). */
 export const MR = 4;
@@ -21,10 +21,6 @@ const DOT_MAX_M = 16;
 /** Past this many floats of A, the dot products run over blocks of DOT_KB of K, so A's block stays in L2. */
 const DOT_L2_FLOATS = 64 * 1024;
 const DOT_KB = 4096;
-
-function at(base: usize, index: i64): usize {
-  return base + ((<usize>index) << 2);
-}
 
 /**
  * Rows [r0, r0+rows) × cols [c0, c0+cols) of a matrix M -> ceil(rows/width) panels [cols][width], rows
@@ -47,7 +43,7 @@ function packPanels(
       for (let q = 0; q < width; q++) {
         const r = r0 + rp + q;
         let v: f32 = 0;
-        if (q < live) v = transposed ? load<f32>(at(src, <i64>c * ld + r)) : load<f32>(at(src, <i64>r * ld + c));
+        if (q < live) v = transposed ? load<f32>(f32At(src, <i64>c * ld + r)) : load<f32>(f32At(src, <i64>r * ld + c));
         store<f32>(dst, v);
         dst += 4;
       }
@@ -117,8 +113,8 @@ export function microKernel(kc: i32, Ap: usize, Bp: usize, C: usize, ldc: i32, a
     for (let i = 0; i < MR; i++) {
       for (let j = 0; j < NR; j++) {
         let s: f32 = 0;
-        for (let p = 0; p < kc; p++) s += load<f32>(at(Ap, p * MR + i)) * load<f32>(at(Bp, p * NR + j));
-        const c = at(C, <i64>i * ldc + j);
+        for (let p = 0; p < kc; p++) s += load<f32>(f32At(Ap, p * MR + i)) * load<f32>(f32At(Bp, p * NR + j));
+        const c = f32At(C, <i64>i * ldc + j);
         store<f32>(c, beta == 0 ? alpha * s : alpha * s + beta * load<f32>(c));
       }
     }
@@ -140,11 +136,11 @@ function macroKernel(
 ): void {
   for (let jp = 0; jp < n; jp += NR) {
     const cols = min(NR, n - jp);
-    const bp = at(Bp, <i64>jp * kc);
+    const bp = f32At(Bp, <i64>jp * kc);
     for (let ip = 0; ip < m; ip += MR) {
       const rows = min(MR, m - ip);
-      const ap = at(Ap, <i64>ip * kc);
-      const c = at(C, <i64>ip * ldc + jp);
+      const ap = f32At(Ap, <i64>ip * kc);
+      const c = f32At(C, <i64>ip * ldc + jp);
       if (rows == MR && cols == NR) {
         microKernel(kc, ap, bp, c, ldc, alpha, beta);
         continue;
@@ -152,8 +148,8 @@ function macroKernel(
       microKernel(kc, ap, bp, tile, NR, alpha, 0);
       for (let r = 0; r < rows; r++) {
         for (let q = 0; q < cols; q++) {
-          const dst = at(c, <i64>r * ldc + q);
-          const v = load<f32>(at(tile, r * NR + q));
+          const dst = f32At(c, <i64>r * ldc + q);
+          const v = load<f32>(f32At(tile, r * NR + q));
           store<f32>(dst, beta == 0 ? v : v + beta * load<f32>(dst));
         }
       }
@@ -165,7 +161,7 @@ function macroKernel(
 function scaleC(M: i32, N: i32, beta: f32, C: usize, ldc: i32): void {
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
-      const c = at(C, <i64>i * ldc + j);
+      const c = f32At(C, <i64>i * ldc + j);
       store<f32>(c, beta == 0 ? 0 : beta * load<f32>(c));
     }
   }
@@ -194,8 +190,8 @@ export function gemmSerial(
     return;
   }
   const Ap = scratch;
-  const Bp = at(Ap, MC * KC);
-  const tile = at(Bp, KC * NC);
+  const Bp = f32At(Ap, MC * KC);
+  const tile = f32At(Bp, KC * NC);
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
@@ -205,7 +201,7 @@ export function gemmSerial(
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
         packA(transA, A, lda, ic, mc, pc, kc, Ap);
-        macroKernel(mc, nc, kc, Ap, Bp, at(C, <i64>ic * ldc + jc), ldc, alpha, b, tile);
+        macroKernel(mc, nc, kc, Ap, Bp, f32At(C, <i64>ic * ldc + jc), ldc, alpha, b, tile);
       }
     }
   }
@@ -229,7 +225,7 @@ function dot(a: usize, b: usize, K: i32): f32 {
     }
     s = lanesSum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
   }
-  for (; k < K; k++) s += load<f32>(at(a, k)) * load<f32>(at(b, k));
+  for (; k < K; k++) s += load<f32>(f32At(a, k)) * load<f32>(f32At(b, k));
   return s;
 }
 
@@ -275,7 +271,7 @@ function dot4(a: usize, lda: usize, b: usize, K: i32, alpha: f32, c: usize, ldc:
     const ar = a + <usize>r * lda;
     const v = r == 0 ? f32x4.add(s0, t0) : r == 1 ? f32x4.add(s1, t1) : r == 2 ? f32x4.add(s2, t2) : f32x4.add(s3, t3);
     let sum = lanesSum(v);
-    for (let q = k; q < K; q++) sum += load<f32>(at(ar, q)) * load<f32>(at(b, q));
+    for (let q = k; q < K; q++) sum += load<f32>(f32At(ar, q)) * load<f32>(f32At(b, q));
     storeDot(c + <usize>r * ldc, alpha * sum, first, beta);
   }
 }
@@ -304,15 +300,15 @@ function gemmDot(
     const kb = min(block, K - k0);
     const first = k0 == 0;
     for (let j = 0; j < N; j++) {
-      const bj = at(B, <i64>j * ldb + k0);
+      const bj = f32At(B, <i64>j * ldb + k0);
       let i = 0;
       if (ASC_FEATURE_SIMD) {
         for (; i + 4 <= M; i += 4) {
-          dot4(at(A, <i64>i * lda + k0), ldaBytes, bj, kb, alpha, at(C, <i64>i * ldc + j), ldcBytes, first, beta);
+          dot4(f32At(A, <i64>i * lda + k0), ldaBytes, bj, kb, alpha, f32At(C, <i64>i * ldc + j), ldcBytes, first, beta);
         }
       }
       for (; i < M; i++) {
-        storeDot(at(C, <i64>i * ldc + j), alpha * dot(at(A, <i64>i * lda + k0), bj, kb), first, beta);
+        storeDot(f32At(C, <i64>i * ldc + j), alpha * dot(f32At(A, <i64>i * lda + k0), bj, kb), first, beta);
       }
     }
   }
@@ -345,12 +341,12 @@ export function gemmTask(args: usize, tid: i32, nt: i32): void {
   const hi = <i32>(range & 0xffffffff);
   if (hi <= lo) return;
   if (small) {
-    gemmDot(M, hi - lo, K, alpha, A, lda, at(B, <i64>lo * ldb), ldb, beta, at(C, lo), ldc);
+    gemmDot(M, hi - lo, K, alpha, A, lda, f32At(B, <i64>lo * ldb), ldb, beta, f32At(C, lo), ldc);
   } else if (splitN) {
-    const b = transB ? at(B, <i64>lo * ldb) : at(B, lo);
-    gemmSerial(transA, transB, M, hi - lo, K, alpha, A, lda, b, ldb, beta, at(C, lo), ldc, scratch);
+    const b = transB ? f32At(B, <i64>lo * ldb) : f32At(B, lo);
+    gemmSerial(transA, transB, M, hi - lo, K, alpha, A, lda, b, ldb, beta, f32At(C, lo), ldc, scratch);
   } else {
-    const a = transA ? at(A, lo) : at(A, <i64>lo * lda);
-    gemmSerial(transA, transB, hi - lo, N, K, alpha, a, lda, B, ldb, beta, at(C, <i64>lo * ldc), ldc, scratch);
+    const a = transA ? f32At(A, lo) : f32At(A, <i64>lo * lda);
+    gemmSerial(transA, transB, hi - lo, N, K, alpha, a, lda, B, ldb, beta, f32At(C, <i64>lo * ldc), ldc, scratch);
   }
 }

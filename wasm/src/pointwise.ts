@@ -1,5 +1,6 @@
 // Elementwise, normalisation and reduction kernels with the reference backend's arithmetic: each value
 // is computed in float64 from float32 inputs and rounded once where the reference stores a float32.
+import { relu4 } from './simd';
 
 function at(base: usize, index: i32): usize {
   return base + ((<usize>index) << 2);
@@ -47,12 +48,7 @@ function unaryValue(op: i32, x: f64): f64 {
 export function unary(op: i32, x: usize, y: usize, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD && op == RELU) {
-    const zero = f32x4.splat(0);
-    for (; i + 4 <= n; i += 4) {
-      const v = v128.load(at(x, i));
-      // Lanes > 0 and NaN lanes keep their bits; the rest (−0 included) become +0.
-      store<v128>(at(y, i), v128.and(v, v128.or(f32x4.gt(v, zero), f32x4.ne(v, v))));
-    }
+    for (; i + 4 <= n; i += 4) store<v128>(at(y, i), relu4(v128.load(at(x, i))));
   }
   for (; i < n; i++) put(y, i, unaryValue(op, get(x, i)));
 }

@@ -33,3 +33,13 @@ export function shareOf(count: i32, unit: i32, tid: i32, nt: i32): i64 {
 export function roundUp(n: i32, m: i32): i32 {
   return ((n + m - 1) / m) * m;
 }
+
+/** The byte address of float `index` of the array at `base`. */
+export function f32At(base: usize, index: i64): usize {
+  return base + ((<usize>index) << 2);
+}
+
+/** ReLU per lane as the reference computes it: lanes > 0 and NaN lanes keep their bits, the rest (−0 included) become +0. */
+export function relu4(v: v128): v128 {
+  return v128.andnot(v, f32x4.le(v, f32x4.splat(0)));
+}

@@ -5,7 +5,7 @@
 // the micro-kernel reads, and one task covers the batch (no per-image dispatch, no beta passes).
 // Every gw value is summed over the same KC blocks of r in the same order whichever thread computes it.
 import { KC, MR, NR, microKernel } from './gemm';
-import { int, ptr, roundUp, shareOf } from './simd';
+import { f32At, int, ptr, roundUp, shareOf } from './simd';
 
 // Argument slots.
 const X = 0,
@@ -27,10 +27,6 @@ const X = 0,
   P_W = 16,
   D_H = 17,
   D_W = 18;
-
-function f32At(base: usize, index: i64): usize {
-  return base + ((<usize>index) << 2);
-}
 
 /** Floats of per-thread scratch for K output channels: packed gy rows [Kp/MR][KC][MR] and one B panel [KC][NR]. */
 export function wgradScratchFloats(K: i32): i32 {

@@ -8,14 +8,10 @@
 // rows zero), V as panels of NR tiles [36][Tp/NR][C][NR] (Tp = T rounded up to NR, the extra lanes
 // zero); M is [36][Kp][Tp], row-major. Tiles t = (n·tilesH + th)·tilesW + tw.
 import { KC, MC, MR, NR, microKernel } from './gemm';
-import { int, ptr, roundUp, shareOf } from './simd';
+import { f32At, int, ptr, relu4, roundUp, shareOf } from './simd';
 
 /** Floats of per-thread scratch the transforms need: three 6×6 tiles of four lanes (one lane per tile), rounded up. */
 export const WINO_SCRATCH_FLOATS = 512;
-
-function f32At(base: usize, index: i64): usize {
-  return base + ((<usize>index) << 2);
-}
 
 /** Bᵀ applied to the 6 values at src (stride in floats), written to dst (stride in floats). */
 function inputTransform6(src: usize, ss: i32, dst: usize, ds: i32): void {
@@ -220,10 +216,10 @@ function emitTile(s: usize, plane: usize, OH: i32, OW: i32, oy0: i32, ox0: i32, 
   }
 }
 
-/** v + b per lane, clamped to 0 where negative when relu (NaN kept). */
+/** v + b per lane, through relu4 when relu (as activate computes each value). */
 function activate4(v: v128, b: v128, relu: bool): v128 {
   const y = f32x4.add(v, b);
-  return relu ? f32x4.pmax(y, f32x4.splat(0)) : y;
+  return relu ? relu4(y) : y;
 }
 
 /**

@@ -119,7 +119,7 @@ export function createWasmBackend(k: WasmKernels, o: WasmBackendOptions = {}): B
           const U = winogradTransformWeights(k, weights, what);
           winogradConv(k, { U, x: xAt, y, bias: bAt, relu: false, ...winogradSizes(p) }, what);
         } else if (useDirect(p)) {
-          directConv(k, xAt, directPackWeights(k, w, convGeometry(p), what), bAt, false, y, p, what);
+          directConv(k, xAt, directPackWeights(k, wAt, convGeometry(p), what), bAt, false, y, p, what);
         } else {
           im2colConv(k, xAt, wAt, bAt, y, p, what);
         }

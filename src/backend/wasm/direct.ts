@@ -38,11 +38,22 @@ export function convGeometry(p: Conv2dParams): ConvGeometry {
   };
 }
 
-/** The weights w[K, C, kh, kw] packed for the direct kernel, in a block taken from the arena. */
-export function directPackWeights(k: WasmKernels, weight: Float32Array, g: ConvGeometry, what: string): number {
+/**
+ * The weights w[K, C, kh, kw] packed for the direct kernel, in a block taken from the arena; `weight`
+ * is their address in the memory, or an array copied in for the packing only.
+ */
+export function directPackWeights(
+  k: WasmKernels,
+  weight: Float32Array | number,
+  g: ConvGeometry,
+  what: string,
+): number {
   const [K, C, [kh, kw]] = [g.outChannels, g.inChannels, g.kernel];
   const packed = k.arena.alloc(k.exports.directPackedFloats(K, C, kh, kw) * 4, what);
-  scoped(k, () => k.exports.directPackWeights(k.arena.copyIn(weight, what), packed, K, C, kh, kw));
+  scoped(k, () => {
+    const w = typeof weight === 'number' ? weight : k.arena.copyIn(weight, what);
+    k.exports.directPackWeights(w, packed, K, C, kh, kw);
+  });
   return packed;
 }
 

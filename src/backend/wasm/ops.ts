@@ -20,6 +20,9 @@ const PARALLEL_MIN_MACS = 1 << 16;
 /** Transformed inputs and products of one block of tiles stay under this many bytes (when a block holds NR tiles or more). */
 const WINOGRAD_BLOCK_BYTES = 8 * 1024 * 1024;
 
+/** n rounded up to a multiple of m (the kernels' panels and register tiles). */
+export const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
+
 /** Runs fn with an arena mark, releasing every block fn allocated afterwards. */
 export function scoped<T>(k: WasmKernels, fn: () => T): T {
   const mark = k.arena.mark();
@@ -124,16 +127,13 @@ export interface WinogradWeights {
   flip: boolean;
 }
 
-/** n rounded up to a multiple of m. */
-const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
-
 /**
  * U = G g Gᵀ for every channel pair, in a block taken from the arena: [36][Kp/MR][C][MR], panels of
  * the GEMM tile's MR output channels (Kp = K rounded up to MR, the extra rows zero), as the products read it.
  */
 export function winogradTransformWeights(k: WasmKernels, g: WinogradWeights, what: string): number {
-  const Kp = roundUp(g.K, k.exports.gemmTileRows());
-  const U = Kp === g.K ? k.arena.alloc(36 * Kp * g.C * 4, what) : k.arena.zeros(36 * Kp * g.C, what);
+  const bytes = winogradWeightBytes(k, g.K, g.C);
+  const U = g.K % k.exports.gemmTileRows() === 0 ? k.arena.alloc(bytes, what) : k.arena.zeros(bytes / 4, what);
   scoped(k, () => {
     const ws = k.arena.alloc(k.exports.winoScratchFloats() * 4 * k.threads, what);
     k.run(TASK_WINO_WEIGHTS, [g.w, U, g.K, g.C, g.wsk, g.wsc, +g.flip, ws]);

@@ -6,10 +6,7 @@
 import type { Conv2dParams } from '../backend.js';
 import { windowArgs } from '../kernel-args.js';
 import { TASK_WGRAD, type WasmKernels } from './kernels.js';
-import { scoped } from './ops.js';
-
-/** n rounded up to a multiple of m: the task writes whole MR × NR register tiles. */
-const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
+import { roundUp, scoped } from './ops.js';
 
 /** gw[K, C·kh·kw] = Σ over the batch of gy[N,K,outH,outW] ⋆ x[N,C,inH,inW]; gy and x are addresses. */
 export function convWeightGradient(k: WasmKernels, gy: number, x: number, p: Conv2dParams, what: string): Float32Array {
