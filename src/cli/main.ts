@@ -14,6 +14,12 @@ import { registerClassify } from './classify.js';
 import { registerFeatures } from './features.js';
 import { registerTrain } from './train.js';
 import { EXIT_ERROR, EXIT_OK, reportError } from './errors.js';
+import { allowRelaxedSimd } from '../backend/wasm/load-node.js';
+
+// The command is a process of its own, so on Node 20, whose V8 runs relaxed SIMD only behind a flag, it
+// takes the faster WebAssembly build as Node 22 and later do by default. A library user opts in with
+// VGG_WASM_SIMD=relaxed; a VGG_WASM_SIMD set by the user is left to the loader.
+if (!process.env.VGG_WASM_SIMD) allowRelaxedSimd();
 
 // A reader that closed the pipe (`vgg … | head`) wants no more output: end quietly. Any other
 // failure to write the output (`> /dev/full`) is one line and exit code 2.

@@ -3,8 +3,7 @@
  * by `npm run build:wasm`), the threads from worker_threads.
  *
  * Environment: VGG_WASM_SIMD=relaxed|simd|scalar caps the build (default: the best this engine
- * validates; asking for relaxed on Node 20, whose V8 has relaxed SIMD behind a flag, turns the flag on
- * for the process); VGG_NUM_THREADS sets the thread count as for the native backend (default: the
+ * validates; asking for relaxed on Node 20 turns on its V8 flag, see allowRelaxedSimd); VGG_NUM_THREADS sets the thread count as for the native backend (default: the
  * CPUs available); 1 runs on the calling thread alone.
  */
 import { readFileSync } from 'node:fs';
@@ -16,7 +15,13 @@ import { findPackageRoot } from '../../package-root.js';
 import type { Backend } from '../backend.js';
 import { createWasmBackend } from './backend.js';
 import { ArgumentError } from '../../errors.js';
-import { chooseSimdLevel, detectWasmFeatures, wasmBuildName, type WasmSimdLevel } from './features.js';
+import {
+  chooseSimdLevel,
+  detectWasmFeatures,
+  wasmBuildName,
+  type WasmFeatures,
+  type WasmSimdLevel,
+} from './features.js';
 import { WasmKernels } from './kernels.js';
 import { startNodeWorkers } from './pool-node.js';
 
@@ -49,16 +54,22 @@ function simdFromEnv(): WasmSimdLevel | undefined {
   return wanted;
 }
 
+/**
+ * Lets this process run the relaxed-SIMD build. Node 20's V8 implements relaxed SIMD behind
+ * --experimental-wasm-relaxed-simd; Node 22 and later validate it by default and reject the flag, so
+ * the flag is set only where SIMD validates and relaxed SIMD does not. Returns the features after.
+ */
+export function allowRelaxedSimd(): WasmFeatures {
+  const features = detectWasmFeatures();
+  if (!features.simd || features.relaxedSimd) return features;
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return detectWasmFeatures();
+}
+
 /** Compiles and instantiates the best build synchronously, with its worker threads. */
 export function loadWasmKernels(o: WasmLoadOptions = {}): WasmKernels {
   const wantedLevel = o.simd ?? simdFromEnv();
-  let features = detectWasmFeatures();
-  if (wantedLevel === 'relaxed' && features.simd && !features.relaxedSimd) {
-    // Node 20's V8 implements relaxed SIMD behind this flag (on by default from Node 22); the relaxed
-    // build was asked for by name, so turn it on before validating again.
-    setFlagsFromString('--experimental-wasm-relaxed-simd');
-    features = detectWasmFeatures();
-  }
+  const features = wantedLevel === 'relaxed' ? allowRelaxedSimd() : detectWasmFeatures();
   const level = chooseSimdLevel(features, wantedLevel);
   const wanted = o.threads ?? threadsFromEnv();
   const threaded = wanted > 1 && features.sharedMemory;

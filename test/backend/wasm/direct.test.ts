@@ -5,7 +5,6 @@
  * 2×2 max-pool, NaN inputs, on the relaxed, SIMD128 and scalar builds with 1 and 3 threads.
  */
 import assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
 import { after, before, describe, it } from 'node:test';
 import { registerBackend, withBackend } from '../../../src/backend/registry.js';
 import { createWasmBackend } from '../../../src/backend/wasm/index.js';
@@ -24,9 +23,6 @@ import { manualSeed } from '../../../src/tensor/rng.js';
 import type { Tensor } from '../../../src/tensor/tensor.js';
 import { relError } from '../../helpers/golden.js';
 import { allThreadsReady } from './helpers.js';
-
-// Node 20 validates the relaxed build only behind this flag (as bench/wasm.ts sets it).
-setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const TOL = 1e-5;
 const LEVELS: WasmSimdLevel[] = ['relaxed', 'simd', 'scalar'];

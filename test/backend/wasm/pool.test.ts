@@ -5,7 +5,6 @@
  * threads.
  */
 import assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
 import { after, before, describe, it } from 'node:test';
 import type { Backend, Pool2dParams } from '../../../src/backend/backend.js';
 import { createRefBackend } from '../../../src/backend/ref/index.js';
@@ -15,9 +14,6 @@ import type { WasmKernels } from '../../../src/backend/wasm/kernels.js';
 import { loadWasmKernels } from '../../../src/backend/wasm/load-node.js';
 import { Generator } from '../../../src/tensor/rng.js';
 import { allThreadsReady } from './helpers.js';
-
-// Node 20 validates the relaxed build only behind this flag (as bench/wasm.ts sets it).
-setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const LEVELS: WasmSimdLevel[] = ['relaxed', 'simd', 'scalar'];
 const gen = new Generator(17);

@@ -36,11 +36,28 @@ describe('wasm build selection', () => {
         encoding: 'utf8',
       });
       assert.equal(out.status, 0, out.stderr);
+      // Node 22 and later reject the flag with a message on stderr: it must not be set there.
+      assert.equal(out.stderr, '');
       return out.stdout;
     };
     assert.equal(run({ VGG_WASM_SIMD: 'relaxed' }), 'relaxed');
     const major = Number(process.versions.node.split('.')[0]);
     if (major === 20) assert.equal(run({ VGG_WASM_SIMD: '' }), 'simd', 'Node 20 without the request keeps SIMD128');
+  });
+
+  it('the vgg command runs the relaxed build by itself; a VGG_WASM_SIMD cap still wins', () => {
+    const info = (env: Record<string, string>): string => {
+      const out = spawnSync(process.execPath, ['dist/src/cli/main.js', 'info'], {
+        cwd: repoRoot,
+        env: { ...process.env, VGG_NATIVE: '0', VGG_BACKEND: '', VGG_NUM_THREADS: '1', ...env },
+        encoding: 'utf8',
+      });
+      assert.equal(out.status, 0, out.stderr);
+      assert.equal(out.stderr, '');
+      return out.stdout;
+    };
+    assert.match(info({ VGG_WASM_SIMD: '' }), /wasm: using the relaxed build/);
+    assert.match(info({ VGG_WASM_SIMD: 'simd' }), /wasm: using the simd build/);
   });
 
   it('VGG_WASM_SIMD must name a build', () => {

@@ -6,7 +6,6 @@
  * bit for bit.
  */
 import assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
 import { after, before, describe, it } from 'node:test';
 import type { Backend } from '../../../src/backend/backend.js';
 import { createRefBackend } from '../../../src/backend/ref/index.js';
@@ -18,9 +17,6 @@ import { Generator } from '../../../src/tensor/rng.js';
 import { relError } from '../../helpers/golden.js';
 import { convParams, type ConvShape } from '../../helpers/native.js';
 import { allThreadsReady } from './helpers.js';
-
-// Node 20 validates the relaxed build only behind this flag (as bench/wasm.ts sets it).
-setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const TOL = 1e-5;
 const LEVELS: WasmSimdLevel[] = ['relaxed', 'simd', 'scalar'];
