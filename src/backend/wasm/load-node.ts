@@ -3,8 +3,9 @@
  * by `npm run build:wasm`), the threads from worker_threads.
  *
  * Environment: VGG_WASM_SIMD=relaxed|simd|scalar caps the build (default: the best this engine
- * validates; asking for relaxed on Node 20 turns on its V8 flag, see allowRelaxedSimd); VGG_NUM_THREADS sets the thread count as for the native backend (default: the
- * CPUs available); 1 runs on the calling thread alone.
+ * validates; asking for relaxed on Node 20 turns on its V8 flag, see allowRelaxedSimd); VGG_NUM_THREADS
+ * sets the thread count as for the native backend (default: the CPUs available); 1 runs on the calling
+ * thread alone.
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
