@@ -156,8 +156,11 @@ async function classifyItem(item: Item): Promise<void> {
 
 async function showLayer(): Promise<void> {
   if (!current) return;
+  const shows = `${current.name} ${ui.layerSelect.value}`;
   const grid = await classifier.featureGrid(ui.layerSelect.value);
   showGrid(ui.featureMaps, grid);
+  // Which image and layer the grid shows: the shape line alone reads the same for two images.
+  ui.featureMaps.dataset.shows = shows;
   layout = grid.layout;
   ui.layerShape.textContent = `${grid.shape[0]} channels of ${grid.shape[1]}×${grid.shape[2]}`;
   showChannel(Math.min(channel, layout.channels - 1));

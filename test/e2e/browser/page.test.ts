@@ -286,16 +286,18 @@ describe('the page in Chromium', { skip: chromiumMissing }, () => {
     const ms = Number(/(\d+) ms/.exec((await card.innerText()) ?? '')?.[1]);
     const gaps = await page.evaluate(() => (window as unknown as { frameGaps: number[] }).frameGaps);
     const longest = Math.max(...gaps.slice(1));
-    assert.ok(ms > 300, `inference took only ${ms} ms: too short to show a stall`);
+    assert.ok(ms > 150, `inference took only ${ms} ms: too short to show a stall`);
     // Inference on the page's own thread would freeze it for the whole `ms` in one gap; on a loaded
-    // 2-core machine a busy worker still costs frames, so the bound is half of that, plus 10 fps.
+    // 2-core machine a busy worker still costs frames (17–33 ms gaps at 336–371 ms of inference here),
+    // so the bound is half of that, plus 10 fps.
     assert.ok(longest < ms / 2, `a ${longest.toFixed(0)} ms gap between frames while inference took ${ms} ms`);
     assert.ok(gaps.length >= ms / 100, `${gaps.length} frames while inference took ${ms} ms`);
   });
 
   test("switching the dropped vgg19's big layers: the grid is rendered off the page's thread", async () => {
-    // After the test above: vgg19 on the current sample, conv1_1 shown (64 maps of 224×224).
-    await page.locator('#layer-shape').filter({ hasText: '64 channels of 224×224' }).waitFor({ timeout: 60_000 });
+    // After the test above: vgg19 on its second sample, conv1_1 shown (64 maps of 224×224). The shape
+    // line already read so for the first sample, so wait for the grid of the second.
+    await page.locator(`#feature-maps[data-shows="${SAMPLES[1]} conv1_1"]`).waitFor({ timeout: 60_000 });
     const before = await canvasDigest(page);
     await page.evaluate(() => {
       const w = window as unknown as { longTasks: number[]; frameGaps: number[]; done: boolean };
