@@ -1,17 +1,13 @@
 // Elementwise, normalisation and reduction kernels with the reference backend's arithmetic: each value
 // is computed in float64 from float32 inputs and rounded once where the reference stores a float32.
-import { relu4 } from './simd';
-
-function at(base: usize, index: i32): usize {
-  return base + ((<usize>index) << 2);
-}
+import { f32At, relu4 } from './simd';
 
 function get(base: usize, index: i32): f64 {
-  return <f64>load<f32>(base + ((<usize>index) << 2));
+  return <f64>load<f32>(f32At(base, index));
 }
 
 function put(base: usize, index: i32, v: f64): void {
-  store<f32>(base + ((<usize>index) << 2), <f32>v);
+  store<f32>(f32At(base, index), <f32>v);
 }
 
 /** Codes of backend.ts's UnaryOp, in its order. */
@@ -48,7 +44,7 @@ function unaryValue(op: i32, x: f64): f64 {
 export function unary(op: i32, x: usize, y: usize, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD && op == RELU) {
-    for (; i + 4 <= n; i += 4) store<v128>(at(y, i), relu4(v128.load(at(x, i))));
+    for (; i + 4 <= n; i += 4) store<v128>(f32At(y, i), relu4(v128.load(f32At(x, i))));
   }
   for (; i < n; i++) put(y, i, unaryValue(op, get(x, i)));
 }
@@ -59,12 +55,12 @@ export function reluBackward(g: usize, y: usize, gx: usize, n: i32): void {
   if (ASC_FEATURE_SIMD) {
     const zero = f32x4.splat(0);
     for (; i + 4 <= n; i += 4) {
-      store<v128>(at(gx, i), v128.and(v128.load(at(g, i)), f32x4.gt(v128.load(at(y, i)), zero)));
+      store<v128>(f32At(gx, i), v128.and(v128.load(f32At(g, i)), f32x4.gt(v128.load(f32At(y, i)), zero)));
     }
   }
   for (; i < n; i++) {
-    const mask = -(<i32>(load<f32>(at(y, i)) > 0));
-    store<i32>(at(gx, i), load<i32>(at(g, i)) & mask);
+    const mask = -(<i32>(load<f32>(f32At(y, i)) > 0));
+    store<i32>(f32At(gx, i), load<i32>(f32At(g, i)) & mask);
   }
 }
 
@@ -107,19 +103,19 @@ export function binary(op: i32, a: usize, b: usize, out: usize, n: i32, meta: us
   for (let i = 0; i < n; i++) {
     put(out, i, binaryValue(op, get(a, ia), get(b, ib)));
     for (let d = rank - 1; d >= 0; d--) {
-      const size = load<i32>(at(meta, 3 * d));
-      const sa = load<i32>(at(meta, 3 * d + 1));
-      const sb = load<i32>(at(meta, 3 * d + 2));
-      const k = load<i32>(at(index, d)) + 1;
+      const size = load<i32>(f32At(meta, 3 * d));
+      const sa = load<i32>(f32At(meta, 3 * d + 1));
+      const sb = load<i32>(f32At(meta, 3 * d + 2));
+      const k = load<i32>(f32At(index, d)) + 1;
       ia += sa;
       ib += sb;
       if (k < size) {
-        store<i32>(at(index, d), k);
+        store<i32>(f32At(index, d), k);
         break;
       }
       ia -= sa * size;
       ib -= sb * size;
-      store<i32>(at(index, d), 0);
+      store<i32>(f32At(index, d), 0);
     }
   }
 }
@@ -146,15 +142,15 @@ export function maxAxis(x: usize, values: usize, indices: usize, outer: i32, siz
       let best: f32 = -Infinity;
       let bestK = 0;
       for (let k = 0; k < size; k++) {
-        const v = load<f32>(at(x, (o * size + k) * inner + i));
+        const v = load<f32>(f32At(x, (o * size + k) * inner + i));
         if (v > best || (isNaN(v) && !isNaN(best))) {
           best = v;
           bestK = k;
         }
       }
-      const value: f32 = size > 0 ? load<f32>(at(x, (o * size + bestK) * inner + i)) : NaN;
-      store<f32>(at(values, o * inner + i), value);
-      store<i32>(at(indices, o * inner + i), bestK);
+      const value: f32 = size > 0 ? load<f32>(f32At(x, (o * size + bestK) * inner + i)) : NaN;
+      store<f32>(f32At(values, o * inner + i), value);
+      store<i32>(f32At(indices, o * inner + i), bestK);
     }
   }
 }

@@ -1,9 +1,6 @@
 // Pooling over [planes, H, W] buffers, with the reference backend's rules: padding reads as −inf,
 // NaN propagates, the first maximum wins; adaptive bins are PyTorch's [floor(i·H/o), ceil((i+1)·H/o)).
-
-function f32At(base: usize, index: i32): usize {
-  return base + ((<usize>index) << 2);
-}
+import { f32At } from './simd';
 
 /** x[planes,inH,inW] -> y[planes,outH,outW] and idx (flat in-plane index of each max, −1 if none). */
 export function maxPool2d(

@@ -6,10 +6,7 @@ export function madd(a: v128, b: v128, c: v128): v128 {
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
-/** Reads the f64 argument slot i of an argument block (every task argument travels as a float64). */
-export function arg(args: usize, i: i32): f64 {
-  return load<f64>(args + ((<usize>i) << 3));
-}
+// Every task argument travels as a float64 in slot i of an argument block.
 
 /** An argument slot holding a byte address. */
 export function ptr(args: usize, i: i32): usize {

@@ -13,7 +13,7 @@ import { TASK_DIRECT_CONV, type WasmKernels } from './kernels.js';
  * 2.5–4× im2col + GEMM's speed at 3–64 channels, but only 1.1–1.25× at 256–512, where the C·kh padded
  * input rows every tile re-reads outgrow the cache on wide maps and im2col's packed panels hold up.
  */
-export const DIRECT_MAX_CHANNELS = 64;
+const DIRECT_MAX_CHANNELS = 64;
 
 /** Whether the direct kernel computes this conv (stride 1, no dilation, few input channels). */
 export function directFits(g: ConvGeometry): boolean {

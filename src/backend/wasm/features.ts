@@ -33,9 +33,14 @@ function canShareMemory(): boolean {
   }
 }
 
-export function detectWasmFeatures(): WasmFeatures {
+/** Whether this engine validates SIMD128 and relaxed SIMD: the probes alone, no memory made. */
+export function detectSimd(): Pick<WasmFeatures, 'simd' | 'relaxedSimd'> {
   const simd = WebAssembly.validate(SIMD_PROBE);
-  return { simd, relaxedSimd: simd && WebAssembly.validate(RELAXED_PROBE), sharedMemory: canShareMemory() };
+  return { simd, relaxedSimd: simd && WebAssembly.validate(RELAXED_PROBE) };
+}
+
+export function detectWasmFeatures(): WasmFeatures {
+  return { ...detectSimd(), sharedMemory: canShareMemory() };
 }
 
 /** The best level these features run, capped by `wanted` (VGG_WASM_SIMD); an unavailable cap throws. */

@@ -16,13 +16,7 @@ import { findPackageRoot } from '../../package-root.js';
 import type { Backend } from '../backend.js';
 import { createWasmBackend } from './backend.js';
 import { ArgumentError } from '../../errors.js';
-import {
-  chooseSimdLevel,
-  detectWasmFeatures,
-  wasmBuildName,
-  type WasmFeatures,
-  type WasmSimdLevel,
-} from './features.js';
+import { chooseSimdLevel, detectSimd, detectWasmFeatures, wasmBuildName, type WasmSimdLevel } from './features.js';
 import { WasmKernels } from './kernels.js';
 import { startNodeWorkers } from './pool-node.js';
 
@@ -58,19 +52,18 @@ function simdFromEnv(): WasmSimdLevel | undefined {
 /**
  * Lets this process run the relaxed-SIMD build. Node 20's V8 implements relaxed SIMD behind
  * --experimental-wasm-relaxed-simd; Node 22 and later validate it by default and reject the flag, so
- * the flag is set only where SIMD validates and relaxed SIMD does not. Returns the features after.
+ * the flag is set only where SIMD validates and relaxed SIMD does not.
  */
-export function allowRelaxedSimd(): WasmFeatures {
-  const features = detectWasmFeatures();
-  if (!features.simd || features.relaxedSimd) return features;
-  setFlagsFromString('--experimental-wasm-relaxed-simd');
-  return detectWasmFeatures();
+export function allowRelaxedSimd(): void {
+  const { simd, relaxedSimd } = detectSimd();
+  if (simd && !relaxedSimd) setFlagsFromString('--experimental-wasm-relaxed-simd');
 }
 
 /** Compiles and instantiates the best build synchronously, with its worker threads. */
 export function loadWasmKernels(o: WasmLoadOptions = {}): WasmKernels {
   const wantedLevel = o.simd ?? simdFromEnv();
-  const features = wantedLevel === 'relaxed' ? allowRelaxedSimd() : detectWasmFeatures();
+  if (wantedLevel === 'relaxed') allowRelaxedSimd();
+  const features = detectWasmFeatures();
   const level = chooseSimdLevel(features, wantedLevel);
   const wanted = o.threads ?? threadsFromEnv();
   const threaded = wanted > 1 && features.sharedMemory;
